@@ -1,0 +1,289 @@
+"""The shared base of every crmstudy model: maximum likelihood, standard errors, summary().
+
+A model subclass declares its parameter names and implements one method,
+``_loglik_rows(params, data)``, that returns the log-likelihood of each data row on the *paper's*
+scale (time in the unit the data were summarised in, never rescaled). The base then:
+
+* maximises the weighted sum over the rows, on the log scale of the (positive) parameters, with
+  L-BFGS-B and a Nelder-Mead fallback;
+* takes standard errors from the inverse of the numerical Hessian of the negative log-likelihood at
+  the optimum, on the natural parameter scale (``statsmodels.tools.numdiff.approx_hess3``);
+* reports ``params`` (a named Series), ``bse``, ``loglik``, ``aic``, ``bic``, ``nobs`` and a
+  statsmodels-style ``summary()``.
+
+Rows are compressed by :func:`compress_rows`: customers with identical (frequency, recency, T) share
+one row with a weight, so a fit costs the number of distinct rows, not the number of customers.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
+
+__all__ = ["LikelihoodModel", "compress_rows", "as_weights"]
+
+
+def compress_rows(
+    data: Mapping[str, np.ndarray], weights: np.ndarray | None = None
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Group identical rows of ``data`` and sum their weights.
+
+    ``data`` maps column names to equal-length 1-d arrays. Returns the distinct rows (same keys)
+    and the weight of each (the number of customers, or the sum of the given weights).
+    """
+    names = list(data)
+    columns = [np.asarray(data[n], dtype=float) for n in names]
+    n = len(columns[0])
+    w = as_weights(weights, n)
+    if n == 0:
+        return {k: c for k, c in zip(names, columns, strict=True)}, w
+    stacked = np.column_stack(columns)
+    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=w, minlength=len(unique))
+    return {k: unique[:, j] for j, k in enumerate(names)}, summed
+
+
+def as_weights(weights, n: int) -> np.ndarray:
+    """Validate optional row weights (counts of customers); ``None`` means one customer per row."""
+    if weights is None:
+        return np.ones(n)
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (n,):
+        raise DataError(f"weights has shape {w.shape}, expected ({n},): one weight per row")
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataError(f"weights must be finite and >= 0; row {row} has {w[row]!r}")
+    return w
+
+
+class LikelihoodModel:
+    """Base class: maximum-likelihood fitting and the statsmodels-style results interface.
+
+    Subclasses set ``param_names`` and implement ``_loglik_rows``; their ``fit`` validates the
+    data, then calls :meth:`_fit_mle`.
+    """
+
+    #: Names of the parameters, in the order ``_loglik_rows`` takes them.
+    param_names: ClassVar[tuple[str, ...]] = ()
+    #: A one-line name for summaries, with its source.
+    model_name: ClassVar[str] = "model"
+
+    def __init__(self) -> None:
+        self.params: pd.Series | None = None
+        self.bse: pd.Series | None = None
+        self.cov_params: pd.DataFrame | None = None
+        self.loglik: float | None = None
+        self.nobs: float | None = None
+        self.n_distinct_rows: int | None = None
+        self.converged: bool | None = None
+        self.period: str | None = None
+        self._optimizer_message: str = ""
+
+    # --- to implement -----------------------------------------------------------------------
+    def _loglik_rows(self, params: np.ndarray, data: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Log-likelihood of each row of ``data`` at ``params`` (natural scale)."""
+        raise NotImplementedError
+
+    def _initial_params(self, data: Mapping[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
+        """A starting point for the optimiser (natural scale). Subclasses may do better."""
+        return np.ones(len(self.param_names))
+
+    # --- fitting ----------------------------------------------------------------------------
+    def _negloglik(self, params: np.ndarray, data, weights) -> float:
+        with np.errstate(all="ignore"):
+            ll = self._loglik_rows(params, data)
+        total = float(np.dot(weights, ll))
+        return -total if np.isfinite(total) else np.inf
+
+    def _fit_mle(
+        self,
+        data: Mapping[str, np.ndarray],
+        weights: np.ndarray | None = None,
+        *,
+        initial_params: Sequence[float] | None = None,
+        compress: bool = True,
+        maxiter: int = 10_000,
+    ):
+        """Maximise the likelihood and store the results on ``self``; returns ``self``."""
+        data = {k: np.asarray(v, dtype=float) for k, v in data.items()}
+        n = len(next(iter(data.values())))
+        w = as_weights(weights, n)
+        if compress:
+            data, w = compress_rows(data, w)
+        keep = w > 0
+        data = {k: v[keep] for k, v in data.items()}
+        w = w[keep]
+        if w.sum() <= 0:
+            raise DataError("there are no observations to fit (all weights are zero)")
+
+        if initial_params is None:
+            x0 = np.asarray(self._initial_params(data, w), dtype=float)
+        else:
+            x0 = np.asarray(initial_params, dtype=float)
+            if (
+                x0.shape != (len(self.param_names),)
+                or np.any(x0 <= 0)
+                or not np.all(np.isfinite(x0))
+            ):
+                raise ParameterError(
+                    f"initial_params must be {len(self.param_names)} positive numbers "
+                    f"({', '.join(self.param_names)}), got {initial_params!r}"
+                )
+
+        def objective(log_params: np.ndarray) -> float:
+            return self._negloglik(np.exp(log_params), data, w)
+
+        if not np.isfinite(objective(np.log(x0))):
+            raise ConvergenceError(
+                f"{self.model_name}: the log-likelihood is not finite at the starting point "
+                f"{dict(zip(self.param_names, x0, strict=True))}; pass initial_params= closer to "
+                "plausible values"
+            )
+        best = None
+        for method in ("L-BFGS-B", "Nelder-Mead"):
+            options = {"maxiter": maxiter}
+            if method == "Nelder-Mead":
+                options.update(xatol=1e-10, fatol=1e-10, maxfev=maxiter * 4)
+            start = np.log(x0) if best is None else best.x
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                res = optimize.minimize(objective, start, method=method, options=options)
+            if best is None or (np.isfinite(res.fun) and res.fun <= best.fun):
+                best = res
+            if res.success and np.all(np.abs(res.x) < 30):
+                break
+        # Polish: a final L-BFGS-B pass from the best point tightens the optimum.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            polish = optimize.minimize(
+                objective,
+                best.x,
+                method="L-BFGS-B",
+                options={"maxiter": maxiter, "ftol": 1e-15, "gtol": 1e-9},
+            )
+        if np.isfinite(polish.fun) and polish.fun <= best.fun:
+            best = polish
+
+        if not np.isfinite(best.fun) or np.any(np.abs(best.x) > 30):
+            raise ConvergenceError(
+                f"{self.model_name}: maximum likelihood did not converge (a parameter ran towards 0 "
+                f"or infinity: log-params {np.round(best.x, 2).tolist()}; optimiser says "
+                f"{best.message!r}). Try initial_params=, check that the data's time unit is the "
+                "one you meant (a rate per day fitted on weeks looks degenerate), or use a simpler "
+                "model for data with little repeat buying"
+            )
+        estimate = np.exp(best.x)
+        self.params = pd.Series(estimate, index=list(self.param_names), name="estimate")
+        self.loglik = -float(best.fun)
+        self.nobs = float(w.sum())
+        self.n_distinct_rows = int(len(w))
+        self.converged = True
+        self._optimizer_message = str(best.message)
+        self._set_covariance(data, w)
+        return self
+
+    def _set_covariance(self, data, w) -> None:
+        from statsmodels.tools.numdiff import approx_hess3
+
+        est = self.params.to_numpy()
+        names = list(self.param_names)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            # Differentiate on the log scale (steps relative to each parameter's size), then map
+            # to the natural scale with the delta method: d theta = theta * d log theta.
+            hess_log = approx_hess3(np.log(est), lambda lp: self._negloglik(np.exp(lp), data, w))
+        jac = np.diag(1.0 / est)
+        # The gradient is zero at the optimum, so H_natural = J^T H_log J with J = d log / d theta.
+        hess = jac.T @ hess_log @ jac
+        try:
+            cov = np.linalg.inv(hess)
+        except np.linalg.LinAlgError:
+            cov = np.full_like(hess, np.nan)
+        diag = np.diag(cov)
+        bse = np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
+        self.cov_params = pd.DataFrame(cov, index=names, columns=names)
+        self.bse = pd.Series(bse, index=names, name="std_err")
+
+    # --- results ----------------------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if self.params is None:
+            raise ParameterError(f"{type(self).__name__} is not fitted yet: call .fit(...) first")
+
+    def _params_array(self) -> np.ndarray:
+        self._check_fitted()
+        return self.params.to_numpy()
+
+    @property
+    def k_params(self) -> int:
+        return len(self.param_names)
+
+    @property
+    def aic(self) -> float:
+        self._check_fitted()
+        return 2 * self.k_params - 2 * self.loglik
+
+    @property
+    def bic(self) -> float:
+        self._check_fitted()
+        return self.k_params * np.log(self.nobs) - 2 * self.loglik
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Wald confidence intervals on the natural scale (estimate +- z * std err)."""
+        self._check_fitted()
+        z = stats.norm.ppf(1 - alpha / 2)
+        return pd.DataFrame(
+            {
+                f"[{alpha / 2:g}": self.params - z * self.bse,
+                f"{1 - alpha / 2:g}]": self.params + z * self.bse,
+            }
+        )
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The coefficient table of :meth:`summary` as a DataFrame."""
+        self._check_fitted()
+        table = pd.DataFrame({"coef": self.params, "std err": self.bse})
+        return table.join(self.conf_int())
+
+    def summary(self):
+        """A statsmodels ``Summary``: header facts and the coefficient table, paste-ready."""
+        from statsmodels.iolib.summary import Summary
+        from statsmodels.iolib.table import SimpleTable
+
+        self._check_fitted()
+        unit = self.period or "as given"
+        top = [
+            ("Model:", self.model_name),
+            ("Method:", "Maximum likelihood"),
+            ("Time unit:", unit),
+            ("Converged:", str(self.converged)),
+        ]
+        right = [
+            ("No. observations:", f"{self.nobs:,.0f}"),
+            ("Distinct rows:", f"{self.n_distinct_rows:,}"),
+            ("Log-likelihood:", f"{self.loglik:,.4f}"),
+            ("AIC:", f"{self.aic:,.4f}"),
+            ("BIC:", f"{self.bic:,.4f}"),
+        ]
+        while len(top) < len(right):
+            top.append(("", ""))
+        rows = [[a, b, c, d] for (a, b), (c, d) in zip(top, right, strict=True)]
+        smry = Summary()
+        smry.tables.append(SimpleTable(rows, title=f"{type(self).__name__} results"))
+        frame = self.summary_frame()
+        body = [[name] + [f"{v:.4f}" for v in frame.loc[name]] for name in frame.index]
+        smry.tables.append(SimpleTable(body, headers=["", *frame.columns]))
+        return smry
+
+    def __repr__(self) -> str:
+        if self.params is None:
+            return f"{type(self).__name__}(not fitted)"
+        inner = ", ".join(f"{k}={v:.4g}" for k, v in self.params.items())
+        return f"{type(self).__name__}({inner}; loglik={self.loglik:.4f}, period={self.period!r})"

@@ -1,0 +1,125 @@
+"""Record headline numbers from inside a notebook, and read them back.
+
+``record(name, value)`` displays a custom MIME bundle (``application/vnd.crmstudy.record+json``)
+with a ``text/plain`` fallback, so an executed notebook carries its own results: tests, the report
+index and ``crmstudy report`` read them back with :func:`read_results`, without re-running anything.
+It replaces scrapbook, which is unmaintained and breaks on pandas 3.
+
+Values may be numbers, strings, booleans, None, lists, dicts, numpy scalars and arrays, and pandas
+Series and DataFrames (stored as a table and restored as a DataFrame / Series).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+__all__ = ["MIME_TYPE", "record", "read_results", "to_jsonable", "from_jsonable"]
+
+MIME_TYPE = "application/vnd.crmstudy.record+json"
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn ``value`` into plain JSON types; tables keep a marker so they can be restored."""
+    # Imported lazily: record is the lowest module and must stay cheap to import.
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        frame = value.reset_index() if not isinstance(value.index, pd.RangeIndex) else value
+        return {
+            "__kind__": "dataframe",
+            "index": [str(c) for c in value.index.names] if frame is not value else None,
+            "columns": [str(c) for c in frame.columns],
+            "data": [[to_jsonable(v) for v in row] for row in frame.itertuples(index=False)],
+        }
+    if isinstance(value, pd.Series):
+        return {
+            "__kind__": "series",
+            "name": None if value.name is None else str(value.name),
+            "index": [to_jsonable(i) for i in value.index],
+            "data": [to_jsonable(v) for v in value.to_numpy()],
+        }
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(
+        f"record() cannot store a value of type {type(value).__name__}; "
+        "use a number, string, list, dict, numpy array or pandas object"
+    )
+
+
+def from_jsonable(value: Any) -> Any:
+    """Inverse of :func:`to_jsonable` for tables; other values are returned unchanged."""
+    if isinstance(value, dict) and value.get("__kind__") == "dataframe":
+        import pandas as pd
+
+        frame = pd.DataFrame(value["data"], columns=value["columns"])
+        if value.get("index"):
+            frame = frame.set_index(value["index"])
+        return frame
+    if isinstance(value, dict) and value.get("__kind__") == "series":
+        import pandas as pd
+
+        return pd.Series(value["data"], index=value["index"], name=value["name"])
+    if isinstance(value, dict):
+        return {k: from_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def record(name: str, value: Any) -> None:
+    """Record ``value`` under ``name`` in the running notebook's output.
+
+    Outside a notebook (plain Python) nothing is displayed, but the value is still checked for
+    being storable, so a script and a notebook fail the same way.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"record name must be a Python identifier, got {name!r}")
+    payload = {"name": name, "value": to_jsonable(value)}
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a notebooks dependency
+        return
+    if get_ipython() is None:
+        return
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > 200:
+        text = text[:200] + "..."
+    display({MIME_TYPE: payload, "text/plain": f"{name} = {text}"}, raw=True)
+
+
+def read_results(path: str | Path) -> dict[str, Any]:
+    """Read the values recorded in an executed notebook (``.ipynb``) or a ``.results.json`` file.
+
+    Returns a dict ``name -> value``; tables come back as pandas objects. When a name was recorded
+    more than once, the last value wins (as it would in the notebook's namespace).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no results at {path}")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if path.suffix == ".ipynb":
+        found: dict[str, Any] = {}
+        for cell in doc.get("cells", []):
+            for output in cell.get("outputs", []):
+                payload = output.get("data", {}).get(MIME_TYPE)
+                if payload is not None:
+                    found[payload["name"]] = from_jsonable(payload["value"])
+        return found
+    return {k: from_jsonable(v) for k, v in doc.get("results", {}).items()}

@@ -1,0 +1,47 @@
+"""Shared fixtures: paths, the CDNOW data, and running a notebook under papermill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def execute_notebook(name: str, out_dir: Path, **parameters) -> dict:
+    """Run ``notebooks/<name>.py`` through papermill with ``parameters``; return its records.
+
+    The jupytext .py file is the reviewed source, so it is what runs. The executed notebook is
+    written to ``out_dir`` and its recorded values are read back with ``crmstudy.read_results``.
+    """
+    import jupytext
+    import papermill
+
+    from crmstudy import read_results
+
+    source = NOTEBOOKS / f"{name}.py"
+    nb = jupytext.read(source)
+    src_ipynb = out_dir / f"{name}.source.ipynb"
+    jupytext.write(nb, src_ipynb)
+    out = out_dir / f"{name}.ipynb"
+    papermill.execute_notebook(
+        str(src_ipynb),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+    )
+    return read_results(out)
+
+
+@pytest.fixture
+def run_notebook(tmp_path):
+    """``run_notebook(name, **parameters) -> dict`` of the values the notebook recorded."""
+
+    def _run(name: str, **parameters) -> dict:
+        return execute_notebook(name, tmp_path, **parameters)
+
+    return _run
