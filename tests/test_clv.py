@@ -5,7 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from crmstudy.clv import lifetime_value, margin_multiple
+from crmstudy.clv import (
+    customer_equity,
+    elasticities,
+    firm_inputs,
+    lifetime_value,
+    logistic_customers,
+    logistic_new_customers,
+    logistic_through,
+    margin_multiple,
+    margin_multiple_table,
+    retention_per_period,
+    simple_retention_elasticity,
+)
 from crmstudy.errors import ParameterError
 
 
@@ -35,9 +47,8 @@ def test_margin_multiple_hand_worked():
     # r = 0.8, i = 0.1: end 0.8 / 0.3 = 2.6667; start 1.1 / 0.3 = 3.6667 (one more margin, now).
     assert margin_multiple(0.8, 0.1) == pytest.approx(8 / 3)
     assert margin_multiple(0.8, 0.1, timing="start") == pytest.approx(11 / 3)
-    # Gupta & Lehmann (2003), Table 1: r = 90%, i = 12% gives a multiple of 4.09.
+    # r = 90%, i = 12%: 0.9 / 0.22 = 4.09; r = 60%, i = 16%: 0.6 / 0.56 = 1.07.
     assert margin_multiple(0.9, 0.12) == pytest.approx(4.09, abs=0.005)
-    # ... and r = 60%, i = 16% gives 1.07.
     assert margin_multiple(0.6, 0.16) == pytest.approx(1.07, abs=0.005)
 
 
@@ -142,3 +153,205 @@ def test_lifetime_value_bad_input(kwargs, word):
     args = {"margin": 1.0, "retention": 0.8, "discount_rate": 0.1} | kwargs
     with pytest.raises(ParameterError, match=word):
         lifetime_value(**args)
+
+
+# ---------------------------------------------------------------- tables and conversions
+
+
+def test_margin_multiple_table_layout_and_values():
+    table = margin_multiple_table([0.6, 0.9], [0.1, 0.12, 0.16])
+    assert table.shape == (2, 3)
+    assert table.index.name == "retention" and table.columns.name == "discount_rate"
+    assert table.loc[0.9, 0.12] == pytest.approx(0.9 / 0.22)
+    assert table.loc[0.6, 0.1] == pytest.approx(0.6 / 0.5)
+
+
+def test_simple_retention_elasticity_is_the_log_derivative():
+    # Independent: central finite difference of ln(margin multiple) in ln(r).
+    r, i, h = 0.85, 0.12, 1e-6
+    numeric = (
+        np.log(margin_multiple(r * np.exp(h), i)) - np.log(margin_multiple(r * np.exp(-h), i))
+    ) / (2 * h)
+    assert simple_retention_elasticity(r, i) == pytest.approx(numeric, rel=1e-6)
+    # Hand-worked: r = 0.7, i = 0.12: 1.12 / 0.42 = 2.667.
+    assert simple_retention_elasticity(0.7, 0.12) == pytest.approx(1.12 / 0.42)
+
+
+def test_retention_per_period_compounds_back():
+    # Four quarters at 0.70 ** 0.25 retain 70% over the year (GLS 2004's conversion).
+    q = retention_per_period(0.70, "Y", "Q")
+    assert q == pytest.approx(0.914691, abs=1e-6)
+    assert q**4 == pytest.approx(0.70)
+    assert retention_per_period(0.5, "Q", "Q") == 0.5
+
+
+# ---------------------------------------------------------------- growth curve
+
+
+def test_logistic_curve_and_new_customers():
+    alpha, beta, gamma = 100.0, -1.0, 0.3
+    # Hand-worked: N(0) = 100 / (1 + e) = 26.894.
+    assert logistic_customers(0.0, alpha, beta, gamma) == pytest.approx(100 / (1 + np.e))
+    n = logistic_new_customers(alpha, beta, gamma, 200)
+    assert n.shape == (200,)
+    assert np.all(n > 0)
+    # The new customers add up to the growth from N(0) to (almost) the ceiling.
+    assert n.sum() == pytest.approx(alpha - 100 / (1 + np.e), rel=1e-9)
+    # Each period's count is the integral of the paper's dN/dt (eq. 6) over that period.
+    t = np.linspace(2.0, 3.0, 20001)
+    rate = alpha * gamma * np.exp(-beta - gamma * t) / (1 + np.exp(-beta - gamma * t)) ** 2
+    assert n[2] == pytest.approx(np.trapezoid(rate, t), rel=1e-7)
+
+
+def test_logistic_through_passes_through_today():
+    alpha, beta, gamma = logistic_through(30.0, 50.0, 0.2)
+    assert alpha == 50.0 and gamma == 0.2
+    assert logistic_customers(0.0, alpha, beta, gamma) == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize(
+    "call, word",
+    [
+        (lambda: logistic_customers(1.0, -5.0, 0.0, 0.1), "alpha"),
+        (lambda: logistic_customers(1.0, 5.0, 0.0, 0.0), "gamma"),
+        (lambda: logistic_through(30.0, 20.0, 0.1), "ceiling"),
+        (lambda: logistic_through(0.0, 20.0, 0.1), "current_customers"),
+        (lambda: logistic_new_customers(10.0, 0.0, 0.1, -3), "periods"),
+        (lambda: logistic_new_customers(10.0, 0.0, 0.1, None), "periods"),
+    ],
+)
+def test_logistic_bad_input(call, word):
+    with pytest.raises(ParameterError, match=word):
+        call()
+
+
+# ---------------------------------------------------------------- customer equity
+
+
+def direct_customer_equity(m, r, i, c, n0, arrivals, periods=4000):
+    """Independent reference: walk every cohort through time, period by period.
+
+    Today's n0 customers and each cohort k (acquired at time k, paying c then) earn m at the end
+    of each period they survive; everything is discounted to time 0.
+    """
+    total = 0.0
+    cohorts = [(0, n0, 0.0)] + [(k + 1, n, c) for k, n in enumerate(arrivals)]
+    for start, size, cost in cohorts:
+        total -= size * cost / (1 + i) ** start
+        alive = size
+        for t in range(start + 1, start + periods):
+            alive *= r
+            total += alive * m / (1 + i) ** t
+            if alive < 1e-13 * max(size, 1.0):
+                break
+    return total
+
+
+def test_customer_equity_equals_cohort_by_cohort_sum():
+    m, r, i, c = 12.0, 0.9, 0.03, 30.0
+    arrivals = [5.0, 8.0, 3.0, 0.0, 7.5]
+    ce = customer_equity(m, r, i, c, current_customers=40.0, new_customers=arrivals)
+    expected = direct_customer_equity(m, r, i, c, 40.0, arrivals)
+    assert ce["customer_equity"] == pytest.approx(expected, rel=1e-9)
+    assert ce["pre_tax"] == ce["current_value"] + ce["future_value"]
+
+
+def test_customer_equity_hand_worked():
+    # m = 10, r = 0.8, i = 0.1: each customer is worth 10 * 0.8 / 0.3 = 26.667 (no cost).
+    # 100 current customers: 2666.67. Cohorts of 10 and 20 at cost 5, in periods 1 and 2:
+    # 10 / 1.1 * 21.667 + 20 / 1.21 * 21.667 = 196.97 + 358.13.
+    ce = customer_equity(10.0, 0.8, 0.1, 5.0, current_customers=100.0, new_customers=[10, 20])
+    clv = 10 * 0.8 / 0.3
+    assert ce["current_value"] == pytest.approx(100 * clv)
+    assert ce["future_value"] == pytest.approx((10 / 1.1 + 20 / 1.21) * (clv - 5))
+    assert ce["acquisition_spend"] == pytest.approx((10 / 1.1 + 20 / 1.21) * 5)
+
+
+def test_constant_flow_is_a_perpetuity():
+    # n per period forever: sum n / 1.1**k = n / 0.1; checked against a long explicit sequence.
+    ce_flow = customer_equity(10.0, 0.8, 0.1, 5.0, current_customers=3.0, new_customers=2.0)
+    ce_seq = customer_equity(10.0, 0.8, 0.1, 5.0, current_customers=3.0, new_customers=[2.0] * 800)
+    assert ce_flow["customer_equity"] == pytest.approx(ce_seq["customer_equity"], rel=1e-12)
+
+
+def test_annual_rates_are_converted_as_gls_do():
+    # Quarterly model with annual inputs: i_q = 1.12 ** 0.25 - 1, r_q = 0.7 ** 0.25.
+    ce = customer_equity(3.87, 0.70, 0.12, 7.70, 33.8, [1.0, 2.0], period="Q", rate_period="Y")
+    i_q, r_q = 1.12**0.25 - 1, 0.70**0.25
+    assert ce["discount_rate_per_period"] == pytest.approx(0.028737, abs=1e-6)
+    assert ce["retention_per_period"] == pytest.approx(r_q)
+    expected = direct_customer_equity(3.87, r_q, i_q, 7.70, 33.8, [1.0, 2.0])
+    assert ce["customer_equity"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_tax_and_finite_horizon():
+    ce = customer_equity(10.0, 0.8, 0.1, current_customers=1.0, tax_rate=0.35)
+    assert ce["customer_equity"] == pytest.approx(0.65 * 10 * 0.8 / 0.3)
+    short = customer_equity(10.0, 0.8, 0.1, current_customers=1.0, horizon=2)
+    assert short["customer_equity"] == pytest.approx(10 * (0.8 / 1.1 + 0.64 / 1.21))
+
+
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        ({"retention": 1.0}, "retention"),
+        ({"discount_rate": -1.5}, "discount_rate"),
+        ({"current_customers": -1.0}, "current_customers"),
+        ({"new_customers": [1.0, -2.0]}, "new_customers"),
+        ({"new_customers": -2.0}, "new_customers"),
+        ({"new_customers": 2.0, "discount_rate": 0.0}, "discount rate"),
+        ({"tax_rate": 1.0}, "tax_rate"),
+        ({"horizon": -4}, "horizon"),
+        ({"period": "fortnight"}, "period"),
+        ({"margin": float("nan")}, "margin"),
+    ],
+)
+def test_customer_equity_bad_input(kwargs, word):
+    args = {"margin": 10.0, "retention": 0.8, "discount_rate": 0.1, "current_customers": 1.0}
+    with pytest.raises(ParameterError, match=word):
+        customer_equity(**(args | kwargs))
+
+
+# ---------------------------------------------------------------- elasticities
+
+
+def test_elasticities_against_direct_recomputation():
+    base = {"margin": 12.0, "retention": 0.9, "discount_rate": 0.03, "acquisition_cost": 30.0}
+    arrivals = [5.0, 8.0, 3.0]
+    e = elasticities(**base, current_customers=40.0, new_customers=arrivals)
+    ce0 = direct_customer_equity(12.0, 0.9, 0.03, 30.0, 40.0, arrivals)
+    for name, value in [
+        ("retention", 0.9 * 1.01),
+        ("margin", 12.0 * 1.01),
+        ("acquisition_cost", 30.0 * 0.99),
+        ("discount_rate", 0.03 * 0.99),
+    ]:
+        args = base | {name: value}
+        ce1 = direct_customer_equity(
+            args["margin"], args["retention"], args["discount_rate"], args["acquisition_cost"],
+            40.0, arrivals,
+        )  # fmt: skip
+        assert e[name] == pytest.approx(100 * (ce1 - ce0) / ce0, rel=1e-7)
+
+
+def test_elasticity_identities_of_a_single_cohort():
+    # No acquisition: CE is proportional to margin, so +1% margin is exactly +1% value, and the
+    # acquisition-cost elasticity is 0.
+    e = elasticities(margin=5.0, retention=0.85, discount_rate=0.12, current_customers=1.0)
+    assert e["margin"] == pytest.approx(1.0)
+    assert e["acquisition_cost"] == 0.0
+    # The 1% step is close to the log-derivative (1 + i) / (1 + i - r) = 4.148...
+    assert e["retention"] == pytest.approx(simple_retention_elasticity(0.85, 0.12), rel=0.05)
+
+
+def test_elasticities_bad_step():
+    with pytest.raises(ParameterError, match="step"):
+        elasticities(step=0.0, margin=1.0, retention=0.5, discount_rate=0.1, current_customers=1)
+
+
+def test_firm_inputs_reads_the_gls_table():
+    args = firm_inputs("Capital One")
+    assert args["margin"] == 13.71 and args["retention"] == 0.85
+    assert args["period"] == "Q" and args["rate_period"] == "Y"
+    with pytest.raises(ParameterError, match="firm"):
+        firm_inputs("Pets.com")

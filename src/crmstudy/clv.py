@@ -27,12 +27,24 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import pandas as pd
+from scipy.special import expit
 
 from crmstudy.errors import ParameterError
+from crmstudy.units import check_period, convert_rate, periods_per
 
 __all__ = [
     "margin_multiple",
+    "margin_multiple_table",
     "lifetime_value",
+    "retention_per_period",
+    "simple_retention_elasticity",
+    "logistic_customers",
+    "logistic_through",
+    "logistic_new_customers",
+    "customer_equity",
+    "elasticities",
+    "firm_inputs",
 ]
 
 _TIMINGS = ("end", "start")
@@ -252,3 +264,328 @@ def lifetime_value(
             tail = np.where(q == 1.0, float(h - L), closed)
         total = total + profile[-1] * tail
     return _scalar_or_array(m * total - c)
+
+
+def margin_multiple_table(retentions, discount_rates, timing: str = "end") -> pd.DataFrame:
+    """Margin multiples on a grid: rows are retention rates, columns discount rates.
+
+    The table of Gupta & Lehmann (2003), Table 1, for any grid. Arguments are per period (the
+    same period for both); returns a DataFrame indexed by ``retention`` with one column per
+    ``discount_rate``, each cell :func:`margin_multiple` (periods' worth of margin).
+    """
+    r = check_retention(np.asarray(retentions, dtype=float).ravel(), "retentions")
+    i = check_discount_rate(np.asarray(discount_rates, dtype=float).ravel(), "discount_rates")
+    values = margin_multiple(r[:, None], i[None, :], timing=timing)
+    out = pd.DataFrame(
+        np.atleast_2d(values),
+        index=pd.Index(r, name="retention"),
+        columns=pd.Index(i, name="discount_rate"),
+    )
+    out.attrs.update(timing=timing, quantity="margin multiple")
+    return out
+
+
+def simple_retention_elasticity(retention, discount_rate):
+    """Elasticity of the margin multiple ``r / (1 + i - r)`` with respect to retention.
+
+    ``d ln(r / (1 + i - r)) / d ln r = (1 + i) / (1 + i - r)``: the % change in the lifetime value
+    of one cohort (no acquisition cost, margins at period ends) for a 1% rise in retention. It is
+    the single-cohort shortcut that Gupta, Lehmann & Stuart (2004) compare their full model with.
+    Both arguments per period (the same period), as in :func:`margin_multiple`.
+    """
+    r = check_retention(retention)
+    i = check_discount_rate(discount_rate)
+    _check_convergent(np.asarray(r / (1.0 + i)), r, i)
+    return _scalar_or_array((1.0 + i) / (1.0 + i - r))
+
+
+def retention_per_period(retention, from_period: str, to_period: str):
+    """Convert a retention rate between periods, as a survival probability: ``r ** k``.
+
+    ``k`` is the number of ``from_period`` in one ``to_period``; an annual retention of 0.70 is
+    ``0.70 ** (1/4) = 0.9147`` a quarter. This is the conversion Gupta, Lehmann & Stuart (2004)
+    use for their quarterly model: it assumes the per-quarter retention is constant within the
+    year, so four quarters compound to the annual rate.
+    """
+    r = check_retention(retention)
+    k = periods_per(to_period, from_period)
+    return _scalar_or_array(r**k)
+
+
+# --------------------------------------------------------------------------------------------
+# growth of the customer base (Gupta, Lehmann & Stuart 2004, eq. 5-6)
+# --------------------------------------------------------------------------------------------
+
+
+def _check_logistic(alpha, gamma) -> None:
+    if not (np.isfinite(alpha) and alpha > 0):
+        raise ParameterError(
+            f"alpha={alpha!r} is outside the allowed range (0, inf): it is the ceiling of the "
+            "number of customers"
+        )
+    if not (np.isfinite(gamma) and gamma > 0):
+        raise ParameterError(
+            f"gamma={gamma!r} is outside the allowed range (0, inf): it is the growth rate of the "
+            "logistic curve, per period"
+        )
+
+
+def logistic_customers(t, alpha: float, beta: float, gamma: float):
+    """Cumulative number of customers acquired by time ``t``: ``alpha / (1 + exp(-beta - gamma t))``.
+
+    The growth curve Gupta, Lehmann & Stuart (2004, eq. 5) fit to each firm's customer counts.
+    ``t`` in periods (any real numbers; 0 is the valuation date), ``alpha`` the ceiling
+    (customers), ``beta`` the position of the curve (dimensionless) and ``gamma`` its speed
+    (per period).
+    """
+    _check_logistic(alpha, gamma)
+    t = np.asarray(t, dtype=float)
+    return _scalar_or_array(alpha / (1.0 + np.exp(-beta - gamma * t)))
+
+
+def logistic_through(current_customers: float, ceiling: float, gamma: float):
+    """The logistic curve ``(alpha, beta, gamma)`` with ``N(0) = current_customers``.
+
+    A way to state a growth assumption in plain terms: the firm will end with ``ceiling``
+    customers (``alpha``), grows at ``gamma`` per period, and has ``current_customers`` today.
+    Solving ``N(0) = alpha / (1 + exp(-beta))`` gives ``beta = -ln(alpha / N0 - 1)``.
+    Requires ``ceiling > current_customers > 0``.
+    """
+    if not current_customers > 0:
+        raise ParameterError(
+            f"current_customers={current_customers!r} is outside the allowed range (0, inf)"
+        )
+    if not ceiling > current_customers:
+        raise ParameterError(
+            f"ceiling={ceiling!r} must exceed current_customers={current_customers!r}: a "
+            "logistic curve through today's count needs room to grow"
+        )
+    _check_logistic(ceiling, gamma)
+    beta = -np.log(ceiling / current_customers - 1.0)
+    return float(ceiling), float(beta), float(gamma)
+
+
+def logistic_new_customers(alpha: float, beta: float, gamma: float, periods: int) -> np.ndarray:
+    """Customers newly acquired in each of the next ``periods`` periods, from the logistic curve.
+
+    Element ``k - 1`` is ``N(k) - N(k - 1)`` for k = 1..``periods``: the discrete counterpart of
+    the acquisition rate ``n_t = dN/dt = alpha gamma exp(-beta - gamma t) /
+    (1 + exp(-beta - gamma t))**2`` of Gupta, Lehmann & Stuart (2004, eq. 6), integrated over each
+    period so that the counts add up exactly to the growth of ``N``. ``N`` counts every customer
+    ever acquired (as the firms' reported cumulative accounts do), so no churn is added back.
+    """
+    horizon = check_horizon(periods, "periods")
+    if horizon is None:
+        raise ParameterError("periods must be a finite whole number of periods")
+    _check_logistic(alpha, gamma)
+    x = beta + gamma * np.arange(horizon + 1, dtype=float)
+    # N(k) - N(k-1) as a difference of the logistic's lower tail where the curve is below half
+    # way and of its upper tail above it, so that neither difference loses its digits.
+    lower = np.diff(expit(x))
+    upper = -np.diff(expit(-x))
+    return alpha * np.where(x[1:] + x[:-1] < 0, lower, upper)
+
+
+# --------------------------------------------------------------------------------------------
+# customer equity (Gupta, Lehmann & Stuart 2004)
+# --------------------------------------------------------------------------------------------
+
+
+def customer_equity(
+    margin,
+    retention,
+    discount_rate,
+    acquisition_cost=0.0,
+    current_customers=0.0,
+    new_customers=None,
+    *,
+    period: str = "Q",
+    rate_period: str | None = None,
+    horizon: int | None = None,
+    timing: str = "end",
+    tax_rate: float = 0.0,
+) -> pd.Series:
+    """Value of the current customers plus every future cohort, net of acquisition costs.
+
+    Gupta, Lehmann & Stuart (2004), "Valuing Customers", J. Marketing Research 41(1), 7-18,
+    eq. 2 (discrete time)::
+
+        CE = N0 * m * M(r, i)  +  sum_k n_k / (1 + i)**k * (m * M(r, i) - c)
+
+    where ``M`` is the margin multiple (:func:`margin_multiple`, or the finite-horizon sum of
+    :func:`lifetime_value` when ``horizon`` is given), ``N0`` today's customers and ``n_k`` the
+    customers acquired in period k = 1, 2, ..., each costing ``c`` when acquired. The continuous
+    form of the paper (eq. 4) integrates the same terms; with margins at period ends (the default)
+    the per-customer multiple is the paper's ``r / (1 + i - r)``.
+
+    Parameters
+    ----------
+    margin : float
+        Margin per customer per ``period`` (currency).
+    retention, discount_rate : float
+        Per ``rate_period`` (default: per ``period``). When ``rate_period`` differs, both are
+        converted to ``period`` as the paper does: the discount rate by compounding
+        (:func:`crmstudy.units.convert_rate`; 12% a year = 2.874% a quarter) and retention as a
+        survival probability (:func:`retention_per_period`; 0.70 a year = 0.9147 a quarter).
+    acquisition_cost : float
+        Cost per newly acquired customer (currency), paid when the customer is acquired.
+    current_customers : float
+        Customers today (any count unit, e.g. millions; the result is in currency times that
+        unit). They are valued from the next margin on, with no acquisition cost.
+    new_customers : None, float or sequence of float
+        Customers acquired in each future ``period``: a sequence (element k-1 for period k, e.g.
+        :func:`logistic_new_customers`), a number (the same count every period forever; needs a
+        positive discount rate), or None (no future customers).
+    period : str
+        The model's period ("Q" in the paper).
+    horizon : int or None
+        Periods of margin counted per customer; None (default) is the paper's infinite horizon.
+    timing : {"end", "start"}
+        When each period's margin is received (see :func:`margin_multiple`).
+    tax_rate : float
+        Share of the value paid as tax, in [0, 1); GLS (2004) report post-tax values.
+
+    Returns
+    -------
+    Series with ``current_value`` (N0 times the lifetime value of a current customer),
+    ``future_value`` (discounted value of future cohorts, net of their acquisition cost),
+    ``acquisition_spend`` (discounted acquisition spending included in ``future_value``),
+    ``pre_tax`` (the sum) and ``customer_equity`` (after tax), plus the per-period
+    ``retention_per_period`` and ``discount_rate_per_period`` used. Currency times the unit of
+    the customer counts.
+    """
+    period = check_period(period)
+    rate_period = period if rate_period is None else check_period(rate_period)
+    for name, value in (
+        ("margin", margin),
+        ("acquisition_cost", acquisition_cost),
+        ("current_customers", current_customers),
+    ):
+        if not isinstance(value, numbers.Real) or not np.isfinite(value):
+            raise ParameterError(f"{name} must be a finite number, got {value!r}")
+    if current_customers < 0:
+        raise ParameterError(
+            f"current_customers={current_customers!r} is outside the allowed range [0, inf)"
+        )
+    if not (isinstance(tax_rate, numbers.Real) and 0 <= tax_rate < 1):
+        raise ParameterError(f"tax_rate={tax_rate!r} is outside the allowed range [0, 1)")
+    r_in = float(check_retention(retention))
+    i_in = float(check_discount_rate(discount_rate))
+    r = float(retention_per_period(r_in, rate_period, period))
+    i = convert_rate(i_in, rate_period, period)
+
+    per_customer = lifetime_value(margin, r, i, horizon=horizon, timing=timing)
+    current_value = current_customers * per_customer
+
+    if new_customers is None:
+        discounted_arrivals = 0.0
+    elif np.ndim(new_customers) == 0:
+        n = float(_as_float_array(new_customers, "new_customers"))
+        if n < 0:
+            raise ParameterError(f"new_customers={n!r} is outside the allowed range [0, inf)")
+        if n > 0 and i <= 0:
+            raise ParameterError(
+                f"a constant flow of new_customers={n!r} forever needs a positive discount rate, "
+                f"got {i!r} per period; pass a finite sequence instead"
+            )
+        # sum_{k>=1} n / (1 + i)**k = n / i
+        discounted_arrivals = 0.0 if n == 0 else n / i
+    else:
+        n_k = _as_float_array(new_customers, "new_customers")
+        if n_k.ndim != 1 or np.any(n_k < 0):
+            raise ParameterError(
+                "new_customers must be a 1-d sequence of counts >= 0, one per future period"
+            )
+        k = np.arange(1, n_k.size + 1)
+        discounted_arrivals = float(np.sum(n_k / (1.0 + i) ** k))
+
+    future_value = discounted_arrivals * (per_customer - acquisition_cost)
+    pre_tax = current_value + future_value
+    return pd.Series(
+        {
+            "current_value": current_value,
+            "future_value": future_value,
+            "acquisition_spend": discounted_arrivals * acquisition_cost,
+            "pre_tax": pre_tax,
+            "customer_equity": pre_tax * (1.0 - tax_rate),
+            "retention_per_period": r,
+            "discount_rate_per_period": i,
+        },
+        name="customer_equity",
+    )
+
+
+#: The four drivers whose elasticities Gupta, Lehmann & Stuart (2004) report, and the direction
+#: of a 1% *improvement* in each.
+_IMPROVEMENT = {
+    "retention": +1,
+    "margin": +1,
+    "acquisition_cost": -1,
+    "discount_rate": -1,
+}
+
+
+def elasticities(step: float = 0.01, **ce_kwargs) -> pd.Series:
+    """% change in customer equity for a 1% improvement in each driver, one at a time.
+
+    As in Gupta, Lehmann & Stuart (2004), Table 4: retention and margin go up by ``step`` (1%,
+    relative: 0.70 becomes 0.707), acquisition cost and the discount rate go down by 1%
+    (12% becomes 11.88%). Each change is applied to the inputs *as given* (so with
+    ``rate_period="Y"`` it is annual retention that rises 1%, as in the paper), with the future
+    cohorts ``new_customers`` held fixed. The result is a finite difference, not a derivative.
+
+    Parameters
+    ----------
+    step : float
+        The relative improvement, in (0, 0.5); 0.01 by default.
+    **ce_kwargs
+        The arguments of :func:`customer_equity` (``margin``, ``retention``, ``discount_rate``,
+        ``acquisition_cost``, ``current_customers``, ``new_customers``, ...).
+
+    Returns
+    -------
+    Series indexed by ``retention``, ``margin``, ``acquisition_cost``, ``discount_rate``: the %
+    change in ``customer_equity`` (percent, positive = value rises).
+    """
+    if not (isinstance(step, numbers.Real) and 0 < step < 0.5):
+        raise ParameterError(f"step={step!r} is outside the allowed range (0, 0.5)")
+    base = customer_equity(**ce_kwargs)["customer_equity"]
+    if base == 0:
+        raise ParameterError("customer equity is 0 at the given inputs: an elasticity is undefined")
+    out = {}
+    for name, sign in _IMPROVEMENT.items():
+        changed = dict(ce_kwargs)
+        changed[name] = ce_kwargs.get(name, 0.0) * (1.0 + sign * step)
+        value = customer_equity(**changed)["customer_equity"]
+        out[name] = 100.0 * (value - base) / abs(base)
+    return pd.Series(out, name="pct_change_in_customer_equity")
+
+
+def firm_inputs(firm: str, table: pd.DataFrame | None = None) -> dict:
+    """The :func:`customer_equity` arguments for one firm of Gupta, Lehmann & Stuart (2004).
+
+    Reads :func:`crmstudy.datasets.gupta_lehmann_stuart_2004` (or ``table``, with the same
+    columns) and returns ``margin`` (quarterly, US$), ``retention`` (annual),
+    ``discount_rate`` (annual, 0.12), ``acquisition_cost`` (US$), ``current_customers``
+    (millions) with ``period="Q"`` and ``rate_period="Y"``: the model runs in quarters, and the
+    annual rates are converted as the paper does (see :func:`customer_equity`). The result is in
+    US$ millions. No future customers are included: add ``new_customers``.
+    """
+    if table is None:
+        from crmstudy.datasets import gupta_lehmann_stuart_2004
+
+        table = gupta_lehmann_stuart_2004()
+    if firm not in table.index:
+        raise ParameterError(
+            f"firm={firm!r} is not in the table; choices: {', '.join(map(str, table.index))}"
+        )
+    row = table.loc[firm]
+    return {
+        "margin": float(row["quarterly_margin"]),
+        "retention": float(row["annual_retention"]),
+        "discount_rate": float(row["annual_discount_rate"]),
+        "acquisition_cost": float(row["acquisition_cost"]),
+        "current_customers": float(row["customers_millions"]),
+        "period": "Q",
+        "rate_period": "Y",
+    }
