@@ -1,0 +1,461 @@
+"""The shifted-beta-geometric (sBG) model of contract duration, for projecting retention.
+
+Story (Fader & Hardie 2007, section "A probability model"): at the end of each period a customer
+who is still under contract renews with probability ``1 - theta`` and cancels with probability
+``theta``; ``theta`` is constant for each customer (no individual-level dynamics), and varies across
+customers as a beta(alpha, beta) distribution. The cohort's retention rate nevertheless *rises*
+with tenure, because the customers with high ``theta`` leave first (a sorting effect).
+
+Time unit
+---------
+``t`` counts renewal opportunities in the period of the data the model was fitted on (``period``,
+e.g. ``"Y"`` for Fader & Hardie's annual contracts). ``t = 0`` is acquisition; ``survival(t)`` is
+the share of the cohort still active at ``t``. Discount rates passed to the lifetime methods are
+*per that period* (convert an annual rate with :func:`crmstudy.units.convert_rate`).
+
+Sources
+-------
+* Fader, P. S. and Hardie, B. G. S. (2007), "How to Project Customer Retention", Journal of
+  Interactive Marketing 21(1), 76-90 (``FH 2007``): eqs. (5)-(8) and the likelihood of appendix B.
+* Fader, P. S. and Hardie, B. G. S. (2010), "Customer-Base Valuation in a Contractual Setting: The
+  Perils of Ignoring Heterogeneity", Marketing Science 29(1), 85-93 (``FH 2010``): discounted
+  expected lifetime (DEL) and discounted expected residual lifetime (DERL) as Gauss hypergeometric
+  functions, and retention elasticities (section 4).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.models._base import LikelihoodModel
+from crmstudy.units import check_period
+
+__all__ = ["ShiftedBetaGeometric", "hyp2f1_positive"]
+
+# Beyond this argument scipy's hyp2f1 switches to transformations around z = 1 that lose all
+# accuracy when c - a - b is (near) an integer: with (a, b, c) = (1, 1.18, 2.18) it returns -30.5
+# at z = 1/1.001, where the true value is +7.85. The plain Gauss series is exact there, just slower.
+_SERIES_ABOVE_Z = 0.99
+_SERIES_BLOCK = 65_536
+_SERIES_MAX_TERMS = 50_000_000
+
+
+def _hyp2f1_series(a: float, b: float, c: float, z: float, rtol: float = 1e-15) -> float:
+    """Sum the Gauss series of 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1.
+
+    All terms are positive. The ratio of consecutive terms, z (a + j)(b + j) / ((c + j)(1 + j)),
+    tends to z monotonically for large j, so beyond a block it is bounded by
+    q = max(last ratio, z) < 1 and the rest of the series by next_term / (1 - q); the sum stops
+    once that bound falls below ``rtol`` times the running total.
+    """
+    total = 0.0
+    term = 1.0
+    start = 0
+    while start < _SERIES_MAX_TERMS:
+        j = np.arange(start, start + _SERIES_BLOCK, dtype=float)
+        ratios = z * (a + j) * (b + j) / ((c + j) * (1.0 + j))
+        # terms[i] is the term of index start + i; cumprod gives the later ones from `term`.
+        terms = term * np.concatenate(([1.0], np.cumprod(ratios[:-1])))
+        total += float(terms.sum())
+        term = float(terms[-1] * ratios[-1])
+        start += _SERIES_BLOCK
+        q = max(float(ratios[-1]), z)
+        if q < 1.0 and term / (1.0 - q) <= rtol * total:
+            return total
+        if not math.isfinite(total):
+            break
+    raise ParameterError(
+        f"the hypergeometric series 2F1({a:g}, {b:g}; {c:g}; {z:g}) did not converge within "
+        f"{_SERIES_MAX_TERMS:,} terms; use a larger discount_rate"
+    )
+
+
+def hyp2f1_positive(a: float, b: float, c: float, z: float) -> float:
+    """Gauss hypergeometric 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z <= 1, reliably.
+
+    Uses ``scipy.special.hyp2f1`` where it is accurate (z <= 0.99 and a finite result >= 1, which
+    every such series must give, since all its terms are positive) and otherwise sums the series
+    directly (:func:`_hyp2f1_series`). At z = 1 it uses Gauss's theorem,
+    2F1(a, b; c; 1) = Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)), which is finite only
+    for c - a - b > 0; otherwise it returns ``inf`` (the series diverges).
+    """
+    if not (a > 0 and b > 0 and c > 0) or not (0.0 <= z <= 1.0):
+        raise ParameterError(
+            f"hyp2f1_positive needs a, b, c > 0 and z in [0, 1]; got a={a!r}, b={b!r}, c={c!r}, "
+            f"z={z!r}"
+        )
+    if z == 1.0:
+        if c - a - b <= 0:
+            return math.inf
+        return math.exp(
+            special.gammaln(c)
+            + special.gammaln(c - a - b)
+            - special.gammaln(c - a)
+            - special.gammaln(c - b)
+        )
+    if z <= _SERIES_ABOVE_Z:
+        value = float(special.hyp2f1(a, b, c, z))
+        if math.isfinite(value) and value >= 1.0:
+            return value
+    return _hyp2f1_series(a, b, c, z)
+
+
+def _check_discount_rate(discount_rate) -> float:
+    if not isinstance(discount_rate, int | float | np.integer | np.floating) or not (
+        math.isfinite(discount_rate) and discount_rate >= 0
+    ):
+        raise ParameterError(
+            f"discount_rate must be a number >= 0 (per period of the fitted data), got "
+            f"{discount_rate!r}"
+        )
+    return float(discount_rate)
+
+
+def _as_periods(t, name: str, minimum: int) -> np.ndarray:
+    """Validate integer period indices ``t >= minimum``; returns a float array (same shape)."""
+    arr = np.asarray(t, dtype=float)
+    bad = ~np.isfinite(arr) | (arr != np.round(arr)) | (arr < minimum)
+    if bad.any():
+        first = arr.ravel()[int(np.flatnonzero(bad.ravel())[0])]
+        raise ParameterError(f"{name} must be whole numbers of periods >= {minimum}; got {first!r}")
+    return arr
+
+
+def _scalar_or_array(values: np.ndarray, like) -> float | np.ndarray:
+    return float(values) if np.ndim(like) == 0 else values
+
+
+def _validate_alive(alive) -> np.ndarray:
+    """Check the alive counts of a cohort, t = 0..k; returns them as an int array."""
+    if isinstance(alive, pd.DataFrame):
+        raise DataError(
+            "alive must be one column of counts (customers still active at t = 0, 1, ..., k), "
+            "not a DataFrame; pass e.g. df['alive']"
+        )
+    values = np.asarray(alive, dtype=float) if not isinstance(alive, str) else None
+    if values is None or values.ndim != 1:
+        raise DataError(
+            "alive must be a 1-d sequence of counts of customers still active at t = 0, 1, ..., k"
+        )
+    if len(values) < 3:
+        raise DataError(
+            f"alive has {len(values)} value(s); the sBG needs the cohort size at t = 0 and the "
+            "survivors of at least two periods (t = 0, 1, 2) to estimate its two parameters"
+        )
+    for check, what in (
+        (~np.isfinite(values), "is not a finite number"),
+        (values < 0, "is negative"),
+        (values != np.round(values), "is not a whole number of customers"),
+    ):
+        if check.any():
+            row = int(np.flatnonzero(check)[0])
+            raise DataError(
+                f"alive at t = {row} {what}: {values[row]!r}. alive counts customers, so each "
+                "value must be a whole number >= 0 (convert percentages with "
+                "round(percent * cohort_size / 100))"
+            )
+    if values[0] == 0:
+        raise DataError("alive at t = 0 (the cohort size) is 0: there is no cohort to fit")
+    rising = np.diff(values) > 0
+    if rising.any():
+        t = int(np.flatnonzero(rising)[0]) + 1
+        raise DataError(
+            f"alive rises from {values[t - 1]:.0f} at t = {t - 1} to {values[t]:.0f} at t = {t}: "
+            "a cohort can only lose customers. Count one acquisition cohort only (customers won "
+            "later belong to a later cohort)"
+        )
+    if values[-1] == values[0]:
+        raise DataError(
+            "no customer of the cohort churned in the data (alive never falls), so churn "
+            "probabilities cannot be estimated"
+        )
+    if values[1] == 0:
+        raise DataError(
+            "every customer churned in the first period (alive at t = 1 is 0): the churn "
+            "probability is 1 for everyone and the sBG's beta distribution is degenerate"
+        )
+    return values.astype(np.int64)
+
+
+class ShiftedBetaGeometric(LikelihoodModel):
+    """Shifted-beta-geometric model of contract duration (Fader & Hardie 2007).
+
+    Parameters after ``fit``: ``alpha`` and ``beta`` of the beta distribution of the per-period
+    churn probability ``theta`` across customers (mean churn probability alpha / (alpha + beta)).
+
+    Example
+    -------
+    >>> from crmstudy.datasets import fader_hardie_2007
+    >>> table = fader_hardie_2007()
+    >>> alive = table.query("segment == 'regular' and year <= 7")["alive"]
+    >>> m = ShiftedBetaGeometric().fit(alive, period="Y")
+    >>> m.params.round(3).tolist()
+    [0.704, 1.182]
+    """
+
+    param_names = ("alpha", "beta")
+    model_name = "Shifted-beta-geometric (Fader & Hardie 2007)"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alive: np.ndarray | None = None
+        self.cohort_size: int | None = None
+
+    @classmethod
+    def from_params(cls, alpha: float, beta: float, period: str = "Y") -> ShiftedBetaGeometric:
+        """A model with given alpha and beta (e.g. published estimates), without fitting.
+
+        Predictions work as after ``fit``; ``bse``, ``loglik`` and ``summary()`` stay unset.
+        """
+        for name, value in (("alpha", alpha), ("beta", beta)):
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+                raise ParameterError(f"{name} must be a positive number, got {value!r}")
+        model = cls()
+        model.params = pd.Series([float(alpha), float(beta)], index=list(cls.param_names))
+        model.period = check_period(period)
+        return model
+
+    # --- likelihood ---------------------------------------------------------------------------
+    def _loglik_rows(self, params, data):
+        """Per-row log-likelihood, FH 2007 appendix B.
+
+        A row with ``censored == 0`` holds customers who churned in period ``t`` and contributes
+        ln P(T = t) = ln B(alpha + 1, beta + t - 1) - ln B(alpha, beta) (FH 2007 eq. 5); the
+        censored row holds the survivors at the last period k and contributes
+        ln S(k) = ln B(alpha, beta + k) - ln B(alpha, beta) (eq. 6). The base class weights each
+        row by its number of customers.
+        """
+        alpha, beta = params
+        t = data["t"]
+        censored = data["censored"] > 0
+        log_norm = special.betaln(alpha, beta)
+        churned = special.betaln(alpha + 1.0, beta + t - 1.0) - log_norm
+        survived = special.betaln(alpha, beta + t) - log_norm
+        return np.where(censored, survived, churned)
+
+    def _initial_params(self, data, weights):
+        # Match the first period's churn share alpha / (alpha + beta) with alpha + beta = 2.
+        t1 = (data["t"] == 1) & (data["censored"] == 0)
+        share = float(weights[t1].sum() / weights.sum())
+        share = min(max(share, 0.05), 0.95)
+        return np.array([2.0 * share, 2.0 * (1.0 - share)])
+
+    def fit(self, alive, period: str = "Y", *, initial_params=None) -> ShiftedBetaGeometric:
+        """Fit alpha and beta by maximum likelihood to one cohort's survivor counts.
+
+        Parameters
+        ----------
+        alive : sequence of int
+            Customers of one acquisition cohort still active at t = 0, 1, ..., k (t = 0 is the
+            cohort size; k >= 2). Counts, not percentages; non-increasing.
+        period : str
+            The time unit of one step of ``t`` (a :mod:`crmstudy.units` code, default "Y":
+            annual contracts as in FH 2007). Every later prediction is in this unit.
+        initial_params : (alpha, beta), optional
+            Starting point for the optimiser.
+
+        The rows of the likelihood are the customers who churned in each period t = 1..k
+        (weight n_t = alive[t-1] - alive[t]) and one right-censored row for the alive[k]
+        survivors (FH 2007 appendix B). Returns ``self``.
+        """
+        counts = _validate_alive(alive)
+        self.period = check_period(period)
+        k = len(counts) - 1
+        churned = counts[:-1] - counts[1:]
+        t = np.concatenate((np.arange(1, k + 1), [k])).astype(float)
+        censored = np.concatenate((np.zeros(k), [1.0]))
+        weights = np.concatenate((churned, [counts[-1]])).astype(float)
+        self.alive = counts
+        self.cohort_size = int(counts[0])
+        try:
+            return self._fit_mle(
+                {"t": t, "censored": censored}, weights, initial_params=initial_params
+            )
+        except ConvergenceError as err:
+            raise ConvergenceError(
+                f"{err} For the sBG this happens when churn stops abruptly (e.g. half the cohort "
+                "leaves in period 1 and nobody after), which pushes the beta distribution of "
+                "churn probabilities to point masses at 0 and 1; fit more periods, or check that "
+                "alive counts one cohort"
+            ) from None
+
+    def summary(self):
+        """The statsmodels-style results table (needs a model fitted by ``fit``)."""
+        if self.loglik is None:
+            raise ParameterError(
+                "summary() needs a model fitted by .fit(alive); this one was made with "
+                "from_params, so it has no likelihood or standard errors"
+            )
+        return super().summary()
+
+    # --- predictions --------------------------------------------------------------------------
+    def survival(self, t):
+        """S(t): share of the cohort still active at t = 0, 1, 2, ... periods (FH 2007 eq. 6).
+
+        S(t) = B(alpha, beta + t) / B(alpha, beta). ``t`` in periods of the fitted data; scalar in,
+        scalar out; array in, array out.
+        """
+        alpha, beta = self._params_array()
+        tt = _as_periods(t, "t", 0)
+        values = np.exp(special.betaln(alpha, beta + tt) - special.betaln(alpha, beta))
+        return _scalar_or_array(values, t)
+
+    def expected_alive(self, t, cohort_size: int | None = None):
+        """Expected number of the cohort still active at period t: cohort_size * S(t).
+
+        ``cohort_size`` defaults to the fitted cohort's size (alive at t = 0).
+        """
+        size = self.cohort_size if cohort_size is None else cohort_size
+        return size * self.survival(t)
+
+    def retention_rate(self, t):
+        """r(t) = S(t) / S(t - 1) = (beta + t - 1) / (alpha + beta + t - 1), t >= 1 (FH 2007 eq. 8).
+
+        The share of the customers active at t - 1 who renew at t. It rises with t even though
+        every individual's retention probability 1 - theta is constant (the sorting effect).
+        """
+        alpha, beta = self._params_array()
+        tt = _as_periods(t, "t", 1)
+        return _scalar_or_array((beta + tt - 1.0) / (alpha + beta + tt - 1.0), t)
+
+    def churn_probability(self, t):
+        """P(T = t): probability that a newly acquired customer churns in period t >= 1.
+
+        P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta) (FH 2007 eq. 5; the recursion of
+        eq. 7). This is the unconditional share of the cohort lost in period t; the conditional
+        churn rate among those still active at t - 1 is ``1 - retention_rate(t)``.
+        """
+        alpha, beta = self._params_array()
+        tt = _as_periods(t, "t", 1)
+        values = np.exp(special.betaln(alpha + 1.0, beta + tt - 1.0) - special.betaln(alpha, beta))
+        return _scalar_or_array(values, t)
+
+    def expected_lifetime(self, horizon: int | None = None) -> float:
+        """Expected number of periods a newly acquired customer stays, E[T] = sum_{t>=0} S(t).
+
+        Undiscounted: E[T] = (alpha + beta - 1) / (alpha - 1) for alpha > 1 (Gauss's theorem for
+        2F1(1, beta; alpha + beta; 1), the DEL of FH 2010 at d = 0), and ``inf`` for
+        alpha <= 1: with enough customers whose churn probability is near 0, the mean lifetime
+        diverges (both segments of FH 2007 have alpha < 1). With ``horizon`` (periods), returns the
+        expected number of periods active within the first ``horizon`` periods,
+        sum_{t=0}^{horizon-1} S(t), which is always finite. In periods of the fitted data.
+        """
+        alpha, beta = self._params_array()
+        if horizon is not None:
+            h = int(_as_periods(horizon, "horizon", 1))
+            return float(np.sum(self.survival(np.arange(h))))
+        return hyp2f1_positive(1.0, beta, alpha + beta, 1.0)
+
+    def discounted_expected_lifetime(self, discount_rate: float) -> float:
+        """DEL: expected discounted number of periods a newly acquired customer pays for.
+
+        DEL(d) = sum_{t>=0} S(t) / (1 + d)^t = 2F1(1, beta; alpha + beta; 1 / (1 + d)) (FH 2010,
+        section 3). The first payment, at acquisition (t = 0), is undiscounted; multiply by the
+        margin per period to get the expected CLV of a new customer. ``discount_rate`` d is per
+        period of the fitted data. Infinite when d = 0 and alpha <= 1.
+        """
+        alpha, beta = self._params_array()
+        d = _check_discount_rate(discount_rate)
+        return hyp2f1_positive(1.0, beta, alpha + beta, 1.0 / (1.0 + d))
+
+    def discounted_expected_residual_lifetime(self, discount_rate: float, renewals=0):
+        """DERL: expected discounted future periods of a customer who has made ``renewals`` renewals.
+
+        The customer has been active for n = renewals + 1 periods and is about to decide on the
+        next renewal; payments from that renewal on are counted, the first undiscounted:
+
+            DERL(d | n - 1 renewals) = sum_{t>=n} S(t) / S(n - 1) / (1 + d)^(t - n)
+                = (beta + n - 1) / (alpha + beta + n - 1) * 2F1(1, beta + n; alpha + beta + n; 1/(1+d))
+
+        (FH 2010 eq. 6; the first factor is the renewal probability r(n), FH 2007 eq. 8).
+        ``discount_rate`` per period of the fitted data; ``renewals`` a whole number >= 0 or an
+        array of them. Multiply by the margin per period for the residual value of a customer.
+        Identity: DEL = 1 + DERL(renewals=0) / (1 + d).
+        """
+        alpha, beta = self._params_array()
+        d = _check_discount_rate(discount_rate)
+        n = _as_periods(renewals, "renewals", 0) + 1.0
+        z = 1.0 / (1.0 + d)
+        values = np.array(
+            [
+                (beta + m - 1.0)
+                / (alpha + beta + m - 1.0)
+                * hyp2f1_positive(1.0, beta + m, alpha + beta + m, z)
+                for m in np.atleast_1d(n).ravel()
+            ]
+        ).reshape(np.shape(n))
+        return _scalar_or_array(values, renewals)
+
+    def retention_elasticity(self, discount_rate: float, renewals=0, increase: float = 0.01):
+        """Percent change in DERL per percent increase in every customer's retention probability.
+
+        Each customer's renewal probability p = 1 - theta is multiplied by (1 + increase); the
+        elasticity is the percent change of DERL divided by 100 * increase, for a customer who has
+        made ``renewals`` renewals (the question of FH 2010 section 4; how much is a 1% increase
+        in retention worth, with the sorting effect taken into account). Because
+        E[(c p)^(j+1)] = c^(j+1) E[p^(j+1)], scaling p by c is the same as scaling the discount
+        factor 1/(1+d) by c, so with z = 1/(1+d), b = beta + n, a = alpha + beta + n:
+
+            DERL_c / DERL = c * 2F1(1, b; a; c z) / 2F1(1, b; a; z)
+
+        which needs c z < 1. ``increase=0`` gives the point elasticity (the limit),
+        1 + z (b / a) 2F1(2, b + 1; a + 1; z) / 2F1(1, b; a; z), which is the discount-weighted
+        mean number of future payments (the "duration" of the customer, Pfeifer & Farris 2004).
+        For a homogeneous cohort with retention r the point elasticity is 1 / (1 - r z).
+        ``discount_rate`` per period of the fitted data; dimensionless result.
+        """
+        alpha, beta = self._params_array()
+        d = _check_discount_rate(discount_rate)
+        if not (isinstance(increase, int | float) and math.isfinite(increase) and increase >= 0):
+            raise ParameterError(f"increase must be a number >= 0 (0.01 = 1%), got {increase!r}")
+        z = 1.0 / (1.0 + d)
+        c = 1.0 + increase
+        if c * z >= 1.0:
+            raise ParameterError(
+                f"increase={increase!r} with discount_rate={d!r} makes the scaled discount factor "
+                f"(1 + increase) / (1 + d) = {c * z:.4g} >= 1, so the residual lifetime is "
+                "infinite; use a smaller increase or a larger discount_rate"
+            )
+        n = _as_periods(renewals, "renewals", 0) + 1.0
+        out = []
+        for m in np.atleast_1d(n).ravel():
+            b, a = beta + m, alpha + beta + m
+            base = hyp2f1_positive(1.0, b, a, z)
+            if increase == 0:
+                out.append(1.0 + z * (b / a) * hyp2f1_positive(2.0, b + 1.0, a + 1.0, z) / base)
+            else:
+                ratio = c * hyp2f1_positive(1.0, b, a, c * z) / base
+                out.append((ratio - 1.0) / increase)
+        return _scalar_or_array(np.array(out).reshape(np.shape(n)), renewals)
+
+    def projection(self, horizon: int) -> pd.DataFrame:
+        """Tidy projection for t = 0..horizon: survival, expected alive, retention rate, churn.
+
+        Columns ``t`` (periods of the fitted data), ``survival`` (S(t)), ``expected_alive``
+        (cohort_size * S(t)), ``retention_rate`` (r(t), NaN at t = 0), ``churn_probability``
+        (P(T = t), NaN at t = 0), and ``observed_alive`` (the fitted counts, NaN beyond them).
+        """
+        self._check_fitted()
+        h = int(_as_periods(horizon, "horizon", 1))
+        t = np.arange(h + 1)
+        later = t[1:]
+        observed = np.full(h + 1, np.nan)
+        k = min(h + 1, len(self.alive))
+        observed[:k] = self.alive[:k]
+        frame = pd.DataFrame(
+            {
+                "t": t,
+                "survival": self.survival(t),
+                "expected_alive": self.expected_alive(t),
+                "retention_rate": np.concatenate(([np.nan], self.retention_rate(later))),
+                "churn_probability": np.concatenate(([np.nan], self.churn_probability(later))),
+                "observed_alive": observed,
+            }
+        )
+        frame.attrs["period"] = self.period
+        return frame

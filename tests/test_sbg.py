@@ -1,0 +1,270 @@
+"""Tests of the shifted-beta-geometric model against Fader & Hardie (2007, 2010).
+
+Reference values: the published estimates of FH 2007 (Regular alpha = 0.704, beta = 1.182; High End
+alpha = 0.668, beta = 3.806, fitted on years 0..7 of their Table 1), the actual survival of Table 1
+for years 8..12, and independent computations written here: the paper's recursion for P(T = t)
+(FH 2007 eq. 7), products of retention rates (eq. 8), direct truncated sums of discounted
+survival, and numerical integration over the beta distribution of retention probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from crmstudy.datasets import fader_hardie_2007
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.models.sbg import ShiftedBetaGeometric, _hyp2f1_series, hyp2f1_positive
+
+# FH 2007, text and appendix B: maximum-likelihood estimates on years 0..7 of Table 1.
+PUBLISHED = {"regular": (0.704, 1.182), "high_end": (0.668, 3.806)}
+
+
+def alive_counts(segment: str, last_year: int = 7) -> np.ndarray:
+    table = fader_hardie_2007()
+    rows = table[(table["segment"] == segment) & (table["year"] <= last_year)]
+    return rows.sort_values("year")["alive"].to_numpy()
+
+
+def churn_pmf_recursion(alpha: float, beta: float, k: int) -> np.ndarray:
+    """P(T = t), t = 1..k, by the recursion of FH 2007 eq. 7 (no beta functions)."""
+    p = [alpha / (alpha + beta)]
+    for t in range(2, k + 1):
+        p.append(p[-1] * (beta + t - 2) / (alpha + beta + t - 1))
+    return np.array(p)
+
+
+def survival_by_products(alpha: float, beta: float, horizon: int) -> np.ndarray:
+    """S(t), t = 0..horizon, as the product of retention rates r(1)..r(t) (FH 2007 eq. 8)."""
+    s = [1.0]
+    for t in range(1, horizon + 1):
+        s.append(s[-1] * (beta + t - 1) / (alpha + beta + t - 1))
+    return np.array(s)
+
+
+def loglik_direct(alpha: float, beta: float, alive: np.ndarray) -> float:
+    """FH 2007 appendix B, written out with the recursion: sum n_t ln P(T=t) + n_k ln S(k)."""
+    k = len(alive) - 1
+    pmf = churn_pmf_recursion(alpha, beta, k)
+    churned = alive[:-1] - alive[1:]
+    return float(churned @ np.log(pmf) + alive[-1] * np.log(1.0 - pmf.sum()))
+
+
+def discounted_sum(alpha, beta, d, start, n_terms=20_000):
+    """sum_{t>=start} S(t)/S(start-1 or 1) z^(t-start), truncated: the independent DEL/DERL."""
+    s = survival_by_products(alpha, beta, start + n_terms)
+    z = 1.0 / (1.0 + d)
+    base = 1.0 if start == 0 else s[start - 1]
+    return float(np.sum(s[start:] / base * z ** np.arange(len(s) - start)))
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return {seg: ShiftedBetaGeometric().fit(alive_counts(seg), period="Y") for seg in PUBLISHED}
+
+
+# --- estimation ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("segment", ["regular", "high_end"])
+def test_fit_reproduces_published_estimates(fitted, segment):
+    model = fitted[segment]
+    alpha, beta = PUBLISHED[segment]
+    # The paper reports three decimals.
+    assert round(model.params["alpha"], 3) == alpha
+    assert round(model.params["beta"], 3) == beta
+    assert model.period == "Y"
+    assert model.nobs == 1000
+
+
+@pytest.mark.parametrize("segment", ["regular", "high_end"])
+def test_loglik_matches_direct_computation_and_is_maximal(fitted, segment):
+    model = fitted[segment]
+    alive = alive_counts(segment)
+    a, b = model.params
+    assert model.loglik == pytest.approx(loglik_direct(a, b, alive), abs=1e-8)
+    # No nearby point does better (it is the maximum), including the published rounded values.
+    for da, db in [(0.01, 0), (-0.01, 0), (0, 0.01), (0, -0.01)]:
+        assert model.loglik >= loglik_direct(a + da, b + db, alive)
+    assert model.loglik >= loglik_direct(*PUBLISHED[segment], alive)
+    # Values at the optimum, computed independently above: -1680.27 and -1611.16.
+    expected = {"regular": -1680.2652, "high_end": -1611.1581}[segment]
+    assert model.loglik == pytest.approx(expected, abs=5e-4)
+    assert model.aic == pytest.approx(4 - 2 * model.loglik)
+
+
+# --- predictions --------------------------------------------------------------------------------
+def test_survival_retention_and_churn_agree_with_recursions():
+    model = ShiftedBetaGeometric.from_params(0.668, 3.806)
+    s = survival_by_products(0.668, 3.806, 12)
+    assert np.allclose(model.survival(np.arange(13)), s, rtol=1e-12)
+    assert np.allclose(
+        model.churn_probability(np.arange(1, 13)), churn_pmf_recursion(0.668, 3.806, 12)
+    )
+    assert np.allclose(model.retention_rate(np.arange(1, 13)), s[1:] / s[:-1])
+    # The retention rate rises with tenure although each customer's is constant (FH 2007 eq. 8).
+    assert np.all(np.diff(model.retention_rate(np.arange(1, 30))) > 0)
+    assert isinstance(model.survival(3), float)
+    assert model.survival(0) == 1.0
+
+
+@pytest.mark.parametrize("segment", ["regular", "high_end"])
+def test_projection_to_year_12_matches_table_1(fitted, segment):
+    # FH 2007 Table 1 actuals for years 8..12, as % of the cohort; the sBG fitted on years 0..7
+    # tracks them to within 2 percentage points (FH 2007 Figures 5-6 show the same closeness;
+    # measured here: at most 0.3 points for Regular and 1.6 for High End).
+    actual = alive_counts(segment, 12)[8:] / 10.0
+    projected = 100 * fitted[segment].survival(np.arange(8, 13))
+    assert np.max(np.abs(projected - actual)) < 2.0
+    frame = fitted[segment].projection(12)
+    assert list(frame.columns) == [
+        "t",
+        "survival",
+        "expected_alive",
+        "retention_rate",
+        "churn_probability",
+        "observed_alive",
+    ]
+    assert frame["expected_alive"].iloc[12] == pytest.approx(10 * projected[-1])
+    assert frame["observed_alive"].iloc[:8].tolist() == alive_counts(segment).tolist()
+    assert frame["observed_alive"].iloc[8:].isna().all()
+    assert frame.attrs["period"] == "Y"
+
+
+def test_expected_lifetime_closed_form_and_divergence():
+    # alpha > 1: E[T] = (alpha + beta - 1) / (alpha - 1); check against a long direct sum.
+    model = ShiftedBetaGeometric.from_params(3.0, 5.0)
+    s = survival_by_products(3.0, 5.0, 200_000)
+    assert model.expected_lifetime() == pytest.approx(7.0 / 2.0)
+    assert model.expected_lifetime() == pytest.approx(s.sum(), rel=1e-6)
+    assert model.expected_lifetime(horizon=10) == pytest.approx(s[:10].sum())
+    # alpha <= 1 (both FH 2007 segments): the undiscounted mean lifetime is infinite.
+    assert math.isinf(ShiftedBetaGeometric.from_params(0.704, 1.182).expected_lifetime())
+
+
+@pytest.mark.parametrize("alpha,beta", [(0.704, 1.182), (0.668, 3.806), (3.0, 15.0)])
+@pytest.mark.parametrize("d", [0.1, 0.02, 0.25])
+def test_del_and_derl_match_direct_truncated_sums(alpha, beta, d):
+    model = ShiftedBetaGeometric.from_params(alpha, beta)
+    assert model.discounted_expected_lifetime(d) == pytest.approx(
+        discounted_sum(alpha, beta, d, start=0), rel=1e-9
+    )
+    renewals = np.array([0, 1, 4, 10])
+    derl = model.discounted_expected_residual_lifetime(d, renewals)
+    direct = [discounted_sum(alpha, beta, d, start=n + 1) for n in renewals]
+    assert np.allclose(derl, direct, rtol=1e-9)
+    # DEL = 1 + DERL(after 0 renewals) / (1 + d): the first payment, then the rest discounted.
+    assert model.discounted_expected_lifetime(d) == pytest.approx(1 + derl[0] / (1 + d))
+    # Survivors are better customers: DERL rises with the number of renewals (sorting effect).
+    assert np.all(np.diff(derl) > 0)
+
+
+def test_derl_in_the_region_where_scipy_hyp2f1_fails():
+    # alpha = 1 makes c - a - b = 0 in 2F1(1, beta; alpha + beta; z); scipy's hyp2f1 returns a
+    # negative value at z = 1/1.001 there. The direct sum is the referee.
+    model = ShiftedBetaGeometric.from_params(1.0, 1.18)
+    d = 0.001
+    assert model.discounted_expected_lifetime(d) == pytest.approx(
+        discounted_sum(1.0, 1.18, d, start=0, n_terms=60_000), rel=1e-6
+    )
+
+
+def test_hyp2f1_positive_against_plain_series():
+    def plain(a, b, c, z, n=200_000):
+        total, term = 0.0, 1.0
+        for j in range(n):
+            total += term
+            term *= z * (a + j) * (b + j) / ((c + j) * (1 + j))
+        return total
+
+    for args in [(1, 1.18, 2.18, 1 / 1.001), (1, 1000.0, 1001.5, 0.9), (2, 4.8, 5.5, 0.95)]:
+        assert hyp2f1_positive(*args) == pytest.approx(plain(*args), rel=1e-9)
+        assert _hyp2f1_series(*args) == pytest.approx(plain(*args), rel=1e-9)
+    # Gauss's theorem at z = 1, and divergence when c - a - b <= 0.
+    assert hyp2f1_positive(1, 2.0, 5.0, 1.0) == pytest.approx(4.0 / 2.0)
+    assert math.isinf(hyp2f1_positive(1, 2.0, 2.5, 1.0))
+    with pytest.raises(ParameterError):
+        hyp2f1_positive(1, -1.0, 2.0, 0.5)
+
+
+def _derl_by_integration(alpha, beta, d, renewals, scale=1.0):
+    """E[c p / (1 - c p z)] over survivors' retention p ~ Beta(beta + renewals, alpha)."""
+    z = 1.0 / (1.0 + d)
+    density = stats.beta(beta + renewals, alpha).pdf
+    value, _ = integrate.quad(lambda p: scale * p / (1 - scale * p * z) * density(p), 0, 1)
+    return value
+
+
+@pytest.mark.parametrize("renewals", [0, 3])
+def test_retention_elasticity_against_numerical_integration(renewals):
+    alpha, beta, d = 1.5, 4.0, 0.1
+    model = ShiftedBetaGeometric.from_params(alpha, beta)
+    base = _derl_by_integration(alpha, beta, d, renewals)
+    assert model.discounted_expected_residual_lifetime(d, renewals) == pytest.approx(base, rel=1e-7)
+    up = _derl_by_integration(alpha, beta, d, renewals, scale=1.01)
+    arc = (up / base - 1) / 0.01
+    assert model.retention_elasticity(d, renewals, increase=0.01) == pytest.approx(arc, rel=1e-6)
+    h = 1e-5
+    point = (
+        _derl_by_integration(alpha, beta, d, renewals, 1 + h)
+        - _derl_by_integration(alpha, beta, d, renewals, 1 - h)
+    ) / (2 * h * base)
+    assert model.retention_elasticity(d, renewals, increase=0) == pytest.approx(point, rel=1e-5)
+
+
+def test_retention_elasticity_homogeneous_limit():
+    # With alpha, beta -> infinity at a fixed mean, everyone has retention r: elasticity 1/(1 - r z).
+    r, d = 0.8, 0.1
+    model = ShiftedBetaGeometric.from_params(1e6 * (1 - r), 1e6 * r)
+    assert model.retention_elasticity(d, 0, increase=0) == pytest.approx(
+        1 / (1 - r / (1 + d)), rel=1e-4
+    )
+    with pytest.raises(ParameterError, match="infinite"):
+        model.retention_elasticity(0.005, 0, increase=0.01)
+
+
+# --- validation ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "alive,match",
+    [
+        ([1000, 800, 850, 700], "rises from 800 at t = 1 to 850 at t = 2"),
+        ([1000, 800.5, 700], "not a whole number"),
+        ([1000, 800], "at least two periods"),
+        ([0, 0, 0], "cohort size"),
+        ([1000, -5, -10], "negative"),
+        ([1000, np.nan, 700], "finite"),
+        ([1000, 1000, 1000], "no customer of the cohort churned"),
+        ([1000, 0, 0], "first period"),
+        ("1000 800 700", "1-d sequence"),
+    ],
+)
+def test_fit_rejects_invalid_alive_counts(alive, match):
+    with pytest.raises(DataError, match=match):
+        ShiftedBetaGeometric().fit(alive)
+
+
+def test_parameter_errors():
+    model = ShiftedBetaGeometric.from_params(0.7, 1.2)
+    with pytest.raises(ParameterError, match="discount_rate"):
+        model.discounted_expected_lifetime(-0.1)
+    with pytest.raises(ParameterError, match="renewals"):
+        model.discounted_expected_residual_lifetime(0.1, 1.5)
+    with pytest.raises(ParameterError, match="t must be whole"):
+        model.survival(-1)
+    with pytest.raises(ParameterError, match=">= 1"):
+        model.retention_rate(0)
+    with pytest.raises(ParameterError, match="from_params"):
+        model.summary()
+    with pytest.raises(ParameterError, match="period"):
+        ShiftedBetaGeometric().fit(alive_counts("regular"), period="year")
+    with pytest.raises(ParameterError, match="alpha"):
+        ShiftedBetaGeometric.from_params(0.0, 1.0)
+    with pytest.raises(ParameterError, match="not fitted"):
+        ShiftedBetaGeometric().survival(1)
+
+
+def test_degenerate_cohort_raises_convergence_error():
+    # Half leave in period 1, nobody after: alpha and beta run to 0.
+    with pytest.raises(ConvergenceError, match="churn stops abruptly"):
+        ShiftedBetaGeometric().fit([100, 50, 50])
