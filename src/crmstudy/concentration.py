@@ -1,0 +1,660 @@
+"""Customer concentration: the Lorenz curve, the Gini, the top-20% share, and the whale curve.
+
+The primer's "80% of revenue comes from 20% of customers" is a statement about one point of the
+*concentration curve*: rank customers from the most to the least valuable and read off the share of
+the total held by the top 20%. This module measures that point and the whole curve properly:
+
+* :func:`lorenz_curve` -- the Lorenz (1905) curve, or the same curve read from the top;
+* :func:`gini` -- the sample Gini coefficient (Gini 1912), from the area under the Lorenz curve;
+* :func:`top_share` -- the share of the total held by the top ``fraction`` of customers;
+* :func:`customers_for_share` -- the fraction of customers needed to reach ``share`` of the total;
+* :func:`bootstrap_concentration` -- percentile bootstrap intervals for all three (Efron 1979),
+  resampling customers;
+* :func:`window_concentration` -- the top share over observation windows of 3, 6, 12, 18 months;
+* :func:`customer_profit`, :func:`whale_curve`, :func:`whale_summary` -- Kaplan & Narayanan's
+  (2001) cumulative-profit "whale curve";
+* :data:`PUBLISHED_ANCHORS` / :func:`published_anchors` -- published top-20% shares to compare with.
+
+Conventions
+-----------
+``values`` is one number per customer (revenue in the log's currency, or purchases, or any other
+non-negative quantity), as a 1-D array, list or Series. Customers with value 0 are kept: a customer
+who bought once and spent $0 is still a customer and sits at the bottom of the curve. Negative
+values are refused everywhere except in the whale curve, where losses are the point. Empty input,
+NaN or infinite values raise :class:`~crmstudy.errors.DataError` naming the first bad position.
+
+All measures are computed on the piecewise-linear Lorenz curve through the points
+``(k/n, L_k)``, ``L_k`` = share of the total held by the ``k`` smallest customers. Reading the curve
+between its points is the same as splitting the boundary customer: with n = 2,357 customers, the
+top 20% is 471.4 customers, i.e. the 471 largest plus 0.4 of the 472nd. Everything is vectorised
+(one sort, one cumulative sum); nothing loops over customers in Python, so millions are fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from crmstudy.errors import DataError, ParameterError
+
+__all__ = [
+    "PUBLISHED_ANCHORS",
+    "published_anchors",
+    "lorenz_curve",
+    "gini",
+    "top_share",
+    "customers_for_share",
+    "bootstrap_concentration",
+    "customer_totals",
+    "window_concentration",
+    "summarise_windows",
+    "customer_profit",
+    "whale_curve",
+    "whale_summary",
+]
+
+#: Published shares of sales from the top 20% of customers, to compare a measurement with.
+#: ``top20_share`` is a fraction of sales (revenue or units as the source measured it).
+PUBLISHED_ANCHORS: tuple[dict, ...] = (
+    {
+        "source": "Pareto rule (primer)",
+        "setting": "rule of thumb quoted in CRM primers",
+        "top20_share": 0.80,
+        "citation": (
+            "Juran, J. M. (1951), Quality Control Handbook, McGraw-Hill ('vital few, trivial "
+            "many'), after Pareto, V. (1896), Cours d'economie politique, on incomes."
+        ),
+    },
+    {
+        "source": "Kim, Singh & Winer (2017)",
+        "setting": "brand sales, 22 packaged-goods categories, Nielsen household panel",
+        "top20_share": 0.73,
+        "citation": (
+            "Kim, B. J., Singh, V. and Winer, R. S. (2017), 'The Pareto rule for frequently "
+            "purchased packaged goods: an empirical generalization', Marketing Letters 28(4), "
+            "491-507 (mean brand-level Pareto ratio across categories)."
+        ),
+    },
+    {
+        "source": "McCarthy & Winer (2019)",
+        "setting": "339 publicly traded non-CPG firms, all",
+        "top20_share": 0.67,
+        "citation": (
+            "McCarthy, D. M. and Winer, R. S. (2019), 'The Pareto rule in marketing revisited: "
+            "is it 80/20 or 70/20?', Marketing Letters 30(2), 139-150."
+        ),
+    },
+    {
+        "source": "McCarthy & Winer (2019)",
+        "setting": "339 publicly traded non-CPG firms, subscription businesses",
+        "top20_share": 0.59,
+        "citation": (
+            "McCarthy, D. M. and Winer, R. S. (2019), Marketing Letters 30(2), 139-150 "
+            "(non-subscription firms: 0.68)."
+        ),
+    },
+    {
+        "source": "Sharp (2010)",
+        "setting": "brand buyers over one year; lower over shorter windows",
+        "top20_share": 0.50,
+        "citation": (
+            "Sharp, B. (2010), How Brands Grow, Oxford University Press, ch. 4; see also Sharp, "
+            "B., Romaniuk, J. and Graham, C. (2019), 'Marketing's 60/20 Pareto law', SSRN 3498097."
+        ),
+    },
+)
+
+
+def published_anchors() -> pd.DataFrame:
+    """:data:`PUBLISHED_ANCHORS` as a table: columns ``source, setting, top20_share, citation``."""
+    return pd.DataFrame(list(PUBLISHED_ANCHORS))
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+
+
+def _as_values(values, *, name: str = "values", allow_negative: bool = False) -> np.ndarray:
+    """One float per customer, checked: 1-D, non-empty, finite, (non-negative), positive total."""
+    if isinstance(values, pd.DataFrame):
+        raise DataError(f"{name} must be one column of per-customer values, got a DataFrame")
+    labels = values.index if isinstance(values, pd.Series) else None
+    try:
+        x = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name} must be numbers, one per customer: {exc}") from None
+    if x.ndim != 1:
+        raise DataError(f"{name} must be one-dimensional (one value per customer), got {x.shape}")
+    if x.size == 0:
+        raise DataError(f"{name} is empty: concentration needs at least one customer")
+
+    def where(mask: np.ndarray) -> str:
+        i = int(np.argmax(mask))
+        label = f" (customer {labels[i]!r})" if labels is not None else ""
+        return f"{int(mask.sum())} of {x.size}, first at position {i}{label}: {float(x[i])!r}"
+
+    bad = ~np.isfinite(x)
+    if bad.any():
+        raise DataError(f"{name} has values that are NaN or infinite, {where(bad)}")
+    if not allow_negative:
+        neg = x < 0
+        if neg.any():
+            raise DataError(
+                f"{name} has negative values, {where(neg)}. Concentration shares need "
+                "non-negative values; use whale_curve for profits that can be negative"
+            )
+    if not x.sum() > 0:
+        raise DataError(
+            f"{name} sum to {float(x.sum())!r}: shares of the total are undefined unless it is positive"
+        )
+    return x
+
+
+def _check_share(value, name: str) -> float:
+    if not (isinstance(value, int | float | np.floating) and 0 < value <= 1):
+        raise ParameterError(f"{name}={value!r} must be a number in the range (0, 1]")
+    return float(value)
+
+
+def _as_rng(rng) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, int | np.integer):
+        return np.random.default_rng(rng)
+    raise ParameterError(f"rng={rng!r} must be a seed (int), a numpy Generator or None")
+
+
+# --------------------------------------------------------------------------------------------
+# The curve from the top, and the three measures read from it. Rows are replicates: row r of
+# ``counts`` says how many times each customer (in descending order of value) is in sample r.
+
+
+def _top_curve(x_desc: np.ndarray, counts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative customer share ``C`` and value share ``T`` from the top, shape (rows, n + 1).
+
+    With ``counts`` (rows, n) each customer carries a weight (a bootstrap multiplicity). A block
+    of ``w`` copies of the same value is a straight segment of the curve, so the weighted curve
+    through the block ends is exactly the curve of the expanded sample.
+    """
+    if counts is None:
+        counts = np.ones((1, x_desc.size), dtype=np.int64)
+    zero = np.zeros((counts.shape[0], 1))
+    cum_n = np.concatenate([zero, np.cumsum(counts, axis=1, dtype=np.float64)], axis=1)
+    cum_v = np.concatenate([zero, np.cumsum(counts * x_desc, axis=1)], axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Dividing by the last cumulative value makes the end of the curve exactly 1.
+        return cum_n / cum_n[:, -1:], cum_v / cum_v[:, -1:]
+
+
+def _gini_rows(C: np.ndarray, T: np.ndarray) -> np.ndarray:
+    # Trapezoids under the top curve; Gini = 1 - 2 * (area under Lorenz) = 2 * (area under T) - 1.
+    area = np.sum(np.diff(C, axis=1) * (T[:, 1:] + T[:, :-1]), axis=1) / 2.0
+    return 2.0 * area - 1.0
+
+
+def _interp_rows(x_grid: np.ndarray, y_grid: np.ndarray, target: float) -> np.ndarray:
+    """For each row, y at the first crossing of ``x_grid == target`` on the polyline (x, y).
+
+    ``x_grid`` is non-decreasing along each row, from 0 to 1, and ``0 < target <= 1``.
+    """
+    k = np.sum(x_grid[:, 1:] < target, axis=1)  # segment k spans points k .. k + 1
+    rows = np.arange(x_grid.shape[0])
+    x0, x1 = x_grid[rows, k], x_grid[rows, k + 1]
+    y0, y1 = y_grid[rows, k], y_grid[rows, k + 1]
+    return y0 + (target - x0) * (y1 - y0) / (x1 - x0)
+
+
+def _measures(x_desc, counts, fraction: float, share: float) -> np.ndarray:
+    C, T = _top_curve(x_desc, counts)
+    return np.column_stack(
+        [_gini_rows(C, T), _interp_rows(C, T, fraction), _interp_rows(T, C, share)]
+    )
+
+
+def _descending(values, **kwargs) -> np.ndarray:
+    return np.sort(_as_values(values, **kwargs))[::-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Public measures
+
+
+def lorenz_curve(values, *, from_top: bool = False, grid: int | None = None) -> pd.DataFrame:
+    """The Lorenz curve of per-customer ``values`` (Lorenz 1905).
+
+    Parameters
+    ----------
+    values : array-like or Series
+        One non-negative value per customer (e.g. revenue in the log's currency over the
+        observation window). Zeros are kept.
+    from_top : bool
+        False (default): the classic Lorenz curve, customers ranked from the smallest, so
+        ``value_share`` = L(p), the share held by the bottom ``p``. True: the concentration
+        ("Pareto") curve, customers ranked from the largest, ``value_share`` = 1 - L(1 - p), the
+        share held by the top ``p``; the 80/20 claim is the point p = 0.2 of this curve.
+    grid : int, optional
+        Evaluate the (piecewise-linear) curve at ``grid + 1`` evenly spaced customer shares
+        instead of at every customer: for plotting millions of customers, or comparing bases of
+        different sizes.
+
+    Returns
+    -------
+    DataFrame with columns ``customer_share`` (fraction of customers, 0..1) and ``value_share``
+    (fraction of the total, 0..1), starting at (0, 0) and ending at (1, 1): n + 1 rows, or
+    ``grid + 1``.
+    """
+    x = np.sort(_as_values(values))
+    if from_top:
+        x = x[::-1]
+    p = np.arange(x.size + 1) / x.size
+    cum = np.concatenate([[0.0], np.cumsum(x)])
+    share = cum / cum[-1]
+    if grid is not None:
+        if not (isinstance(grid, int | np.integer) and grid >= 1):
+            raise ParameterError(f"grid={grid!r} must be a positive integer (number of steps)")
+        p_new = np.linspace(0.0, 1.0, int(grid) + 1)
+        share = np.interp(p_new, p, share)
+        p = p_new
+    return pd.DataFrame({"customer_share": p, "value_share": share})
+
+
+def gini(values) -> float:
+    """The sample Gini coefficient of per-customer ``values``, in [0, 1).
+
+    Defined as one minus twice the area under the piecewise-linear Lorenz curve (Gini 1912):
+
+        G = 1 - sum_k (1/n) (L_k + L_{k-1}),   L_k = share held by the k smallest customers,
+
+    which equals ``sum_i (2i - n - 1) x_(i) / (n * sum x)`` with ``x_(i)`` sorted ascending. A
+    constant vector gives 0; one customer holding everything gives (n - 1)/n (not 1: this is the
+    plug-in estimator of the population Gini, not the "n/(n-1)"-corrected one). For a large sample
+    from a distribution it converges to that distribution's Gini: 1/3 for the uniform, 1/2 for
+    the exponential, 1/(2a - 1) for the Pareto with shape a > 1.
+
+    ``values`` : one non-negative value per customer (any unit; the Gini is unit-free).
+    """
+    return float(_measures(_descending(values), None, 0.5, 0.5)[0, 0])
+
+
+def top_share(values, fraction: float = 0.2) -> float:
+    """Share of the total held by the top ``fraction`` of customers: 1 - L(1 - fraction).
+
+    ``values`` : one non-negative value per customer. ``fraction`` : share of customers, in
+    (0, 1]. When ``fraction * n`` is not a whole number the boundary customer counts in part
+    (linear interpolation on the Lorenz curve): with n = 10 and fraction = 0.25 the result is the
+    top 2 customers plus half of the 3rd. The primer's claim is ``top_share(revenue, 0.2) == 0.8``.
+    For a distribution, the limit is 0.2 ** (1 - 1/a) for the Pareto with shape a (0.8 when
+    a = log(5)/log(4) = 1.16), 0.2 * (1 - log 0.2) = 0.522 for the exponential, 0.36 for the
+    uniform.
+    """
+    fraction = _check_share(fraction, "fraction")
+    return float(_measures(_descending(values), None, fraction, 0.5)[0, 1])
+
+
+def customers_for_share(values, share: float = 0.8) -> float:
+    """Fraction of customers, taken from the top, needed to reach ``share`` of the total.
+
+    The inverse of :func:`top_share` (interpolated the same way): 0.2 when the 80/20 rule holds
+    exactly. ``share`` in (0, 1]; with ``share = 1`` it is the fraction of customers with a
+    positive value (zeros add nothing). ``values`` : one non-negative value per customer.
+    """
+    share = _check_share(share, "share")
+    return float(_measures(_descending(values), None, 0.5, share)[0, 2])
+
+
+#: Cells of the (replicates x customers) bootstrap matrices held in memory at once.
+_BOOT_CELLS = 2_000_000
+
+
+def bootstrap_concentration(
+    values,
+    *,
+    fraction: float = 0.2,
+    share: float = 0.8,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    rng: np.random.Generator | int | None = 0,
+) -> pd.DataFrame:
+    """Gini, top share and customers-for-share, with percentile bootstrap intervals.
+
+    Customers are resampled with replacement (the nonparametric bootstrap of Efron 1979; Efron &
+    Tibshirani 1993, ch. 13 for percentile intervals): each replicate is a base of n customers
+    drawn from the observed ones, and the three measures are recomputed on it. The values are
+    sorted once; a replicate is a vector of multiplicities, so each costs one cumulative sum
+    (O(n)), computed for blocks of replicates at a time. The whole call costs O(n_boot * n).
+
+    Parameters
+    ----------
+    values : one non-negative value per customer (zeros kept).
+    fraction : share of customers for :func:`top_share`, in (0, 1].
+    share : share of the total for :func:`customers_for_share`, in (0, 1].
+    n_boot : number of bootstrap replicates (>= 10).
+    level : coverage of the intervals, in (0, 1).
+    rng : seed or numpy Generator. The default seed 0 makes a report reproducible; pass another
+        seed to see the Monte Carlo variation.
+
+    Returns
+    -------
+    DataFrame indexed by ``measure`` (``gini``, ``top_share``, ``customers_for_share``) with
+    columns ``estimate`` (on the data), ``se`` (bootstrap standard deviation), ``lower`` and
+    ``upper`` (percentile interval). ``attrs``: ``fraction``, ``share``, ``n_boot``, ``level``,
+    ``n_customers``.
+    """
+    fraction = _check_share(fraction, "fraction")
+    share = _check_share(share, "share")
+    if not (isinstance(n_boot, int | np.integer) and n_boot >= 10):
+        raise ParameterError(f"n_boot={n_boot!r} must be an integer >= 10")
+    if not (isinstance(level, int | float) and 0 < level < 1):
+        raise ParameterError(f"level={level!r} must be in the range (0, 1)")
+    x_desc = _descending(values)
+    n = x_desc.size
+    gen = _as_rng(rng)
+    estimate = _measures(x_desc, None, fraction, share)[0]
+    draws = np.empty((int(n_boot), 3))
+    block = max(1, _BOOT_CELLS // n)
+    for start in range(0, int(n_boot), block):
+        b = min(block, int(n_boot) - start)
+        picks = gen.integers(0, n, size=(b, n))
+        # One bincount over all rows at once: offset each row's picks into its own range.
+        offsets = (np.arange(b, dtype=np.int64) * n)[:, None]
+        counts = np.bincount((picks + offsets).ravel(), minlength=b * n).reshape(b, n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            draws[start : start + b] = _measures(x_desc, counts, fraction, share)
+    alpha = (1.0 - level) / 2.0
+    # A replicate of only zero-value customers has no shares (NaN); it is left out.
+    lower, upper = np.nanquantile(draws, [alpha, 1.0 - alpha], axis=0)
+    out = pd.DataFrame(
+        {
+            "estimate": estimate,
+            "se": np.nanstd(draws, axis=0, ddof=1),
+            "lower": lower,
+            "upper": upper,
+        },
+        index=pd.Index(["gini", "top_share", "customers_for_share"], name="measure"),
+    )
+    out.attrs.update(
+        fraction=fraction, share=share, n_boot=int(n_boot), level=float(level), n_customers=n
+    )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# From a transaction log
+
+
+def _validated(transactions: pd.DataFrame) -> pd.DataFrame:
+    from crmstudy.transactions import validate_transactions
+
+    observation_end = transactions.attrs.get("observation_end")
+    out = validate_transactions(transactions, observation_end=observation_end)
+    out.attrs.setdefault("observation_end", observation_end)
+    return out
+
+
+def _log_bounds(log: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First day of the log and the (exclusive) end: the day after observation_end or last date."""
+    first = pd.Timestamp(log["date"].min()).normalize()
+    end = log.attrs.get("observation_end")
+    last = pd.Timestamp(end) if end is not None else pd.Timestamp(log["date"].max())
+    return first, last.normalize() + pd.Timedelta(days=1)
+
+
+def customer_totals(
+    transactions: pd.DataFrame, *, start=None, months: int | None = None
+) -> pd.DataFrame:
+    """Revenue and orders per customer over a window of the log.
+
+    Parameters
+    ----------
+    transactions : a transaction log (``customer_id``, ``date``, ``amount``), validated by
+        :func:`crmstudy.transactions.validate_transactions`.
+    start : date, optional
+        First day of the window; default the first day of the log.
+    months : int, optional
+        Window length in calendar months (``pd.DateOffset(months=months)``: 3 months from
+        1997-01-01 end before 1997-04-01). Default: to the end of the log (``attrs
+        ["observation_end"]`` if set, else the last date).
+
+    Returns
+    -------
+    DataFrame indexed by ``customer_id`` with ``revenue`` (sum of ``amount``, the log's
+    currency) and ``orders`` (distinct purchase days: several records on one day are one order,
+    as in Fader, Hardie & Lee 2005), one row per customer who bought in the window. ``attrs``:
+    ``window_start``, ``window_end`` (exclusive).
+    """
+    log = _validated(transactions)
+    first, end = _log_bounds(log)
+    begin = first if start is None else pd.Timestamp(start)
+    if months is not None:
+        if not (isinstance(months, int | np.integer) and months >= 1):
+            raise ParameterError(f"months={months!r} must be a whole number of months >= 1")
+        end = begin + pd.DateOffset(months=int(months))
+    part = log.loc[(log["date"] >= begin) & (log["date"] < end)]
+    if part.empty:
+        raise DataError(f"no transactions between {begin.date()} and {end.date()} (exclusive)")
+    days = part[["customer_id"]].assign(day=part["date"].dt.normalize()).drop_duplicates()
+    out = pd.DataFrame(
+        {
+            "revenue": part.groupby("customer_id")["amount"].sum(),
+            "orders": days.groupby("customer_id").size(),
+        }
+    )
+    out.attrs.update(window_start=begin, window_end=end)
+    return out
+
+
+def window_concentration(
+    transactions: pd.DataFrame,
+    window_months: int | Sequence[int] = (3, 6, 12, 18),
+    *,
+    fraction: float = 0.2,
+    step_months: int | None = None,
+    population: str = "buyers",
+) -> pd.DataFrame:
+    """The top-``fraction`` share of revenue measured over observation windows of several lengths.
+
+    Concentration is not a fixed property of a customer base: it depends on how long you watch.
+    Over a short window most buyers buy once and look alike; over a long one heavy buyers pull
+    away (Sharp 2010, ch. 4; Sharp, Romaniuk & Graham 2019).
+
+    Windows are calendar months (``pd.DateOffset``), laid out from the first day of the log:
+    window k of length m covers ``[start + k*step, start + k*step + m)``. With the default
+    ``step_months=None`` the step equals the window, so the windows tile the log without overlap
+    (CDNOW, 18 months: six 3-month windows, three 6-month, one 12-month, one 18-month; the
+    incomplete tail is dropped). ``step_months=1`` gives every rolling window.
+
+    Parameters
+    ----------
+    transactions : a transaction log (``customer_id``, ``date``, ``amount``), validated by
+        :func:`crmstudy.transactions.validate_transactions`. The log ends at
+        ``attrs["observation_end"]`` if set (CDNOW: 1998-06-30), else at its last date.
+    window_months : window length(s), in months.
+    fraction : the top share measured, in (0, 1].
+    step_months : months between the starts of successive windows; default the window length.
+    population : ``"buyers"`` (default): customers who bought in the window, as in Sharp's and
+        Kim, Singh & Winer's measures. ``"cohort"``: every customer acquired before the window
+        ends, with revenue 0 if they did not buy in it (a firm's view of its whole base).
+
+    Returns
+    -------
+    DataFrame, one row per window: ``window_months``, ``window_start``, ``window_end``
+    (exclusive), ``customers`` (in the population), ``buyers``, ``revenue`` (currency of the
+    log), ``top_share`` and ``gini``.
+    """
+    fraction = _check_share(fraction, "fraction")
+    if population not in ("buyers", "cohort"):
+        raise ParameterError(f"population={population!r}; choices: 'buyers', 'cohort'")
+    lengths = [window_months] if isinstance(window_months, int | np.integer) else window_months
+    lengths = [int(m) for m in lengths]
+    if not lengths or any(m < 1 for m in lengths):
+        raise ParameterError(f"window_months={window_months!r} must be whole months >= 1")
+    if step_months is not None and not (
+        isinstance(step_months, int | np.integer) and step_months >= 1
+    ):
+        raise ParameterError(f"step_months={step_months!r} must be a whole number >= 1")
+    log = _validated(transactions)
+    first, end = _log_bounds(log)
+    acquired = log.groupby("customer_id")["date"].min()
+    rows = []
+    for m in lengths:
+        step = m if step_months is None else int(step_months)
+        k = 0
+        while (w_end := first + pd.DateOffset(months=k * step + m)) <= end:
+            w_start = first + pd.DateOffset(months=k * step)
+            part = log.loc[(log["date"] >= w_start) & (log["date"] < w_end)]
+            revenue = part.groupby("customer_id")["amount"].sum()
+            if population == "cohort":
+                base = acquired.index[acquired < w_end]
+                revenue = revenue.reindex(base, fill_value=0.0)
+            neg = revenue < 0
+            if neg.any():
+                raise DataError(
+                    f"customer {neg.idxmax()!r} has negative revenue {float(revenue[neg].iloc[0])!r} "
+                    f"between {w_start.date()} and {w_end.date()}: returns exceed purchases"
+                )
+            x_desc = np.sort(revenue.to_numpy(dtype=np.float64))[::-1]
+            if x_desc.size and x_desc.sum() > 0:
+                g, top, _ = _measures(x_desc, None, fraction, 0.5)[0]
+            else:
+                g = top = np.nan
+            rows.append(
+                {
+                    "window_months": m,
+                    "window_start": w_start,
+                    "window_end": w_end,
+                    "customers": int(revenue.size),
+                    "buyers": int(part["customer_id"].nunique()),
+                    "revenue": float(revenue.sum()),
+                    "top_share": float(top),
+                    "gini": float(g),
+                }
+            )
+            k += 1
+    if not rows:
+        span = f"{first.date()} to {end.date()}"
+        raise ParameterError(
+            f"window_months={window_months!r}: no window fits in the log ({span}, exclusive end)"
+        )
+    out = pd.DataFrame(rows)
+    out.attrs.update(fraction=fraction, population=population, period="M")
+    return out
+
+
+def summarise_windows(table: pd.DataFrame) -> pd.DataFrame:
+    """Per window length: number of windows and the mean, min and max of ``top_share``.
+
+    ``table`` is the output of :func:`window_concentration`. Returns a DataFrame indexed by
+    ``window_months`` with columns ``windows``, ``mean_top_share``, ``min_top_share``,
+    ``max_top_share``, ``mean_gini``.
+    """
+    grouped = table.groupby("window_months")
+    return pd.DataFrame(
+        {
+            "windows": grouped.size(),
+            "mean_top_share": grouped["top_share"].mean(),
+            "min_top_share": grouped["top_share"].min(),
+            "max_top_share": grouped["top_share"].max(),
+            "mean_gini": grouped["gini"].mean(),
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The whale curve
+
+
+def customer_profit(
+    revenue,
+    orders,
+    *,
+    margin: float,
+    cost_per_order: float = 0.0,
+    cost_per_customer: float = 0.0,
+):
+    """Profit per customer after the cost to serve (Kaplan & Narayanan 2001).
+
+        profit = revenue * margin - cost_per_customer - cost_per_order * orders
+
+    Parameters
+    ----------
+    revenue : revenue per customer over the window (currency).
+    orders : orders per customer over the same window (count).
+    margin : gross margin, a fraction of revenue in [0, 1].
+    cost_per_order : cost to serve one order (currency per order), >= 0: picking, shipping,
+        payment handling.
+    cost_per_customer : cost of keeping one customer on the books over the window (currency per
+        customer), >= 0: account management, mailings.
+
+    Returns a Series (index of ``revenue`` if it is a Series) or a numpy array, in currency.
+    """
+    for name, value, upper in (
+        ("margin", margin, 1.0),
+        ("cost_per_order", cost_per_order, np.inf),
+        ("cost_per_customer", cost_per_customer, np.inf),
+    ):
+        if not (isinstance(value, int | float | np.floating) and 0 <= value <= upper):
+            allowed = "[0, 1]" if upper == 1.0 else "[0, inf)"
+            raise ParameterError(f"{name}={value!r} must be a number in the range {allowed}")
+    rev = _as_values(revenue, name="revenue", allow_negative=True)
+    n_orders = _as_values(orders, name="orders")
+    if rev.size != n_orders.size:
+        raise DataError(f"revenue has {rev.size} customers but orders has {n_orders.size}")
+    profit = rev * margin - cost_per_customer - cost_per_order * n_orders
+    if isinstance(revenue, pd.Series):
+        return pd.Series(profit, index=revenue.index, name="profit")
+    return profit
+
+
+def _profit_curve(profit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    p_desc = np.sort(_as_values(profit, name="profit", allow_negative=True))[::-1]
+    C, T = _top_curve(p_desc, None)
+    return p_desc, C[0], T[0]
+
+
+def whale_curve(profit, *, grid: int | None = None) -> pd.DataFrame:
+    """Cumulative share of total profit, customers ranked from the most to the least profitable.
+
+    Kaplan, R. S. and Narayanan, V. G. (2001), "Measuring and managing customer profitability",
+    Journal of Cost Management 15(5), 5-15. When some customers lose money the curve rises above
+    1 (100% of total profit), peaks where the last profitable customer is reached, and falls back
+    to exactly 1: the shape of a whale breaching.
+
+    ``profit`` : profit per customer (currency), negative values allowed; the total must be
+    positive (shares of a non-positive total mean nothing). ``grid`` : evaluate at ``grid + 1``
+    evenly spaced customer shares (as in :func:`lorenz_curve`).
+
+    Returns a DataFrame with ``customer_share`` (0..1) and ``profit_share`` (share of total
+    profit, can exceed 1), starting at (0, 0) and ending at (1, 1).
+    """
+    _, C, T = _profit_curve(profit)
+    if grid is not None:
+        if not (isinstance(grid, int | np.integer) and grid >= 1):
+            raise ParameterError(f"grid={grid!r} must be a positive integer (number of steps)")
+        p_new = np.linspace(0.0, 1.0, int(grid) + 1)
+        T, C = np.interp(p_new, C, T), p_new
+    return pd.DataFrame({"customer_share": C, "profit_share": T})
+
+
+def whale_summary(profit, *, fraction: float = 0.2) -> pd.Series:
+    """The headline numbers of the whale curve.
+
+    Returns a Series: ``total_profit`` (currency), ``peak_profit_share`` (the top of the whale:
+    profit of all profitable customers / total profit, >= 1), ``peak_customer_share`` (fraction
+    of customers with positive profit, where the peak is), ``unprofitable_share`` (fraction of
+    customers with negative profit), ``top_profit_share`` (share of total profit from the most
+    profitable ``fraction`` of customers, interpolated as in :func:`top_share`).
+    """
+    fraction = _check_share(fraction, "fraction")
+    p_desc, C, T = _profit_curve(profit)
+    return pd.Series(
+        {
+            "total_profit": float(p_desc.sum()),
+            "peak_profit_share": float(T.max()),
+            "peak_customer_share": float(np.mean(p_desc > 0)),
+            "unprofitable_share": float(np.mean(p_desc < 0)),
+            "top_profit_share": float(_interp_rows(C[None, :], T[None, :], fraction)[0]),
+        },
+        name="whale",
+    )
