@@ -9,12 +9,14 @@ from crmstudy.clv import (
     customer_equity,
     elasticities,
     firm_inputs,
+    heterogeneity_comparison,
     lifetime_value,
     logistic_customers,
     logistic_new_customers,
     logistic_through,
     margin_multiple,
     margin_multiple_table,
+    pooled_retention,
     retention_per_period,
     simple_retention_elasticity,
 )
@@ -355,3 +357,46 @@ def test_firm_inputs_reads_the_gls_table():
     assert args["period"] == "Q" and args["rate_period"] == "Y"
     with pytest.raises(ParameterError, match="firm"):
         firm_inputs("Pets.com")
+
+
+# ---------------------------------------------------------------- heterogeneity
+
+
+def test_pooled_retention_hand_worked_and_errors():
+    # (80 + 64) renewals out of (100 + 80) opportunities.
+    assert pooled_retention([100, 80, 64]) == pytest.approx(0.8)
+    for bad in ([100], [100, 120], [0, 0], [[100, 80]]):
+        with pytest.raises(ParameterError, match="alive"):
+            pooled_retention(bad)
+
+
+def test_heterogeneity_comparison_against_direct_sums():
+    from crmstudy.models.sbg import ShiftedBetaGeometric
+
+    model = ShiftedBetaGeometric.from_params(0.704, 1.182)
+    m, d, r = 100.0, 0.10, 0.77
+    table = heterogeneity_comparison(model, m, d, r, renewals=[0, 3])
+    t = np.arange(3000)
+    survival = model.survival(t)
+    # New customer: sum_t m S(t) / (1 + d)**t, first payment at acquisition.
+    assert table.loc[0, "sbg_value"] == pytest.approx(np.sum(m * survival / (1 + d) ** t), rel=1e-6)
+    # After 3 renewals (active 4 periods): sum_{t>=4} m S(t) / S(3) / (1 + d)**(t - 4).
+    residual = np.sum(m * survival[4:] / survival[3] / (1 + d) ** (t[4:] - 4))
+    assert table.loc[2, "sbg_value"] == pytest.approx(residual, rel=1e-6)
+    # Constant rate: m * sum_{t>=0} r**t / (1+d)**t and m * sum_{t>=1} r**t / (1+d)**(t-1).
+    assert table.loc[0, "constant_value"] == pytest.approx(direct_sum([m] * 3000, r, d, "start"))
+    assert table.loc[1, "constant_value"] == pytest.approx(
+        (1 + d) * direct_sum([m] * 3000, r, d, "end")
+    )
+    assert table["misvaluation_pct"].iloc[-1] == pytest.approx(
+        100 * (table["constant_value"].iloc[-1] / residual - 1), rel=1e-6
+    )
+
+
+def test_no_heterogeneity_no_misvaluation():
+    from crmstudy.models.sbg import ShiftedBetaGeometric
+
+    # A beta(400, 1600) churn probability is nearly the constant 0.2: both methods agree.
+    model = ShiftedBetaGeometric.from_params(400.0, 1600.0)
+    table = heterogeneity_comparison(model, 1.0, 0.1, 0.8, renewals=[0, 5])
+    assert np.all(np.abs(table["misvaluation_pct"]) < 0.5)

@@ -45,6 +45,8 @@ __all__ = [
     "customer_equity",
     "elasticities",
     "firm_inputs",
+    "pooled_retention",
+    "heterogeneity_comparison",
 ]
 
 _TIMINGS = ("end", "start")
@@ -589,3 +591,86 @@ def firm_inputs(firm: str, table: pd.DataFrame | None = None) -> dict:
         "period": "Q",
         "rate_period": "Y",
     }
+
+
+# --------------------------------------------------------------------------------------------
+# heterogeneity: one constant retention rate versus the sBG (Fader & Hardie 2010)
+# --------------------------------------------------------------------------------------------
+
+
+def pooled_retention(alive) -> float:
+    """The one constant retention rate that best fits a cohort's survivor counts.
+
+    ``sum(alive[1:]) / sum(alive[:-1])``: renewals divided by renewal opportunities, the maximum
+    likelihood estimate of a homogeneous geometric model (every customer keeps the same retention
+    rate ``r``; the sBG of Fader & Hardie 2007 with no heterogeneity), with the survivors at the
+    last count treated as censored. ``alive`` are the counts still active at t = 0, 1, ..., k
+    (periods), non-increasing, k >= 1.
+    """
+    counts = np.asarray(alive, dtype=float)
+    if counts.ndim != 1 or counts.size < 2 or not np.all(np.isfinite(counts)):
+        raise ParameterError("alive must be a 1-d sequence of at least two finite counts")
+    if np.any(counts < 0) or np.any(np.diff(counts) > 0) or counts[0] <= 0:
+        raise ParameterError(
+            "alive must be non-negative, non-increasing counts of one cohort, starting above 0"
+        )
+    return float(counts[1:].sum() / counts[:-1].sum())
+
+
+def heterogeneity_comparison(
+    model, margin: float, discount_rate: float, constant_retention: float, renewals=range(8)
+) -> pd.DataFrame:
+    """Customer value from a fitted sBG versus from one constant retention rate.
+
+    Fader & Hardie (2010), "Customer-Base Valuation in a Contractual Setting: The Perils of
+    Ignoring Heterogeneity", Marketing Science 29(1), 85-93. Margins are paid at the start of each
+    period of the contract, the first one at acquisition (undiscounted), as in that paper.
+
+    * A new customer: sBG ``m * DEL(d)``; constant rate ``m * (1 + d) / (1 + d - r)``
+      (:func:`lifetime_value` with ``timing="start"``).
+    * An existing customer who has made ``n`` renewals, valued from the next renewal decision on
+      (the first of those payments undiscounted): sBG ``m * DERL(d | n)``; constant rate
+      ``m * (1 + d) * r / (1 + d - r)``, the same whatever the tenure.
+
+    Parameters
+    ----------
+    model : fitted :class:`crmstudy.models.sbg.ShiftedBetaGeometric`
+        Anything with ``discounted_expected_lifetime(d)`` and
+        ``discounted_expected_residual_lifetime(d, renewals)``; its period is the period here.
+    margin : float
+        Margin per customer per period (currency).
+    discount_rate : float
+        Per period of the model, > 0.
+    constant_retention : float
+        The single retention rate of the shortcut, per period (e.g. :func:`pooled_retention`).
+    renewals : iterable of int
+        Tenures (renewals made) of the existing customers to value.
+
+    Returns
+    -------
+    DataFrame with one row per customer type: ``customer`` ("new", "after n renewals"),
+    ``renewals`` (-1 for new), ``sbg_value``, ``constant_value`` (currency) and
+    ``misvaluation_pct`` (100 * (constant - sBG) / sBG; negative = the shortcut undervalues).
+    """
+    r = float(check_retention(constant_retention, "constant_retention"))
+    d = float(check_discount_rate(discount_rate))
+    if d <= 0:
+        raise ParameterError(f"discount_rate={d!r} is outside the allowed range (0, inf)")
+    m = float(_as_float_array(margin, "margin"))
+    n = np.asarray(list(renewals), dtype=int)
+    new_constant = lifetime_value(m, r, d, timing="start")
+    existing_constant = (1.0 + d) * lifetime_value(m, r, d, timing="end")
+    sbg_existing = np.atleast_1d(model.discounted_expected_residual_lifetime(d, renewals=n)) * m
+    frame = pd.DataFrame(
+        {
+            "customer": ["new"] + [f"after {k} renewals" for k in n],
+            "renewals": np.concatenate(([-1], n)),
+            "sbg_value": np.concatenate(
+                ([m * model.discounted_expected_lifetime(d)], sbg_existing)
+            ),
+            "constant_value": np.concatenate(([new_constant], np.full(n.size, existing_constant))),
+        }
+    )
+    frame["misvaluation_pct"] = 100.0 * (frame["constant_value"] / frame["sbg_value"] - 1.0)
+    frame.attrs.update(period=getattr(model, "period", None), discount_rate=d, retention=r)
+    return frame
