@@ -278,7 +278,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
             )
         except ConvergenceError as err:
             raise ConvergenceError(
-                f"{err} For the sBG this happens when churn stops abruptly (e.g. half the cohort "
+                f"{err} For the sBG a fit also fails when churn stops abruptly (e.g. half the cohort "
                 "leaves in period 1 and nobody after), which pushes the beta distribution of "
                 "churn probabilities to point masses at 0 and 1; fit more periods, or check that "
                 "alive counts one cohort"

@@ -1,0 +1,134 @@
+"""Tests of the shared model base (``models/_base.py``), exercised through the sBG model.
+
+The sBG is the simplest model on the base, with a likelihood that is easy to write out by hand,
+so it checks the base's machinery: row compression and weights, standard errors from the
+Hessian, information criteria, the summary table, and the errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.models._base import as_weights, compress_rows
+from crmstudy.models.sbg import ShiftedBetaGeometric
+
+# FH 2007 Table 1, High End segment, years 0..7 (customers of 1,000 still active).
+HIGH_END = np.array([1000, 869, 743, 653, 593, 551, 517, 491])
+
+
+def per_customer_rows(alive):
+    """One row per customer: churn period t (censored=0), or the last period k (censored=1)."""
+    k = len(alive) - 1
+    churned = alive[:-1] - alive[1:]
+    t = np.concatenate([np.repeat(np.arange(1, k + 1), churned), np.full(alive[-1], k)])
+    censored = np.concatenate([np.zeros(churned.sum()), np.ones(alive[-1])])
+    return {"t": t.astype(float), "censored": censored}
+
+
+def loglik(alpha, beta, alive):
+    """FH 2007 appendix B log-likelihood via the recursion of eq. 7 (independent of the base)."""
+    k = len(alive) - 1
+    p = [alpha / (alpha + beta)]
+    for t in range(2, k + 1):
+        p.append(p[-1] * (beta + t - 2) / (alpha + beta + t - 1))
+    p = np.array(p)
+    return float((alive[:-1] - alive[1:]) @ np.log(p) + alive[-1] * np.log(1 - p.sum()))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return ShiftedBetaGeometric().fit(HIGH_END)
+
+
+def test_compressed_weighted_rows_equal_one_row_per_customer(model):
+    rows = per_customer_rows(HIGH_END)
+    assert len(rows["t"]) == 1000
+    raw = ShiftedBetaGeometric()
+    raw.period = "Y"
+    raw._fit_mle(rows)  # no weights: one customer per row, compressed by the base
+    assert raw.n_distinct_rows == 8
+    assert raw.nobs == 1000
+    assert np.allclose(raw.params, model.params, rtol=1e-5)
+    assert raw.loglik == pytest.approx(model.loglik, abs=1e-7)
+    uncompressed = ShiftedBetaGeometric()
+    uncompressed._fit_mle(rows, compress=False)
+    assert uncompressed.n_distinct_rows == 1000
+    assert uncompressed.loglik == pytest.approx(model.loglik, abs=1e-6)
+
+
+def test_compress_rows_sums_weights():
+    data = {"x": np.array([1.0, 2.0, 1.0, 2.0, 3.0]), "y": np.array([0.0, 0.0, 0.0, 1.0, 0.0])}
+    unique, w = compress_rows(data, np.array([1.0, 2.0, 3.0, 4.0, 5.0]))
+    got = {(x, y): wi for x, y, wi in zip(unique["x"], unique["y"], w, strict=True)}
+    assert got == {(1.0, 0.0): 4.0, (2.0, 0.0): 2.0, (2.0, 1.0): 4.0, (3.0, 0.0): 5.0}
+    with pytest.raises(DataError, match="shape"):
+        as_weights(np.ones(3), 4)
+    with pytest.raises(DataError, match="row 1"):
+        as_weights(np.array([1.0, -1.0]), 2)
+
+
+def test_standard_errors_match_an_independent_hessian(model):
+    # Central finite differences of the hand-written log-likelihood, on the natural scale.
+    theta = model.params.to_numpy()
+    h = 1e-4 * theta
+    hess = np.empty((2, 2))
+    for i in range(2):
+        for j in range(2):
+            ei, ej = np.eye(2)[i] * h[i], np.eye(2)[j] * h[j]
+            hess[i, j] = (
+                loglik(*(theta + ei + ej), HIGH_END)
+                - loglik(*(theta + ei - ej), HIGH_END)
+                - loglik(*(theta - ei + ej), HIGH_END)
+                + loglik(*(theta - ei - ej), HIGH_END)
+            ) / (4 * h[i] * h[j])
+    cov = np.linalg.inv(-hess)
+    assert np.allclose(model.bse, np.sqrt(np.diag(cov)), rtol=1e-3)
+    assert np.allclose(model.cov_params.to_numpy(), cov, rtol=1e-2)
+
+
+def test_information_criteria_and_intervals(model):
+    assert model.aic == pytest.approx(2 * 2 - 2 * model.loglik)
+    assert model.bic == pytest.approx(2 * np.log(1000) - 2 * model.loglik)
+    ci = model.conf_int(0.05)
+    assert np.allclose(ci.iloc[:, 0], model.params - 1.959964 * model.bse, rtol=1e-6)
+    assert np.allclose(ci.iloc[:, 1], model.params + 1.959964 * model.bse, rtol=1e-6)
+
+
+def test_summary_reports_fit_in_statsmodels_style(model):
+    text = str(model.summary())
+    for needle in [
+        "ShiftedBetaGeometric results",
+        "Log-likelihood:",
+        "-1,611.1581",
+        "AIC:",
+        "Time unit:",
+        "alpha",
+        "beta",
+        "0.6681",
+        "3.8061",
+        "No. observations:",
+    ]:
+        assert needle in text
+    frame = model.summary_frame()
+    assert list(frame.index) == ["alpha", "beta"]
+    assert list(frame.columns)[:2] == ["coef", "std err"]
+    assert isinstance(model.params, pd.Series) and list(model.params.index) == ["alpha", "beta"]
+    assert "alpha=0.6681" in repr(model) and "period='Y'" in repr(model)
+    assert repr(ShiftedBetaGeometric()) == "ShiftedBetaGeometric(not fitted)"
+
+
+def test_base_errors():
+    with pytest.raises(ParameterError, match="not fitted"):
+        _ = ShiftedBetaGeometric().aic
+    with pytest.raises(ParameterError, match="initial_params"):
+        ShiftedBetaGeometric().fit(HIGH_END, initial_params=[-1.0, 2.0])
+    with pytest.raises(ParameterError, match="initial_params"):
+        ShiftedBetaGeometric().fit(HIGH_END, initial_params=[1.0])
+    with pytest.raises(DataError, match="no observations"):
+        ShiftedBetaGeometric()._fit_mle({"t": np.array([1.0]), "censored": np.array([0.0])}, [0.0])
+    # A starting point where the likelihood underflows is refused with advice.
+    with pytest.raises(ConvergenceError, match="initial_params"):
+        ShiftedBetaGeometric().fit(HIGH_END, initial_params=[1e-300, 1e-300])
