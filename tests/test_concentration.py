@@ -17,13 +17,16 @@ from scipy.optimize import brentq
 from crmstudy.concentration import (
     bootstrap_concentration,
     customer_profit,
+    customer_totals,
     customers_for_share,
     gini,
     lorenz_curve,
     published_anchors,
+    summarise_windows,
     top_share,
     whale_curve,
     whale_summary,
+    window_concentration,
 )
 from crmstudy.errors import DataError, ParameterError
 
@@ -305,3 +308,82 @@ def test_published_anchors_table():
     )
     assert 0.73 in values.values() and 0.67 in values.values() and 0.59 in values.values()
     assert table["top20_share"].between(0, 1).all()
+
+
+# ----------------------------------------------------------------------------------------------
+# Windows and per-customer totals, from a transaction log
+
+
+def _small_log() -> pd.DataFrame:
+    # Log from 2020-01-01 to 2020-06-30 (observation_end). Customer a buys twice on 1 Jan (two
+    # records, one order) and once in April; b once in Feb; c in May and on the last day.
+    log = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "a", "c", "c"],
+            "date": pd.to_datetime(
+                ["2020-01-01", "2020-01-01", "2020-02-01", "2020-04-05", "2020-05-01", "2020-06-30"]
+            ),
+            "amount": [4.0, 6.0, 10.0, 30.0, 10.0, 5.0],
+        }
+    )
+    log.attrs["observation_end"] = "2020-06-30"
+    return log
+
+
+def test_customer_totals_counts_orders_as_purchase_days():
+    totals = customer_totals(_small_log())
+    assert totals.loc["a", "revenue"] == pytest.approx(40.0)
+    assert totals.loc["a", "orders"] == 2  # 1 Jan (two records) and 5 Apr
+    assert totals.loc["c", "orders"] == 2
+    first_quarter = customer_totals(_small_log(), months=3)
+    assert sorted(first_quarter.index) == ["a", "b"]
+    assert first_quarter.attrs["window_end"] == pd.Timestamp("2020-04-01")
+
+
+def test_window_concentration_by_hand():
+    table = window_concentration(_small_log(), [3, 6], fraction=0.2)
+    assert list(table["window_months"]) == [3, 3, 6]
+    starts = pd.to_datetime(["2020-01-01", "2020-04-01", "2020-01-01"])
+    assert list(table["window_start"]) == list(starts)
+    # Q1 buyers a = 10, b = 10: the top 0.4 customers hold 0.4 * 10 / 20.
+    # Q2 buyers a = 30, c = 15 (the purchase on observation_end counts): 0.4 * 30 / 45.
+    # Six months: a = 40, b = 10, c = 15, top 0.6 customers: 0.6 * 40 / 65.
+    np.testing.assert_allclose(table["top_share"], [0.2, 0.4 * 30 / 45, 0.6 * 40 / 65])
+    np.testing.assert_allclose(table["revenue"], [20.0, 45.0, 65.0])
+    assert list(table["buyers"]) == [2, 2, 3]
+    # The cohort view keeps b in Q2 with revenue 0: the top 0.6 of 3 customers hold 0.6 * 30 / 45.
+    cohort = window_concentration(_small_log(), 3, population="cohort")
+    assert list(cohort["customers"]) == [2, 3]  # c is acquired only in Q2
+    assert cohort["top_share"].iloc[1] == pytest.approx(0.6 * 30 / 45)
+    rolling = window_concentration(_small_log(), 3, step_months=1)
+    assert len(rolling) == 4  # starts 1 Jan, 1 Feb, 1 Mar, 1 Apr
+    late = window_concentration(_small_log(), 3, start="2020-02-01")
+    assert list(late["window_start"]) == [pd.Timestamp("2020-02-01")]  # 1 May + 3 months > end
+    assert late["top_share"].item() == pytest.approx(0.4 * 30 / 40)  # Feb-Apr: b = 10, a = 30
+    summary = summarise_windows(table)
+    assert summary.loc[3, "windows"] == 2
+    assert summary.loc[3, "mean_top_share"] == pytest.approx((0.2 + 0.4 * 30 / 45) / 2)
+
+
+def test_window_concentration_bad_parameters():
+    with pytest.raises(ParameterError, match="no window fits"):
+        window_concentration(_small_log(), 7)
+    with pytest.raises(ParameterError, match="population"):
+        window_concentration(_small_log(), 3, population="all")
+    with pytest.raises(ParameterError, match="window_months"):
+        window_concentration(_small_log(), [0])
+
+
+def test_window_concentration_on_cdnow_sample_matches_pandas():
+    from crmstudy.datasets import load_cdnow
+
+    log = load_cdnow(sample=True)
+    table = window_concentration(log, (3, 6, 12, 18))
+    assert summarise_windows(table)["windows"].tolist() == [6, 3, 1, 1]
+    # Independent computation of the 18-month (whole log) top-20% share: 2,357 customers, so the
+    # top 20% is 471.4 customers = the 471 largest plus 0.4 of the 472nd.
+    revenue = log.groupby("customer_id")["amount"].sum().sort_values(ascending=False).to_numpy()
+    expected = (revenue[:471].sum() + 0.4 * revenue[471]) / revenue.sum()
+    whole = table.loc[table["window_months"] == 18, "top_share"].item()
+    assert whole == pytest.approx(expected, rel=1e-12)
+    assert table.loc[table["window_months"] == 18, "buyers"].item() == 2357
