@@ -9,6 +9,7 @@ from crmstudy.clv import (
     customer_equity,
     elasticities,
     firm_inputs,
+    gls_valuation,
     heterogeneity_comparison,
     lifetime_value,
     logistic_customers,
@@ -400,3 +401,42 @@ def test_no_heterogeneity_no_misvaluation():
     model = ShiftedBetaGeometric.from_params(400.0, 1600.0)
     table = heterogeneity_comparison(model, 1.0, 0.1, 0.8, renewals=[0, 5])
     assert np.all(np.abs(table["misvaluation_pct"]) < 0.5)
+
+
+# ---------------------------------------------------------------- the five firms of GLS (2004)
+
+
+def test_gls_valuation_no_growth_by_hand():
+    table = gls_valuation("none")
+    assert list(table.index) == ["Amazon", "Ameritrade", "Capital One", "eBay", "E*Trade"]
+    # Amazon: 33.8 M customers x $3.87 a quarter, quarterly r = 0.7 ** 0.25, i = 1.12 ** 0.25 - 1.
+    r_q, i_q = 0.7**0.25, 1.12**0.25 - 1
+    expected = 33.8 * direct_sum([3.87] * 4000, r_q, i_q, "end")
+    assert table.loc["Amazon", "customer_equity"] == pytest.approx(expected, rel=1e-9)
+    assert table.loc["Amazon", "future_value"] == 0.0
+    # Without acquisition, the 1% step is close to the quarterly log-derivative.
+    assert table["retention"].to_numpy() == pytest.approx(
+        table["simple_quarterly"].to_numpy(), rel=0.08
+    )
+
+
+def test_gls_valuation_replacement_by_hand():
+    table = gls_valuation("replacement")
+    r_q, i_q = 0.85**0.25, 1.12**0.25 - 1
+    clv = 13.71 * r_q / (1 + i_q - r_q)
+    n = 46.6 * (1 - r_q)
+    assert table.loc["Capital One", "future_value"] == pytest.approx(n / i_q * (clv - 75.49))
+
+
+def test_gls_valuation_orders_the_drivers_as_published():
+    # GLS (2004) abstract: retention elasticity 3-7, margin about 1, acquisition cost 0.02-0.3,
+    # retention several times the discount rate. Our assumptions differ from the paper's growth
+    # fits, so only the ordering and rough size are checked here.
+    for growth in ("none", "replacement", "logistic"):
+        t = gls_valuation(growth)
+        assert (t["retention"] > t["margin"]).all()
+        assert (t["margin"] >= t["acquisition_cost"]).all()
+        assert (t["retention"] > 2 * t["discount_rate"]).all()
+        assert t["margin"].between(0.99, 1.5).all()
+    with pytest.raises(ParameterError, match="growth"):
+        gls_valuation("exponential")

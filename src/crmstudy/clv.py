@@ -45,6 +45,7 @@ __all__ = [
     "customer_equity",
     "elasticities",
     "firm_inputs",
+    "gls_valuation",
     "pooled_retention",
     "heterogeneity_comparison",
 ]
@@ -591,6 +592,73 @@ def firm_inputs(firm: str, table: pd.DataFrame | None = None) -> dict:
         "period": "Q",
         "rate_period": "Y",
     }
+
+
+_GROWTH = ("none", "replacement", "logistic")
+
+
+def gls_valuation(
+    growth: str = "logistic",
+    ceiling_multiple: float = 2.0,
+    growth_rate: float = 0.1,
+    periods: int = 400,
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Customer equity and the four elasticities of the five firms of GLS (2004), side by side.
+
+    Each firm's inputs come from :func:`firm_inputs` (quarterly model, annual retention and
+    discount rate converted as the paper does). The published logistic growth parameters are not
+    reproduced here, so the future customers follow one of three *stated* assumptions:
+
+    * ``"none"``: no future customers; the value of today's base only.
+    * ``"replacement"``: the firm acquires exactly the customers it loses, ``N0 (1 - r_q)`` every
+      quarter forever, so the base stays at ``N0``.
+    * ``"logistic"``: cumulative customers follow GLS's curve (eq. 5) through today's count,
+      rising to ``ceiling_multiple * N0`` at ``growth_rate`` (gamma) per quarter
+      (:func:`logistic_through`, :func:`logistic_new_customers`, ``periods`` quarters).
+
+    Future cohorts are held fixed when a driver changes (see :func:`elasticities`).
+
+    Returns
+    -------
+    DataFrame indexed by ``firm`` with ``current_value``, ``future_value``, ``customer_equity``
+    (US$ millions, pre-tax), ``retention``, ``margin``, ``acquisition_cost``, ``discount_rate``
+    (the % change in customer equity per 1% improvement) and two single-cohort shortcuts:
+    ``simple_annual`` = (1 + i) / (1 + i - r) on the annual rates, and ``simple_quarterly`` =
+    (1/4) (1 + i_q) / (1 + i_q - r_q), the same derivative taken in the quarterly model (a 1%
+    rise in annual retention is a 1/4% rise in quarterly retention).
+    """
+    if growth not in _GROWTH:
+        raise ParameterError(f"growth={growth!r} is not allowed; choices: {', '.join(_GROWTH)}")
+    if table is None:
+        from crmstudy.datasets import gupta_lehmann_stuart_2004
+
+        table = gupta_lehmann_stuart_2004()
+    rows = {}
+    for firm in table.index:
+        args = firm_inputs(firm, table)
+        n0 = args["current_customers"]
+        r_q = retention_per_period(args["retention"], "Y", "Q")
+        i_q = convert_rate(args["discount_rate"], "Y", "Q")
+        if growth == "replacement":
+            args["new_customers"] = n0 * (1.0 - r_q)
+        elif growth == "logistic":
+            curve = logistic_through(n0, ceiling_multiple * n0, growth_rate)
+            args["new_customers"] = logistic_new_customers(*curve, periods)
+        ce = customer_equity(**args)
+        row = {name: ce[name] for name in ("current_value", "future_value", "customer_equity")}
+        row.update(elasticities(**args).to_dict())
+        row["simple_annual"] = simple_retention_elasticity(args["retention"], args["discount_rate"])
+        row["simple_quarterly"] = 0.25 * simple_retention_elasticity(r_q, i_q)
+        rows[firm] = row
+    out = pd.DataFrame.from_dict(rows, orient="index").rename_axis("firm")
+    out.attrs.update(
+        growth=growth,
+        ceiling_multiple=ceiling_multiple,
+        growth_rate=growth_rate,
+        unit="US$ millions; elasticities in % per 1%",
+    )
+    return out
 
 
 # --------------------------------------------------------------------------------------------
