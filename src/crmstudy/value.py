@@ -1,0 +1,1075 @@
+"""Customer value, satisfaction and loyalty: the primer's second half as testable models.
+
+The primer makes three claims, each turned here into a function:
+
+* customer perceived value is benefits minus costs (Treacy & Wiersema 1993; Kotler's "customer
+  delivered value"): :func:`perceived_value`;
+* only *completely* satisfied customers are reliably loyal, so firms must tell them from the merely
+  satisfied (Jones & Sasser 1995, "Why Satisfied Customers Defect", HBR 73(6)):
+  :func:`satisfaction_segments`, :func:`fit_defection_models`, :func:`satisfaction_gain_value`;
+* firms compete through one value discipline: product leadership, operational excellence or customer
+  intimacy (Treacy & Wiersema 1993, 1995): :func:`segment_profitability`.
+
+No public survey with satisfaction, value drivers, defection and spend for the same customers is
+available, so :func:`simulate_survey` draws one from a fully written-out generative model whose
+parameters are known; the analyses (statsmodels ordered logit, logits, OLS) are then checked to
+recover those parameters. Everything here is a **documented simulation**, not real survey data.
+
+Units: ratings are on a 1-5 scale (5 = best for benefits and satisfaction, 5 = most burdensome for
+costs); spend and profit are in currency units per period; defection and retention refer to the one
+period after the survey (``attrs["period"]``, a year by default); switching cost is an index in
+[0, 1] (0 = free to switch, 1 = locked in).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import integrate, special, stats
+
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.units import check_period
+
+__all__ = [
+    "BENEFIT_DRIVERS",
+    "COST_DRIVERS",
+    "DRIVERS",
+    "DISCIPLINES",
+    "SEGMENT_LABELS",
+    "DefectionFit",
+    "perceived_value",
+    "simulate_survey",
+    "true_retention_curve",
+    "retention_by_satisfaction",
+    "fit_satisfaction_model",
+    "satisfaction_thresholds",
+    "fit_defection_models",
+    "predicted_retention",
+    "satisfaction_gain_value",
+    "label_satisfaction",
+    "satisfaction_segments",
+    "fit_spend_model",
+    "segment_profitability",
+]
+
+#: Benefit attributes of the simulated survey (1 = poor, 5 = excellent).
+BENEFIT_DRIVERS: tuple[str, ...] = ("quality", "service", "relationship")
+#: Cost attributes of the simulated survey (1 = negligible, 5 = very burdensome).
+COST_DRIVERS: tuple[str, ...] = ("price", "effort")
+DRIVERS: tuple[str, ...] = BENEFIT_DRIVERS + COST_DRIVERS
+#: Treacy & Wiersema's (1993) three value disciplines.
+DISCIPLINES: tuple[str, ...] = (
+    "product_leadership",
+    "operational_excellence",
+    "customer_intimacy",
+)
+#: The primer's three satisfaction segments, top first.
+SEGMENT_LABELS: tuple[str, ...] = (
+    "completely satisfied",
+    "satisfied but unstable",
+    "dissatisfied",
+)
+LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
+
+# ---------------------------------------------------------------------------------------------
+# Default parameters of the generative model (see simulate_survey's docstring for the equations).
+# ---------------------------------------------------------------------------------------------
+_SEGMENT_SHARES = {
+    "product_leadership": 0.3,
+    "operational_excellence": 0.4,
+    "customer_intimacy": 0.3,
+}
+# Mean attribute rating by discipline: leaders sell the best product at a premium, operationally
+# excellent firms the cheapest and least effort, intimate firms the best service and relationship.
+_DRIVER_MEANS = {
+    "product_leadership": {
+        "quality": 4.2,
+        "service": 3.3,
+        "relationship": 3.0,
+        "price": 3.8,
+        "effort": 2.8,
+    },
+    "operational_excellence": {
+        "quality": 3.3,
+        "service": 3.2,
+        "relationship": 2.8,
+        "price": 2.2,
+        "effort": 2.0,
+    },
+    "customer_intimacy": {
+        "quality": 3.5,
+        "service": 4.0,
+        "relationship": 4.2,
+        "price": 3.2,
+        "effort": 2.6,
+    },
+}
+_DRIVER_SD = 0.9
+_SATISFACTION_COEF = {
+    "quality": 0.9,
+    "service": 0.7,
+    "relationship": 0.5,
+    "price": -0.8,
+    "effort": -0.5,
+}
+_THRESHOLDS = (-0.5, 1.5, 3.5, 5.5)
+# Log-odds of defecting at satisfaction level k for a customer with zero switching cost. High
+# competition: defection stays likely up to "satisfied" (4) and falls only at "completely
+# satisfied" (5), the Jones & Sasser shape; low competition: a flat, mostly loyal curve that is
+# exactly linear in the log-odds, so there the linear logit is the true model.
+_DEFECTION_LOGITS = {
+    "high": {1: 3.0, 2: 2.5, 3: 2.0, 4: 1.6, 5: -2.4},
+    "low": {1: 0.2, 2: -0.45, 3: -1.1, 4: -1.75, 5: -2.4},
+}
+_SWITCHING_COST_EFFECT = 2.0
+_SWITCHING_COST_CONCENTRATION = 10.0
+_MARGINS = {"product_leadership": 0.40, "operational_excellence": 0.12, "customer_intimacy": 0.30}
+_LOG_SPEND_MEAN = {
+    "product_leadership": float(np.log(300.0)),
+    "operational_excellence": float(np.log(450.0)),
+    "customer_intimacy": float(np.log(350.0)),
+}
+_SPEND_SATISFACTION_EFFECT = 0.10
+_SPEND_SIGMA = 0.6
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation helpers
+# ---------------------------------------------------------------------------------------------
+def _as_ratings_frame(x: Any, name: str) -> tuple[pd.DataFrame, bool]:
+    """Return ``x`` as a customers x attributes DataFrame, and whether it was one customer."""
+    if isinstance(x, pd.DataFrame):
+        frame, single = x, False
+    elif isinstance(x, pd.Series):
+        frame, single = x.to_frame().T, True
+    elif isinstance(x, Mapping):
+        frame, single = pd.DataFrame([dict(x)]), True
+    else:
+        raise DataError(
+            f"{name} must be a DataFrame (rows = customers, columns = attributes), a Series or a "
+            f"dict of attribute ratings; got {type(x).__name__}"
+        )
+    if frame.shape[1] == 0:
+        raise DataError(f"{name} has no attribute columns")
+    if frame.shape[0] == 0:
+        raise DataError(f"{name} has no rows (customers)")
+    return frame, single
+
+
+def _check_rating_values(values: pd.Series, column: str, what: str, integer: bool) -> np.ndarray:
+    """Check that ``values`` are ratings on the 1-5 scale; name the first bad row and value."""
+    numeric = pd.to_numeric(values, errors="coerce")
+    arr = numeric.to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isnan(arr)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{what} column '{column}' has {int(bad.sum())} missing or non-numeric values, "
+            f"first at row {values.index[i]!r}: {values.iloc[i]!r}; ratings must be numbers in 1..5"
+        )
+    bad = (arr < 1) | (arr > 5)
+    if integer:
+        bad |= arr != np.round(arr)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        kind = "whole numbers 1..5" if integer else "on the 1..5 scale"
+        raise DataError(
+            f"{what} column '{column}' has {int(bad.sum())} values not {kind}, first at row "
+            f"{values.index[i]!r}: {values.iloc[i]!r}"
+        )
+    return arr
+
+
+def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...] | list[str], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{what} lacks column(s) {', '.join(repr(c) for c in missing)}; it has "
+            f"{', '.join(repr(c) for c in frame.columns)}"
+        )
+
+
+def _check_binary(values: pd.Series, column: str) -> np.ndarray:
+    arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isin(arr, (0.0, 1.0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"column '{column}' must be 0/1 (1 = defected), but has {int(bad.sum())} other "
+            f"values, first at row {values.index[i]!r}: {values.iloc[i]!r}"
+        )
+    return arr
+
+
+def _check_finite(values: pd.Series, column: str) -> np.ndarray:
+    arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"column '{column}' has {int(bad.sum())} missing or non-finite values, first at row "
+            f"{values.index[i]!r}: {values.iloc[i]!r}"
+        )
+    return arr
+
+
+def _check_unit_interval(name: str, value: float, closed: bool = True) -> float:
+    ok = 0.0 <= value <= 1.0 if closed else 0.0 < value < 1.0
+    if not isinstance(value, int | float | np.floating | np.integer) or not ok:
+        rng = "[0, 1]" if closed else "(0, 1)"
+        raise ParameterError(f"{name}={value!r} is outside its allowed range {rng}")
+    return float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Perceived value
+# ---------------------------------------------------------------------------------------------
+def perceived_value(
+    benefits: pd.DataFrame | pd.Series | Mapping[str, float],
+    costs: pd.DataFrame | pd.Series | Mapping[str, float],
+    weights: Mapping[str, float] | pd.Series | None = None,
+    form: str = "difference",
+) -> pd.Series | float:
+    """Customer perceived value from attribute ratings: benefits minus (or over) costs.
+
+    Treacy & Wiersema (1993, "Customer intimacy and other value disciplines", HBR 71(1)) and the
+    primer define value as what the customer gets minus what it costs them; Kotler's "customer
+    delivered value" is the same difference, and the ratio form is the "value = benefits / costs"
+    variant (Kotler & Keller, *Marketing Management*, ch. 5). With benefit ratings ``b_j`` and cost
+    ratings ``c_l`` of one customer and importance weights normalised to sum to one on each side
+    (``w_j / sum w``, ``v_l / sum v``)::
+
+        B = sum_j w_j b_j / sum_j w_j        C = sum_l v_l c_l / sum_l v_l
+        difference:  V = B - C                (in rating points, in [-4, 4])
+        ratio:       V = B / C                (dimensionless, in [1/5, 5]; 1 = break-even)
+
+    Args:
+        benefits: rows = customers, columns = benefit attributes (e.g. ``quality``, ``service``),
+            each rated on the 1-5 scale (5 = best). A Series or dict is one customer.
+        costs: rows = the same customers (same index, same order), columns = cost attributes
+            (e.g. ``price``, ``effort``) rated 1-5 (5 = most burdensome). A Series or dict is one
+            customer. Column names must differ from those of ``benefits``.
+        weights: importance weight (>= 0) of each attribute, keyed by column name, covering every
+            column of ``benefits`` and ``costs``. ``None`` weighs attributes equally. Weights are
+            normalised within each side, so only their relative size matters.
+        form: ``"difference"`` (benefits minus costs) or ``"ratio"`` (benefits over costs).
+
+    Returns:
+        A Series ``perceived_value`` indexed like ``benefits`` (one value per customer), or a float
+        when one customer was given as a Series or dict.
+
+    Raises:
+        DataError: a rating outside 1..5 or missing (naming the column, row and value), costs for
+            other customers than benefits, or a column on both sides.
+        ParameterError: an unknown ``form``, a missing, negative or all-zero weight.
+    """
+    if form not in ("difference", "ratio"):
+        raise ParameterError(f"form={form!r} is not allowed; use 'difference' or 'ratio'")
+    b, single_b = _as_ratings_frame(benefits, "benefits")
+    c, single_c = _as_ratings_frame(costs, "costs")
+    if single_b != single_c:
+        raise DataError(
+            "benefits and costs must both be one customer (Series/dict) or both be DataFrames"
+        )
+    if single_b:
+        c.index = b.index
+    if len(b) != len(c):
+        raise DataError(
+            f"benefits has {len(b)} rows but costs has {len(c)}; both need one row per customer"
+        )
+    if not b.index.equals(c.index):
+        pos = int(np.flatnonzero(b.index.to_numpy() != c.index.to_numpy())[0])
+        raise DataError(
+            "benefits and costs must describe the same customers in the same order; first "
+            f"mismatch at position {pos}: benefits row {b.index[pos]!r}, costs row {c.index[pos]!r}"
+        )
+    both = set(map(str, b.columns)) & set(map(str, c.columns))
+    if both:
+        raise DataError(
+            f"column(s) {', '.join(sorted(both))} appear in both benefits and costs; an attribute "
+            "is either a benefit or a cost"
+        )
+
+    def side(frame: pd.DataFrame, what: str) -> np.ndarray:
+        ratings = np.column_stack(
+            [_check_rating_values(frame[col], str(col), what, integer=False) for col in frame]
+        )
+        if weights is None:
+            w = np.ones(frame.shape[1])
+        else:
+            w = np.empty(frame.shape[1])
+            for j, col in enumerate(frame.columns):
+                if col not in weights:
+                    raise ParameterError(
+                        f"weights has no entry for {what} column '{col}'; give a weight for every "
+                        "benefit and cost column, or weights=None for equal weights"
+                    )
+                w[j] = float(weights[col])
+                if not np.isfinite(w[j]) or w[j] < 0:
+                    raise ParameterError(
+                        f"weights['{col}']={weights[col]!r} is outside its allowed range [0, inf)"
+                    )
+            if w.sum() == 0:
+                raise ParameterError(f"the weights of the {what} columns are all zero")
+        return ratings @ (w / w.sum())
+
+    bb, cc = side(b, "benefits"), side(c, "costs")
+    value = bb - cc if form == "difference" else bb / cc
+    if single_b:
+        return float(value[0])
+    return pd.Series(value, index=b.index, name="perceived_value")
+
+
+# ---------------------------------------------------------------------------------------------
+# Simulation
+# ---------------------------------------------------------------------------------------------
+def _merge(defaults: Mapping, override: Mapping | None, name: str) -> dict:
+    out = dict(defaults)
+    if override is not None:
+        unknown = set(override) - set(defaults)
+        if unknown:
+            raise ParameterError(
+                f"{name} has unknown key(s) {sorted(map(str, unknown))}; allowed: "
+                f"{sorted(map(str, defaults))}"
+            )
+        out.update({k: float(v) for k, v in override.items()})
+    return out
+
+
+def _beta_shape(mean: float, concentration: float) -> tuple[float, float]:
+    return mean * concentration, (1.0 - mean) * concentration
+
+
+def simulate_survey(
+    n: int,
+    seed: int | None = 0,
+    competition: str = "high",
+    switching_cost: float = 0.3,
+    *,
+    segment_shares: Mapping[str, float] | None = None,
+    satisfaction_coef: Mapping[str, float] | None = None,
+    thresholds: tuple[float, float, float, float] = _THRESHOLDS,
+    defection_logits: Mapping[int, float] | None = None,
+    switching_cost_effect: float = _SWITCHING_COST_EFFECT,
+    switching_cost_concentration: float = _SWITCHING_COST_CONCENTRATION,
+    margins: Mapping[str, float] | None = None,
+    spend_satisfaction_effect: float = _SPEND_SATISFACTION_EFFECT,
+    spend_sigma: float = _SPEND_SIGMA,
+    period: str = "Y",
+) -> pd.DataFrame:
+    """Draw a customer survey from a documented generative model (a simulation, not real data).
+
+    The model turns the primer's verbal claims into equations. For customer ``i``:
+
+    1. **Value discipline** of the firm the customer buys from (Treacy & Wiersema 1993):
+       ``s_i ~ Categorical(pi)``, ``pi`` = ``segment_shares`` (default product_leadership 0.3,
+       operational_excellence 0.4, customer_intimacy 0.3).
+    2. **Value drivers**, five attribute ratings on the 1-5 scale, three benefits
+       (``quality``, ``service``, ``relationship``; 5 = excellent) and two costs (``price``,
+       ``effort``; 5 = very burdensome): ``x_ij = clip(round(m_sj + 0.9 z_ij), 1, 5)``,
+       ``z_ij ~ N(0, 1)``, with discipline means ``m_sj`` (quality, service, relationship, price,
+       effort): product leadership (4.2, 3.3, 3.0, 3.8, 2.8), operational excellence
+       (3.3, 3.2, 2.8, 2.2, 2.0), customer intimacy (3.5, 4.0, 4.2, 3.2, 2.6).
+       ``perceived_value`` is :func:`perceived_value` of these (difference form, equal weights).
+    3. **Satisfaction**, an ordered logit (McCullagh 1980): latent
+       ``S*_i = sum_j beta_j x_ij + e_i``, ``e_i ~ Logistic(0, 1)``, and the 1-5 rating is
+       ``k`` when ``tau_{k-1} < S*_i <= tau_k`` (``tau_0 = -inf``, ``tau_5 = +inf``). Defaults
+       ``beta`` = (quality 0.9, service 0.7, relationship 0.5, price -0.8, effort -0.5),
+       ``tau`` = (-0.5, 1.5, 3.5, 5.5). So ``P(rating <= k) = logistic(tau_k - sum_j beta_j x_ij)``.
+    4. **Switching cost** index ``c_i ~ Beta(mu kappa, (1 - mu) kappa)`` with mean
+       ``mu = switching_cost`` and concentration ``kappa = 10`` (``c_i = mu`` exactly when mu is 0
+       or 1).
+    5. **Defection** over the next period (Jones & Sasser 1995): ``D_i ~ Bernoulli(p_i)``,
+       ``logit p_i = alpha_{k(i)} - delta c_i``, with one log-odds ``alpha_k`` per satisfaction
+       level (``defection_logits``) and ``delta = 2`` (``switching_cost_effect``). Defaults, at zero
+       switching cost, levels 1..5:
+
+       - ``competition="high"``: alpha = (3.0, 2.5, 2.0, 1.6, -2.4): defection stays likely up to
+         "satisfied" (4) and drops only at "completely satisfied" (5). This is the shape Jones &
+         Sasser report for autos and personal computers, where Xerox found completely satisfied
+         customers six times as likely to repurchase as satisfied ones.
+       - ``competition="low"``: alpha = (0.2, -0.45, -1.1, -1.75, -2.4), a straight line
+         ``0.2 - 0.65 (k - 1)``: customers mostly stay whatever their satisfaction, as in the
+         regulated monopolies and hospitals of Jones & Sasser's "less competitive zone". Here the
+         linear logit is the true model, so a test of linearity should not reject.
+
+       Higher switching cost lowers every level's defection odds. Because the defaults have
+       ``alpha_4 + alpha_5 <= 0`` (level 5 sits further below even odds than level 4 above them),
+       the retention gap between levels 4 and 5 shrinks steadily as switching cost rises from 0
+       to 1: it is widest where switching is cheap. At the default mean switching cost 0.3, high
+       competition gives retention of about 0.06, 0.09, 0.14, 0.27, 0.95 at levels 1..5 and low
+       competition about 0.60, 0.74, 0.85, 0.91, 0.95 (:func:`true_retention_curve`).
+    6. **Spend** this period, in currency units: ``log y_i = lambda_s + eta (k(i) - 3) + sigma u_i``,
+       ``u_i ~ N(0, 1)``, ``lambda_s = log`` (300, 450, 350) for (product leadership, operational
+       excellence, customer intimacy), ``eta = 0.10`` (``spend_satisfaction_effect``), ``sigma = 0.6``
+       (``spend_sigma``). **Profit** ``= margin_s * y_i`` with ``margin_s`` = (0.40, 0.12, 0.30)
+       (``margins``): the leader's premium, the operator's thin margin on volume.
+
+    Args:
+        n: number of customers (>= 1).
+        seed: seed of ``numpy.random.default_rng``; the same seed gives the same survey.
+        competition: ``"high"`` or ``"low"``; chooses the default ``defection_logits``.
+        switching_cost: mean switching-cost index ``mu`` in [0, 1] (0 = free to switch).
+        segment_shares: override of ``pi``, keyed by discipline (normalised to sum to one).
+        satisfaction_coef: override of ``beta``, keyed by driver name.
+        thresholds: the four cut points ``tau_1 < ... < tau_4`` on the latent scale.
+        defection_logits: override of ``alpha_k``, keyed by level 1..5.
+        switching_cost_effect: ``delta``, log-odds of defection per unit of switching cost (>= 0).
+        switching_cost_concentration: ``kappa`` (> 0); larger = customers more alike.
+        margins: override of ``margin_s`` in [0, 1], keyed by discipline.
+        spend_satisfaction_effect: ``eta``, log-spend per satisfaction point.
+        spend_sigma: ``sigma`` (> 0), sd of log spend.
+        period: the period that spend and defection refer to (``crmstudy.units`` code).
+
+    Returns:
+        DataFrame indexed by ``customer_id`` (1..n) with columns ``segment`` (value discipline),
+        ``quality, service, relationship, price, effort`` (int ratings 1..5), ``perceived_value``
+        (rating points), ``satisfaction`` (int 1..5), ``switching_cost`` ([0, 1]), ``defected``
+        (0/1, over the next period), ``spend`` and ``profit`` (currency per period) and ``margin``.
+        ``attrs["true_params"]`` holds every parameter used (plain dicts/floats), ``attrs["period"]``
+        the period and ``attrs["competition"]`` the setting.
+
+    Raises:
+        ParameterError: a parameter outside its range (named with its allowed range).
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ParameterError(f"n={n!r} must be a whole number of customers >= 1")
+    if competition not in _DEFECTION_LOGITS:
+        raise ParameterError(f"competition={competition!r} is not allowed; use 'low' or 'high'")
+    mu = _check_unit_interval("switching_cost", switching_cost)
+    check_period(period)
+    shares = _merge(_SEGMENT_SHARES, segment_shares, "segment_shares")
+    if any(v < 0 for v in shares.values()) or sum(shares.values()) <= 0:
+        raise ParameterError(f"segment_shares={shares} must be >= 0 and not all zero")
+    beta = _merge(_SATISFACTION_COEF, satisfaction_coef, "satisfaction_coef")
+    tau = np.asarray(thresholds, dtype=float)
+    if tau.shape != (4,) or not np.all(np.isfinite(tau)) or np.any(np.diff(tau) <= 0):
+        raise ParameterError(
+            f"thresholds={tuple(thresholds)!r} must be four finite, strictly increasing cut points"
+        )
+    alpha = {int(k): v for k, v in _DEFECTION_LOGITS[competition].items()}
+    alpha = _merge(alpha, None if defection_logits is None else dict(defection_logits), "alpha")
+    marg = _merge(_MARGINS, margins, "margins")
+    for k, v in marg.items():
+        _check_unit_interval(f"margins['{k}']", v)
+    if not switching_cost_effect >= 0:
+        raise ParameterError(f"switching_cost_effect={switching_cost_effect!r} must be >= 0")
+    if not switching_cost_concentration > 0:
+        raise ParameterError(
+            f"switching_cost_concentration={switching_cost_concentration!r} must be > 0"
+        )
+    if not spend_sigma > 0:
+        raise ParameterError(f"spend_sigma={spend_sigma!r} must be > 0")
+
+    rng = np.random.default_rng(seed)
+    p = np.array([shares[d] for d in DISCIPLINES])
+    seg = rng.choice(len(DISCIPLINES), size=n, p=p / p.sum())
+    means = np.array([[_DRIVER_MEANS[d][j] for j in DRIVERS] for d in DISCIPLINES])
+    x = np.clip(np.round(means[seg] + _DRIVER_SD * rng.standard_normal((n, len(DRIVERS)))), 1, 5)
+    x = x.astype(int)
+    eta_lin = x @ np.array([beta[j] for j in DRIVERS])
+    latent = eta_lin + rng.logistic(size=n)
+    sat = 1 + np.searchsorted(tau, latent, side="left")
+    if mu in (0.0, 1.0):
+        c = np.full(n, mu)
+    else:
+        c = rng.beta(*_beta_shape(mu, switching_cost_concentration), size=n)
+    a = np.array([alpha[k] for k in LEVELS])
+    p_def = special.expit(a[sat - 1] - switching_cost_effect * c)
+    defected = (rng.random(n) < p_def).astype(int)
+    lam = np.array([_LOG_SPEND_MEAN[d] for d in DISCIPLINES])
+    spend = np.exp(
+        lam[seg] + spend_satisfaction_effect * (sat - 3) + spend_sigma * rng.standard_normal(n)
+    )
+    margin = np.array([marg[d] for d in DISCIPLINES])[seg]
+
+    df = pd.DataFrame(x, columns=list(DRIVERS))
+    df.insert(0, "segment", pd.Categorical.from_codes(seg, categories=list(DISCIPLINES)))
+    df["perceived_value"] = perceived_value(df[list(BENEFIT_DRIVERS)], df[list(COST_DRIVERS)])
+    df["satisfaction"] = sat.astype(int)
+    df["switching_cost"] = c
+    df["defected"] = defected
+    df["spend"] = spend
+    df["margin"] = margin
+    df["profit"] = margin * spend
+    df.index = pd.RangeIndex(1, n + 1, name="customer_id")
+    df.attrs["period"] = period
+    df.attrs["competition"] = competition
+    df.attrs["true_params"] = {
+        "segment_shares": {d: shares[d] / sum(shares.values()) for d in DISCIPLINES},
+        "satisfaction_coef": {j: float(beta[j]) for j in DRIVERS},
+        "thresholds": [float(t) for t in tau],
+        "defection_logits": {k: float(alpha[k]) for k in LEVELS},
+        "switching_cost_effect": float(switching_cost_effect),
+        "switching_cost_mean": mu,
+        "switching_cost_concentration": float(switching_cost_concentration),
+        "margins": {d: float(marg[d]) for d in DISCIPLINES},
+        "log_spend_mean": dict(_LOG_SPEND_MEAN),
+        "spend_satisfaction_effect": float(spend_satisfaction_effect),
+        "spend_sigma": float(spend_sigma),
+    }
+    return df
+
+
+def true_retention_curve(
+    competition: str = "high",
+    switching_cost: float = 0.3,
+    *,
+    defection_logits: Mapping[int, float] | None = None,
+    switching_cost_effect: float = _SWITCHING_COST_EFFECT,
+    switching_cost_concentration: float = _SWITCHING_COST_CONCENTRATION,
+) -> pd.Series:
+    """Retention by satisfaction level implied by :func:`simulate_survey`'s defection model.
+
+    ``r_k = 1 - E_c[logistic(alpha_k - delta c)]``, the expectation over the switching-cost
+    distribution ``c ~ Beta(mu kappa, (1 - mu) kappa)`` taken by numerical quadrature (a point
+    mass at ``mu`` when ``mu`` is 0 or 1). This is the population satisfaction-loyalty curve of
+    Jones & Sasser (1995), against which a sample's curve can be checked.
+
+    Args:
+        competition: ``"high"`` or ``"low"`` (chooses the default ``alpha``).
+        switching_cost: mean switching-cost index ``mu`` in [0, 1].
+        defection_logits, switching_cost_effect, switching_cost_concentration: as in
+            :func:`simulate_survey`.
+
+    Returns:
+        Series ``retention`` (per period, in [0, 1)) indexed by satisfaction level 1..5.
+    """
+    if competition not in _DEFECTION_LOGITS:
+        raise ParameterError(f"competition={competition!r} is not allowed; use 'low' or 'high'")
+    mu = _check_unit_interval("switching_cost", switching_cost)
+    alpha = _merge(
+        {int(k): v for k, v in _DEFECTION_LOGITS[competition].items()},
+        None if defection_logits is None else dict(defection_logits),
+        "defection_logits",
+    )
+    dist = stats.beta(*_beta_shape(mu, switching_cost_concentration)) if 0 < mu < 1 else None
+    out = {}
+    for k in LEVELS:
+        if dist is None:
+            p = special.expit(alpha[k] - switching_cost_effect * mu)
+        else:
+            p, _ = integrate.quad(
+                lambda c, a=alpha[k]: special.expit(a - switching_cost_effect * c) * dist.pdf(c),
+                0.0,
+                1.0,
+            )
+        out[k] = 1.0 - p
+    s = pd.Series(out, name="retention")
+    s.index.name = "satisfaction"
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# Analyses
+# ---------------------------------------------------------------------------------------------
+def _survey_arrays(survey: pd.DataFrame, switching: bool = True) -> tuple[np.ndarray, ...]:
+    cols = ["satisfaction", "defected"] + (["switching_cost"] if switching else [])
+    _require_columns(survey, cols, "survey")
+    sat = _check_rating_values(survey["satisfaction"], "satisfaction", "survey", integer=True)
+    d = _check_binary(survey["defected"], "defected")
+    out = [sat.astype(int), d]
+    if switching:
+        out.append(_check_finite(survey["switching_cost"], "switching_cost"))
+    return tuple(out)
+
+
+def retention_by_satisfaction(survey: pd.DataFrame) -> pd.DataFrame:
+    """Observed retention at each satisfaction level: the sample's satisfaction-loyalty curve.
+
+    Retention at level ``k`` is the share of customers rating ``k`` who did not defect over the
+    next period, with its binomial standard error ``sqrt(r (1 - r) / n_k)``.
+
+    Args:
+        survey: one row per customer with ``satisfaction`` (int 1..5) and ``defected`` (0/1).
+
+    Returns:
+        DataFrame indexed by ``satisfaction`` (levels present) with ``customers``, ``retention``
+        and ``se``.
+    """
+    sat, d = _survey_arrays(survey, switching=False)
+    rows = []
+    for k in LEVELS:
+        m = sat == k
+        if m.any():
+            r = 1.0 - d[m].mean()
+            rows.append((k, int(m.sum()), r, np.sqrt(r * (1 - r) / m.sum())))
+    out = pd.DataFrame(rows, columns=["satisfaction", "customers", "retention", "se"])
+    return out.set_index("satisfaction")
+
+
+def fit_satisfaction_model(survey: pd.DataFrame, drivers: tuple[str, ...] | list[str] = DRIVERS):
+    """Ordered logit of the 1-5 satisfaction rating on the value drivers (McCullagh 1980).
+
+    ``P(rating <= k | x) = logistic(tau_k - x' beta)``, fitted by maximum likelihood with
+    ``statsmodels.miscmodels.ordinal_model.OrderedModel`` (``distr="logit"``, no constant: the
+    thresholds play its role). statsmodels parameterises the thresholds as ``tau_1`` (named
+    ``"1/2"``) and the logs of the increments ``log(tau_k - tau_{k-1})`` (named ``"2/3"``, ...);
+    :func:`satisfaction_thresholds` turns them back into cut points.
+
+    Args:
+        survey: one row per customer with ``satisfaction`` (int 1..5) and the ``drivers`` columns
+            (attribute ratings or any numeric covariates).
+        drivers: the explanatory columns.
+
+    Returns:
+        The statsmodels results object (``params``, ``bse``, ``llf``, ``aic``, ``summary()``).
+
+    Raises:
+        DataError: missing columns, a rating outside 1..5, a non-finite driver value, or fewer
+            than two satisfaction levels observed.
+        ConvergenceError: the optimiser did not converge.
+    """
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    drivers = list(drivers)
+    _require_columns(survey, ["satisfaction", *drivers], "survey")
+    sat = _check_rating_values(survey["satisfaction"], "satisfaction", "survey", integer=True)
+    exog = pd.DataFrame({j: _check_finite(survey[j], j) for j in drivers}, index=survey.index)
+    levels = sorted(set(sat.astype(int)))
+    if len(levels) < 2:
+        raise DataError(
+            f"column 'satisfaction' takes only the value {levels[0]}; an ordered logit needs at "
+            "least two levels"
+        )
+    endog = pd.Series(
+        pd.Categorical(sat.astype(int), categories=levels, ordered=True),
+        index=survey.index,
+        name="satisfaction",
+    )
+    model = OrderedModel(endog, exog, distr="logit")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # non-convergence becomes a ConvergenceError below
+        res = model.fit(method="bfgs", disp=False, maxiter=2000)
+    if not res.mle_retvals.get("converged", False):
+        raise ConvergenceError(
+            "the ordered logit of satisfaction did not converge; try fewer or rescaled drivers, "
+            "or check that every satisfaction level has customers"
+        )
+    return res
+
+
+def satisfaction_thresholds(result) -> pd.Series:
+    """The cut points ``tau_1..tau_{K-1}`` of a fitted :func:`fit_satisfaction_model`.
+
+    Undoes statsmodels' parameterisation (first cut point, then log increments):
+    ``tau_k = tau_1 + sum_{m=2..k} exp(theta_m)``.
+    """
+    th = result.model.transform_threshold_params(result.params)[1:-1]
+    names = result.model.threshold_names if hasattr(result.model, "threshold_names") else None
+    names = names or [str(n) for n in result.params.index[-len(th) :]]
+    return pd.Series(th, index=names, name="threshold")
+
+
+@dataclass
+class DefectionFit:
+    """Two logits of defection on satisfaction, and the test between them.
+
+    Attributes:
+        categorical: statsmodels Logit results, ``logit P(defect) = alpha_k - delta c`` with one
+            parameter per satisfaction level (named ``sat_1`` .. ``sat_5``, no constant) and
+            ``switching_cost`` when included.
+        linear: statsmodels Logit results, ``logit P(defect) = a + b k - delta c`` (``const``,
+            ``satisfaction``, ``switching_cost``).
+        levels: the satisfaction levels present in the data.
+        lr_stat, lr_df, lr_pvalue: likelihood-ratio test of the linear model (nested: it forces
+            the level effects onto a straight line) against the categorical one.
+        comparison: table of both models' parameters, log-likelihood, AIC and BIC.
+    """
+
+    categorical: Any
+    linear: Any
+    levels: list[int]
+    lr_stat: float
+    lr_df: int
+    lr_pvalue: float
+    comparison: pd.DataFrame
+    switching_cost: np.ndarray | None
+
+
+def _fit_logit(y: np.ndarray, X: pd.DataFrame, what: str):
+    import statsmodels.api as sm
+
+    try:
+        # Non-convergence is turned into a ConvergenceError below, so statsmodels' own warning
+        # would only repeat it.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = sm.Logit(y, X).fit(disp=False, method="newton", maxiter=100)
+    except Exception as exc:  # statsmodels raises PerfectSeparationError or LinAlgError
+        raise ConvergenceError(
+            f"the {what} logit of defection failed ({exc}); with few customers some satisfaction "
+            "level may have all or no defectors: use more customers or merge sparse levels"
+        ) from exc
+    if not res.mle_retvals.get("converged", False) or not np.all(np.isfinite(res.bse)):
+        raise ConvergenceError(
+            f"the {what} logit of defection did not converge; some satisfaction level may have all "
+            "or no defectors: use more customers or merge sparse levels"
+        )
+    return res
+
+
+def _defection_design(
+    sat: np.ndarray, levels: list[int], c: np.ndarray | None, index
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cat = pd.DataFrame({f"sat_{k}": (sat == k).astype(float) for k in levels}, index=index)
+    lin = pd.DataFrame({"const": 1.0, "satisfaction": sat.astype(float)}, index=index)
+    if c is not None:
+        cat["switching_cost"] = c
+        lin["switching_cost"] = c
+    return cat, lin
+
+
+def fit_defection_models(survey: pd.DataFrame, switching_cost: bool = True) -> DefectionFit:
+    """Logits of defection on satisfaction as categories and as a straight line (Jones & Sasser).
+
+    Categorical: ``logit P(D_i = 1) = alpha_{k(i)} - delta c_i``, one free log-odds per level, so
+    any shape of the satisfaction-loyalty curve can show. Linear: ``logit P(D_i = 1) = a + b k(i)
+    - delta c_i``, the usual "satisfaction as a number" regression. The linear model is the
+    categorical one with the ``alpha_k`` constrained to a line, so ``LR = 2 (llf_cat - llf_lin)``
+    is chi-squared with ``K - 2`` degrees of freedom under linearity (``K`` levels present); a
+    small p-value says loyalty is not linear in satisfaction, Jones & Sasser's point. Fitted by
+    maximum likelihood with ``statsmodels.api.Logit``. The sign convention matches
+    :func:`simulate_survey`: the fitted ``switching_cost`` coefficient estimates ``-delta``.
+
+    Args:
+        survey: one row per customer with ``satisfaction`` (int 1..5), ``defected`` (0/1, over the
+            next period) and, if ``switching_cost`` is true, ``switching_cost`` (index in [0, 1]).
+        switching_cost: include the switching-cost index as a control.
+
+    Returns:
+        :class:`DefectionFit`.
+
+    Raises:
+        DataError: missing columns or bad values (named with the first bad row).
+        ConvergenceError: a level where every customer (or none) defected, or too few customers.
+    """
+    arrays = _survey_arrays(survey, switching=switching_cost)
+    sat, d = arrays[0], arrays[1]
+    c = arrays[2] if switching_cost else None
+    levels = [k for k in LEVELS if (sat == k).any()]
+    if len(levels) < 3:
+        raise DataError(
+            f"column 'satisfaction' has only levels {levels}; comparing categorical with linear "
+            "needs at least three levels"
+        )
+    X_cat, X_lin = _defection_design(sat, levels, c, survey.index)
+    cat = _fit_logit(d, X_cat, "categorical")
+    lin = _fit_logit(d, X_lin, "linear")
+    lr = max(0.0, 2.0 * (cat.llf - lin.llf))
+    df = len(levels) - 2
+    comparison = pd.DataFrame(
+        {
+            "parameters": [len(cat.params), len(lin.params)],
+            "loglik": [cat.llf, lin.llf],
+            "aic": [cat.aic, lin.aic],
+            "bic": [cat.bic, lin.bic],
+        },
+        index=pd.Index(["categorical", "linear"], name="satisfaction as"),
+    )
+    return DefectionFit(
+        categorical=cat,
+        linear=lin,
+        levels=levels,
+        lr_stat=float(lr),
+        lr_df=int(df),
+        lr_pvalue=float(stats.chi2.sf(lr, df)),
+        comparison=comparison,
+        switching_cost=c,
+    )
+
+
+def predicted_retention(fit: DefectionFit, switching_cost: float | None = None) -> pd.DataFrame:
+    """Model-implied retention at each satisfaction level, from both fitted logits.
+
+    With ``switching_cost=None`` each level's retention is the average over the sample's customers
+    of ``1 - P(defect | level k, their own c_i)`` (a predictive margin: "retention if every
+    customer rated k"); with a number, every customer is given that switching cost.
+
+    Returns:
+        DataFrame indexed by ``satisfaction`` with ``categorical`` and ``linear`` retention (per
+        period, in [0, 1)).
+    """
+    c = fit.switching_cost
+    if switching_cost is not None:
+        _check_unit_interval("switching_cost", switching_cost)
+        c = np.array([float(switching_cost)])
+    if c is None:
+        c_part = 0.0
+    else:
+        c_part = np.asarray(c, dtype=float)
+    rows = []
+    for k in fit.levels:
+        pc = fit.categorical.params
+        pl = fit.linear.params
+        lc = pc[f"sat_{k}"] + (pc["switching_cost"] * c_part if c is not None else 0.0)
+        ll = pl["const"] + pl["satisfaction"] * k
+        ll = ll + (pl["switching_cost"] * c_part if c is not None else 0.0)
+        rows.append(
+            (k, 1.0 - float(np.mean(special.expit(lc))), 1.0 - float(np.mean(special.expit(ll))))
+        )
+    out = pd.DataFrame(rows, columns=["satisfaction", "categorical", "linear"])
+    return out.set_index("satisfaction")
+
+
+def satisfaction_gain_value(
+    fit: DefectionFit,
+    profit_per_period: float,
+    discount_rate: float | None = None,
+    switching_cost: float | None = None,
+) -> pd.DataFrame:
+    """What a one-point satisfaction gain is worth at each level of the scale.
+
+    From the categorical logit (:func:`fit_defection_models`), retention ``r_k`` at each level
+    (:func:`predicted_retention`). Moving a customer from ``k`` to ``k + 1`` changes retention by
+    ``r_{k+1} - r_k`` and the customer's value by ``V(r_{k+1}) - V(r_k)`` where, with profit ``m``
+    per period:
+
+    * ``discount_rate=None``: ``V(r) = m r``, the expected profit of the next period;
+    * otherwise ``V(r) = m r / (1 + d - r)``, the discounted value of all future periods'
+      profit of a customer retained with constant probability ``r`` (Gupta & Lehmann 2003,
+      "Customers as assets", J. Interactive Marketing 17(1), eq. 3, with margins from next
+      period on).
+
+    Only the retention channel is counted: spend is held at ``profit_per_period`` at every level.
+    So this is a lower bound when satisfied customers also spend more (as in
+    :func:`simulate_survey`).
+
+    Args:
+        fit: a :class:`DefectionFit`.
+        profit_per_period: profit ``m`` of a retained customer, currency units per period (> 0).
+        discount_rate: ``d`` per period (same period as retention), in [0, 1), or None.
+        switching_cost: as in :func:`predicted_retention`.
+
+    Returns:
+        DataFrame with one row per step present, columns ``from_level``, ``to_level``,
+        ``retention_from``, ``retention_to``, ``retention_gain``, ``value_from``, ``value_to``,
+        ``value_gain`` (currency per customer) and ``share_of_total_gain``.
+    """
+    if not np.isfinite(profit_per_period) or profit_per_period <= 0:
+        raise ParameterError(f"profit_per_period={profit_per_period!r} must be > 0")
+    if discount_rate is not None and not 0.0 <= discount_rate < 1.0:
+        raise ParameterError(f"discount_rate={discount_rate!r} is outside its allowed range [0, 1)")
+    r = predicted_retention(fit, switching_cost)["categorical"]
+
+    def value(x: float) -> float:
+        if discount_rate is None:
+            return profit_per_period * x
+        return profit_per_period * x / (1.0 + discount_rate - x)
+
+    rows = []
+    levels = list(r.index)
+    for lo, hi in zip(levels[:-1], levels[1:], strict=True):
+        rows.append(
+            {
+                "from_level": lo,
+                "to_level": hi,
+                "retention_from": r[lo],
+                "retention_to": r[hi],
+                "retention_gain": r[hi] - r[lo],
+                "value_from": value(r[lo]),
+                "value_to": value(r[hi]),
+                "value_gain": value(r[hi]) - value(r[lo]),
+            }
+        )
+    out = pd.DataFrame(rows)
+    total = out["value_gain"].sum()
+    out["share_of_total_gain"] = out["value_gain"] / total if total != 0 else np.nan
+    return out
+
+
+def label_satisfaction(
+    ratings: pd.Series | np.ndarray | list,
+    completely_satisfied_min: int = 5,
+    dissatisfied_max: int = 2,
+) -> pd.Series:
+    """Label each customer with the primer's satisfaction segment.
+
+    On the 1-5 scale: ``rating >= completely_satisfied_min`` -> "completely satisfied";
+    ``rating <= dissatisfied_max`` -> "dissatisfied"; anything between -> "satisfied but unstable"
+    (Jones & Sasser 1995: customers who say they are satisfied, 4, or neutral, 3, yet defect
+    readily). Defaults: 5 / 3-4 / 1-2.
+
+    Returns:
+        A Series of ordered categoricals (categories :data:`SEGMENT_LABELS`), indexed like
+        ``ratings`` (or 0..n-1 for an array).
+    """
+    if isinstance(completely_satisfied_min, bool) or completely_satisfied_min not in LEVELS:
+        raise ParameterError(
+            f"completely_satisfied_min={completely_satisfied_min!r} must be a level in 1..5"
+        )
+    if isinstance(dissatisfied_max, bool) or not (
+        isinstance(dissatisfied_max, int | np.integer) and 0 <= dissatisfied_max < 5
+    ):
+        raise ParameterError(f"dissatisfied_max={dissatisfied_max!r} must be a level in 0..4")
+    if dissatisfied_max >= completely_satisfied_min:
+        raise ParameterError(
+            f"dissatisfied_max={dissatisfied_max} must be below "
+            f"completely_satisfied_min={completely_satisfied_min}"
+        )
+    s = ratings if isinstance(ratings, pd.Series) else pd.Series(np.asarray(ratings))
+    if len(s) == 0:
+        raise DataError("ratings is empty")
+    name = str(s.name) if s.name is not None else "ratings"
+    r = _check_rating_values(s, name, "ratings", integer=True)
+    codes = np.where(r >= completely_satisfied_min, 0, np.where(r <= dissatisfied_max, 2, 1))
+    cat = pd.Categorical.from_codes(codes, categories=list(SEGMENT_LABELS), ordered=True)
+    return pd.Series(cat, index=s.index, name="satisfaction_segment")
+
+
+def satisfaction_segments(
+    ratings: pd.Series | np.ndarray | list,
+    defected: pd.Series | np.ndarray | list | None = None,
+    value: pd.Series | np.ndarray | list | None = None,
+    *,
+    completely_satisfied_min: int = 5,
+    dissatisfied_max: int = 2,
+) -> pd.DataFrame:
+    """The primer's split: completely satisfied, satisfied but unstable, dissatisfied.
+
+    Segments are defined by :func:`label_satisfaction` (defaults: 5 / 3-4 / 1-2 on the 1-5 scale)
+    and partition the customers: every customer is in exactly one segment.
+
+    Args:
+        ratings: satisfaction rating per customer (int 1..5).
+        defected: 0/1 per customer (1 = defected over the next period), same length/order; gives
+            each segment's retention.
+        value: per customer value (e.g. profit, currency per period), same length/order; gives
+            each segment's value per customer and share of total value.
+        completely_satisfied_min, dissatisfied_max: the segment thresholds.
+
+    Returns:
+        DataFrame indexed by ``segment`` (top first) with ``min_rating``, ``max_rating`` (the
+        rule), ``customers``, ``share``; plus ``retention`` if ``defected`` is given; plus
+        ``value_per_customer``, ``total_value`` and ``value_share`` if ``value`` is given. Empty
+        segments have 0 customers and NaN means.
+    """
+    labels = label_satisfaction(ratings, completely_satisfied_min, dissatisfied_max)
+    n = len(labels)
+    frame = pd.DataFrame({"segment": labels.to_numpy()})
+    for name, arr in (("defected", defected), ("value", value)):
+        if arr is None:
+            continue
+        s = arr if isinstance(arr, pd.Series) else pd.Series(np.asarray(arr))
+        if len(s) != n:
+            raise DataError(f"ratings has {n} customers but {name} has {len(s)}; they must match")
+        if isinstance(arr, pd.Series) and isinstance(ratings, pd.Series):
+            if not s.index.equals(labels.index):
+                raise DataError(
+                    f"{name} and ratings must have the same index (same customers, same order)"
+                )
+        s = s.set_axis(labels.index)
+        frame[name] = _check_binary(s, name) if name == "defected" else _check_finite(s, name)
+    bounds = {
+        SEGMENT_LABELS[0]: (completely_satisfied_min, 5),
+        SEGMENT_LABELS[1]: (dissatisfied_max + 1, completely_satisfied_min - 1),
+        SEGMENT_LABELS[2]: (1, dissatisfied_max),
+    }
+    g = frame.groupby("segment", observed=False)
+    out = pd.DataFrame(
+        {
+            "min_rating": [bounds[s][0] for s in SEGMENT_LABELS],
+            "max_rating": [bounds[s][1] for s in SEGMENT_LABELS],
+        },
+        index=pd.Index(list(SEGMENT_LABELS), name="segment"),
+    )
+    out["customers"] = g.size().reindex(out.index).fillna(0).astype(int)
+    out["share"] = out["customers"] / n
+    if defected is not None:
+        out["retention"] = 1.0 - g["defected"].mean().reindex(out.index)
+    if value is not None:
+        total = g["value"].sum().reindex(out.index)
+        out["value_per_customer"] = g["value"].mean().reindex(out.index)
+        out["total_value"] = total
+        grand = frame["value"].sum()
+        out["value_share"] = total / grand if grand != 0 else np.nan
+    return out
+
+
+def fit_spend_model(survey: pd.DataFrame):
+    """OLS of log spend on the value discipline and satisfaction.
+
+    ``log y_i = lambda_{s(i)} + eta (k(i) - 3) + error``, one intercept per discipline (no common
+    constant), so the coefficients estimate :func:`simulate_survey`'s ``lambda_s`` (named
+    ``segment[product_leadership]`` ...) and ``eta`` (``satisfaction_minus_3``); heteroskedasticity
+    -robust (HC1) standard errors.
+
+    Args:
+        survey: one row per customer with ``segment``, ``satisfaction`` (int 1..5) and ``spend``
+            (currency per period, > 0).
+
+    Returns:
+        statsmodels OLS results.
+    """
+    import statsmodels.api as sm
+
+    _require_columns(survey, ["segment", "satisfaction", "spend"], "survey")
+    sat = _check_rating_values(survey["satisfaction"], "satisfaction", "survey", integer=True)
+    y = _check_finite(survey["spend"], "spend")
+    if (y <= 0).any():
+        i = int(np.flatnonzero(y <= 0)[0])
+        raise DataError(
+            f"column 'spend' must be > 0 for a log model; row {survey.index[i]!r} has {y[i]!r}"
+        )
+    seg = survey["segment"].astype(str)
+    X = pd.get_dummies(seg, prefix="segment", prefix_sep="[", dtype=float)
+    X.columns = [f"{c}]" for c in X.columns]
+    X["satisfaction_minus_3"] = sat - 3.0
+    return sm.OLS(np.log(y), X).fit(cov_type="HC1")
+
+
+def segment_profitability(survey: pd.DataFrame) -> pd.DataFrame:
+    """Profitability by value discipline (Treacy & Wiersema 1993), with OLS standard errors.
+
+    Per discipline: customers and share; mean spend; margin (= total profit / total spend); profit
+    per customer (currency per period) with its heteroskedasticity-robust (HC1) standard error and
+    95% interval from ``statsmodels`` OLS of profit on discipline dummies (no constant, so each
+    coefficient is that discipline's mean); share of total profit; retention over the next period;
+    and ``retained_profit_per_customer`` = profit per customer x retention, the next-period profit a
+    customer of that discipline is expected to bring.
+
+    Args:
+        survey: one row per customer with ``segment``, ``spend``, ``profit`` and ``defected``.
+
+    Returns:
+        DataFrame indexed by ``segment``.
+    """
+    import statsmodels.api as sm
+
+    _require_columns(survey, ["segment", "spend", "profit", "defected"], "survey")
+    spend = _check_finite(survey["spend"], "spend")
+    profit = _check_finite(survey["profit"], "profit")
+    d = _check_binary(survey["defected"], "defected")
+    seg = survey["segment"].astype(str).to_numpy()
+    present = [s for s in DISCIPLINES if (seg == s).any()] + sorted(set(seg) - set(DISCIPLINES))
+    X = pd.DataFrame({s: (seg == s).astype(float) for s in present})
+    ols = sm.OLS(profit, X).fit(cov_type="HC1")
+    ci = ols.conf_int()
+    rows = []
+    for j, s in enumerate(present):
+        m = seg == s
+        rows.append(
+            {
+                "segment": s,
+                "customers": int(m.sum()),
+                "share": m.mean(),
+                "mean_spend": spend[m].mean(),
+                "margin": profit[m].sum() / spend[m].sum(),
+                "profit_per_customer": ols.params.iloc[j],
+                "profit_se": ols.bse.iloc[j],
+                "profit_ci_low": ci.iloc[j, 0],
+                "profit_ci_high": ci.iloc[j, 1],
+                "profit_share": profit[m].sum() / profit.sum(),
+                "retention": 1.0 - d[m].mean(),
+            }
+        )
+    out = pd.DataFrame(rows).set_index("segment")
+    out["retained_profit_per_customer"] = out["profit_per_customer"] * out["retention"]
+    return out

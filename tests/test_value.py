@@ -1,0 +1,372 @@
+"""Tests for crmstudy.value: perceived value, the survey simulation, and the recovery of its
+parameters by the statsmodels analyses.
+
+Reference values are hand computations (perceived value, segments), the simulation's own known
+parameters (recovery within 3 standard errors from a large seeded sample), and independent
+computations (Monte Carlo against quadrature, direct group means, fitted parameters plugged into the
+logistic function by hand).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import expit
+
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.value import (
+    BENEFIT_DRIVERS,
+    COST_DRIVERS,
+    DISCIPLINES,
+    DRIVERS,
+    SEGMENT_LABELS,
+    fit_defection_models,
+    fit_satisfaction_model,
+    fit_spend_model,
+    label_satisfaction,
+    perceived_value,
+    predicted_retention,
+    retention_by_satisfaction,
+    satisfaction_gain_value,
+    satisfaction_segments,
+    satisfaction_thresholds,
+    segment_profitability,
+    simulate_survey,
+    true_retention_curve,
+)
+
+N_LARGE = 20_000
+
+
+@pytest.fixture(scope="module")
+def high():
+    return simulate_survey(N_LARGE, seed=11, competition="high", switching_cost=0.3)
+
+
+@pytest.fixture(scope="module")
+def low():
+    return simulate_survey(N_LARGE, seed=11, competition="low", switching_cost=0.3)
+
+
+@pytest.fixture(scope="module")
+def high_fit(high):
+    return fit_defection_models(high)
+
+
+@pytest.fixture(scope="module")
+def low_fit(low):
+    return fit_defection_models(low)
+
+
+def within(est, true, se, k=3.0):
+    """Assert |estimate - truth| <= k standard errors, element by element, naming the worst."""
+    est, true, se = (np.asarray(a, dtype=float) for a in (est, true, se))
+    z = np.abs(est - true) / se
+    assert np.all(z <= k), f"estimates {est} vs truth {true}: z = {np.round(z, 2)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# perceived_value
+# ---------------------------------------------------------------------------------------------
+def test_perceived_value_hand_example_difference_and_ratio():
+    b = {"quality": 4, "service": 2}
+    c = {"price": 3}
+    # equal weights: B = (4 + 2) / 2 = 3, C = 3
+    assert perceived_value(b, c) == pytest.approx(0.0)
+    assert perceived_value(b, c, form="ratio") == pytest.approx(1.0)
+    # weights 3:1 on benefits: B = (3*4 + 1*2) / 4 = 3.5; C = 3 whatever its weight
+    w = {"quality": 3, "service": 1, "price": 7}
+    assert perceived_value(b, c, weights=w) == pytest.approx(0.5)
+    assert perceived_value(b, c, weights=w, form="ratio") == pytest.approx(3.5 / 3)
+
+
+def test_perceived_value_frame_returns_series_per_customer():
+    b = pd.DataFrame({"quality": [5, 1, 3], "service": [5, 1, 4]}, index=["a", "b", "c"])
+    c = pd.DataFrame({"price": [1, 5, 2], "effort": [1, 5, 4]}, index=["a", "b", "c"])
+    v = perceived_value(b, c)
+    assert list(v.index) == ["a", "b", "c"]
+    # extremes of the scale: best benefits at least cost = +4, the reverse = -4
+    np.testing.assert_allclose(v.to_numpy(), [4.0, -4.0, 0.5])
+    r = perceived_value(b, c, form="ratio")
+    np.testing.assert_allclose(r.to_numpy(), [5.0, 0.2, 3.5 / 3.0])
+
+
+def test_perceived_value_errors_name_column_row_and_value():
+    b = pd.DataFrame({"quality": [4, 6], "service": [3, 3]}, index=["x", "y"])
+    c = pd.DataFrame({"price": [2, 2]}, index=["x", "y"])
+    with pytest.raises(DataError, match=r"'quality'.*'y'.*6"):
+        perceived_value(b, c)
+    b2 = pd.DataFrame({"quality": [4, 4], "service": [3, np.nan]}, index=["x", "y"])
+    with pytest.raises(DataError, match=r"'service'.*missing.*'y'"):
+        perceived_value(b2, c)
+    b3 = pd.DataFrame({"quality": [4, 4]}, index=["x", "y"])
+    with pytest.raises(DataError, match=r"'price'.*row 'x'.*0"):
+        perceived_value(b3, pd.DataFrame({"price": [0, 2]}, index=["x", "y"]))
+    with pytest.raises(DataError, match="2 rows but costs has 3"):
+        perceived_value(b3, pd.DataFrame({"price": [2, 2, 2]}))
+    with pytest.raises(DataError, match="same customers"):
+        perceived_value(b3, pd.DataFrame({"price": [2, 2]}, index=["x", "z"]))
+    with pytest.raises(DataError, match="both"):
+        perceived_value(b3, pd.DataFrame({"quality": [2, 2]}, index=["x", "y"]))
+    with pytest.raises(ParameterError, match="form"):
+        perceived_value(b3, c, form="log")
+    with pytest.raises(ParameterError, match="'price'"):
+        perceived_value(b3, c, weights={"quality": 1})
+    with pytest.raises(ParameterError, match="quality"):
+        perceived_value(b3, c, weights={"quality": -1, "price": 1})
+
+
+# ---------------------------------------------------------------------------------------------
+# simulate_survey
+# ---------------------------------------------------------------------------------------------
+def test_simulation_columns_ranges_and_reproducibility(high):
+    assert high.index.name == "customer_id" and len(high) == N_LARGE
+    for col in DRIVERS + ("satisfaction",):
+        assert high[col].between(1, 5).all()
+    assert set(high["defected"].unique()) <= {0, 1}
+    assert high["switching_cost"].between(0, 1).all()
+    # perceived_value column = mean benefit rating minus mean cost rating (direct computation)
+    direct = high[list(BENEFIT_DRIVERS)].mean(axis=1) - high[list(COST_DRIVERS)].mean(axis=1)
+    np.testing.assert_allclose(high["perceived_value"], direct, atol=1e-12)
+    np.testing.assert_allclose(high["profit"], high["margin"] * high["spend"])
+    again = simulate_survey(500, seed=11, competition="high")
+    pd.testing.assert_frame_equal(again, simulate_survey(500, seed=11, competition="high"))
+    assert high.attrs["true_params"]["defection_logits"][5] == -2.4
+    assert high.attrs["period"] == "Y"
+
+
+def test_simulation_rejects_bad_parameters():
+    with pytest.raises(ParameterError, match="competition"):
+        simulate_survey(10, competition="medium")
+    with pytest.raises(ParameterError, match=r"switching_cost=1\.5.*\[0, 1\]"):
+        simulate_survey(10, switching_cost=1.5)
+    with pytest.raises(ParameterError, match="n=0"):
+        simulate_survey(0)
+    with pytest.raises(ParameterError, match="thresholds"):
+        simulate_survey(10, thresholds=(1.0, 0.0, 2.0, 3.0))
+    with pytest.raises(ParameterError, match="unknown"):
+        simulate_survey(10, margins={"discount_store": 0.1})
+
+
+def test_sample_curve_matches_quadrature_curve(high, low):
+    # Monte Carlo (the simulation) against numerical integration over the Beta switching cost.
+    for survey, comp in ((high, "high"), (low, "low")):
+        obs = retention_by_satisfaction(survey)
+        true = true_retention_curve(comp, 0.3)
+        within(obs["retention"], true[obs.index], obs["se"], k=4)
+
+
+def test_jones_sasser_shape():
+    hi, lo = true_retention_curve("high", 0.3), true_retention_curve("low", 0.3)
+    # High competition: loyalty is low up to "satisfied" and jumps only at "completely satisfied".
+    assert hi[5] - hi[4] > 0.5
+    assert hi[5] - hi[4] > 5 * hi.diff().iloc[1:4].max()
+    # Xerox (Jones & Sasser 1995): completely satisfied six times as likely to repurchase.
+    assert hi[5] / hi[4] > 3
+    # Low competition: high loyalty everywhere, small top gap.
+    assert lo.min() > 0.5 and lo[5] - lo[4] < 0.1
+    assert hi[5] - hi[4] > 5 * (lo[5] - lo[4])
+    # Cheap switching widens the top gap; lock-in closes it.
+    cheap, locked = true_retention_curve("high", 0.1), true_retention_curve("high", 0.9)
+    assert cheap[5] - cheap[4] > (hi[5] - hi[4]) > locked[5] - locked[4]
+    # Point masses at the ends of the range are exact logistic values.
+    np.testing.assert_allclose(true_retention_curve("low", 0.0)[3], 1 - expit(-1.1))
+
+
+def test_jones_sasser_shape_in_a_sample(high, low):
+    h, lo = retention_by_satisfaction(high), retention_by_satisfaction(low)
+    gap_h = h.loc[5, "retention"] - h.loc[4, "retention"]
+    gap_l = lo.loc[5, "retention"] - lo.loc[4, "retention"]
+    assert gap_h > 0.5 and gap_h > 3 * gap_l
+
+
+# ---------------------------------------------------------------------------------------------
+# Recovery of the generative parameters
+# ---------------------------------------------------------------------------------------------
+def test_ordered_logit_recovers_drivers_and_thresholds(high):
+    res = fit_satisfaction_model(high)
+    tp = high.attrs["true_params"]
+    beta = [tp["satisfaction_coef"][j] for j in DRIVERS]
+    within(res.params[list(DRIVERS)], beta, res.bse[list(DRIVERS)])
+    # statsmodels' threshold parameters: tau_1, then log increments (computed here by hand)
+    tau = np.array(tp["thresholds"])
+    raw_true = np.r_[tau[0], np.log(np.diff(tau))]
+    within(res.params.iloc[len(DRIVERS) :], raw_true, res.bse.iloc[len(DRIVERS) :])
+    np.testing.assert_allclose(satisfaction_thresholds(res), tau, atol=0.2)
+
+
+@pytest.mark.parametrize("which", ["high", "low"])
+def test_defection_logit_recovers_level_effects_and_switching_cost(which, request):
+    survey = request.getfixturevalue(which)
+    fit = request.getfixturevalue(f"{which}_fit")
+    tp = survey.attrs["true_params"]
+    names = [f"sat_{k}" for k in range(1, 6)]
+    within(
+        fit.categorical.params[names],
+        [tp["defection_logits"][k] for k in range(1, 6)],
+        fit.categorical.bse[names],
+    )
+    within(
+        fit.categorical.params["switching_cost"],
+        -tp["switching_cost_effect"],
+        fit.categorical.bse["switching_cost"],
+    )
+
+
+def test_linear_logit_fails_only_where_the_curve_bends(high_fit, low_fit):
+    # High competition: the level effects are far from a line, so the LR test rejects and AIC
+    # prefers the categorical model.
+    assert high_fit.lr_df == 3
+    assert high_fit.lr_pvalue < 1e-10
+    cmp = high_fit.comparison
+    assert cmp.loc["categorical", "aic"] < cmp.loc["linear", "aic"]
+    # Low competition: the simulation's log-odds ARE linear (slope -0.65), so the linear logit
+    # recovers the slope and the test does not reject at this seed.
+    assert low_fit.lr_pvalue > 0.01
+    lin = low_fit.linear
+    within(lin.params["satisfaction"], -0.65, lin.bse["satisfaction"])
+    within(lin.params["const"], 0.2 + 0.65, lin.bse["const"])
+
+
+def test_spend_model_recovers_segment_means_and_satisfaction_effect(high):
+    res = fit_spend_model(high)
+    tp = high.attrs["true_params"]
+    for d in DISCIPLINES:
+        within(res.params[f"segment[{d}]"], tp["log_spend_mean"][d], res.bse[f"segment[{d}]"])
+    within(
+        res.params["satisfaction_minus_3"],
+        tp["spend_satisfaction_effect"],
+        res.bse["satisfaction_minus_3"],
+    )
+
+
+def test_segment_profitability_by_value_discipline(high):
+    table = segment_profitability(high)
+    assert list(table.index) == list(DISCIPLINES)
+    assert table["customers"].sum() == len(high)
+    np.testing.assert_allclose(table["share"].sum(), 1.0)
+    np.testing.assert_allclose(table["profit_share"].sum(), 1.0)
+    # margin = total profit / total spend reproduces each discipline's true margin exactly
+    for d in DISCIPLINES:
+        assert table.loc[d, "margin"] == pytest.approx(high.attrs["true_params"]["margins"][d])
+    # OLS on dummies without constant = the group means (direct computation)
+    means = high.groupby("segment", observed=True)["profit"].mean()
+    np.testing.assert_allclose(table["profit_per_customer"], means[table.index])
+    ret = 1 - high.groupby("segment", observed=True)["defected"].mean()
+    np.testing.assert_allclose(table["retention"], ret[table.index])
+
+
+# ---------------------------------------------------------------------------------------------
+# Predictions and the value of a one-point gain
+# ---------------------------------------------------------------------------------------------
+def test_predicted_retention_by_hand(high, high_fit):
+    p = high_fit.categorical.params
+    c = high["switching_cost"].to_numpy()
+    by_hand = [1 - expit(p[f"sat_{k}"] + p["switching_cost"] * c).mean() for k in range(1, 6)]
+    pred = predicted_retention(high_fit)
+    np.testing.assert_allclose(pred["categorical"], by_hand)
+    at = predicted_retention(high_fit, switching_cost=0.5)
+    np.testing.assert_allclose(at.loc[5, "categorical"], 1 - expit(p["sat_5"] + 0.5 * p.iloc[-1]))
+
+
+def test_gain_value_is_largest_at_the_top_only_under_high_competition(high_fit, low_fit):
+    g = satisfaction_gain_value(high_fit, profit_per_period=100.0)
+    assert list(g["from_level"]) == [1, 2, 3, 4]
+    np.testing.assert_allclose(g["value_gain"], 100 * g["retention_gain"])
+    np.testing.assert_allclose(g["share_of_total_gain"].sum(), 1.0)
+    assert g["value_gain"].idxmax() == 3  # the 4 -> 5 step
+    assert g.loc[3, "share_of_total_gain"] > 0.6
+    gl = satisfaction_gain_value(low_fit, profit_per_period=100.0)
+    assert gl["value_gain"].idxmax() == 0  # the 1 -> 2 step
+    assert g.loc[3, "retention_gain"] > 5 * gl.loc[3, "retention_gain"]
+
+
+def test_gain_value_with_discounting_by_hand(high_fit):
+    g = satisfaction_gain_value(high_fit, profit_per_period=50.0, discount_rate=0.1)
+    r4, r5 = g.loc[3, "retention_from"], g.loc[3, "retention_to"]
+    # Gupta & Lehmann (2003): m r / (1 + d - r)
+    expected = 50 * r5 / (1.1 - r5) - 50 * r4 / (1.1 - r4)
+    assert g.loc[3, "value_gain"] == pytest.approx(expected)
+    with pytest.raises(ParameterError, match="discount_rate"):
+        satisfaction_gain_value(high_fit, 50.0, discount_rate=1.0)
+    with pytest.raises(ParameterError, match="profit_per_period"):
+        satisfaction_gain_value(high_fit, 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Satisfaction segments
+# ---------------------------------------------------------------------------------------------
+def test_satisfaction_segments_hand_example():
+    ratings = pd.Series([5, 4, 3, 2, 1, 5], index=list("abcdef"))
+    defected = pd.Series([0, 1, 0, 1, 1, 0], index=list("abcdef"))
+    value = pd.Series([10.0, 4.0, 6.0, 1.0, 3.0, 20.0], index=list("abcdef"))
+    t = satisfaction_segments(ratings, defected, value)
+    assert list(t.index) == list(SEGMENT_LABELS)
+    assert list(t["customers"]) == [2, 2, 2]
+    np.testing.assert_allclose(t["retention"], [1.0, 0.5, 0.0])
+    np.testing.assert_allclose(t["value_per_customer"], [15.0, 5.0, 2.0])
+    np.testing.assert_allclose(t["value_share"], [30 / 44, 10 / 44, 4 / 44])
+    # moving "neutral" (3) into dissatisfied
+    t3 = satisfaction_segments(ratings, defected, dissatisfied_max=3)
+    assert list(t3["customers"]) == [2, 1, 3]
+    assert t3.loc["dissatisfied", "max_rating"] == 3
+
+
+def test_segments_partition_customers(high):
+    labels = label_satisfaction(high["satisfaction"])
+    assert labels.notna().all() and labels.index.equals(high.index)
+    t = satisfaction_segments(high["satisfaction"], high["defected"], high["profit"])
+    assert t["customers"].sum() == len(high)
+    np.testing.assert_allclose(t["share"].sum(), 1.0)
+    np.testing.assert_allclose(t["total_value"].sum(), high["profit"].sum())
+    # each rating falls in exactly one segment's [min_rating, max_rating]
+    for k in range(1, 6):
+        inside = (t["min_rating"] <= k) & (k <= t["max_rating"])
+        assert inside.sum() == 1
+        assert (labels[high["satisfaction"] == k] == inside.idxmax()).all()
+    # segments' retention reproduces the Jones & Sasser ordering in a high-competition market
+    assert (
+        t.loc["completely satisfied", "retention"]
+        > 3 * t.loc["satisfied but unstable", "retention"]
+    )
+
+
+def test_segments_errors():
+    with pytest.raises(DataError, match=r"'ratings'.*row 2.*6"):
+        satisfaction_segments([5, 4, 6])
+    with pytest.raises(DataError, match=r"'sat'.*missing.*row 1"):
+        satisfaction_segments(pd.Series([5, np.nan], name="sat"))
+    with pytest.raises(DataError, match="whole numbers"):
+        satisfaction_segments([5, 3.5])
+    with pytest.raises(DataError, match="3 customers but defected has 2"):
+        satisfaction_segments([5, 4, 3], defected=[0, 1])
+    with pytest.raises(DataError, match=r"'defected'.*0/1.*row 1.*2"):
+        satisfaction_segments([5, 4], defected=[0, 2])
+    with pytest.raises(ParameterError, match="dissatisfied_max"):
+        satisfaction_segments([5, 4], dissatisfied_max=5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors of the analyses
+# ---------------------------------------------------------------------------------------------
+def test_analyses_reject_bad_surveys(high):
+    small = high.head(200).copy()
+    with pytest.raises(DataError, match="'switching_cost'"):
+        fit_defection_models(small.drop(columns="switching_cost"))
+    bad = small.copy()
+    bad.loc[5, "satisfaction"] = 7
+    with pytest.raises(DataError, match=r"'satisfaction'.*row 5.*7"):
+        fit_satisfaction_model(bad)
+    bad = small.copy()
+    bad["quality"] = bad["quality"].astype(float)
+    bad.loc[3, "quality"] = np.nan
+    with pytest.raises(DataError, match=r"'quality'.*row 3"):
+        fit_satisfaction_model(bad)
+
+
+def test_perfect_separation_is_a_convergence_error(high):
+    sub = high.head(400).copy()
+    sub.loc[sub["satisfaction"] == 3, "defected"] = 1
+    with pytest.raises(ConvergenceError, match="more customers"):
+        fit_defection_models(sub)
