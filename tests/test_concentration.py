@@ -21,6 +21,9 @@ from crmstudy.concentration import (
     customers_for_share,
     gini,
     lorenz_curve,
+    pareto_gini,
+    pareto_shape,
+    pareto_top_share,
     published_anchors,
     summarise_windows,
     top_share,
@@ -357,6 +360,8 @@ def test_window_concentration_by_hand():
     assert cohort["top_share"].iloc[1] == pytest.approx(0.6 * 30 / 45)
     rolling = window_concentration(_small_log(), 3, step_months=1)
     assert len(rolling) == 4  # starts 1 Jan, 1 Feb, 1 Mar, 1 Apr
+    with pytest.raises(ParameterError, match="after the log ends"):
+        customer_totals(_small_log(), months=7)
     late = window_concentration(_small_log(), 3, start="2020-02-01")
     assert list(late["window_start"]) == [pd.Timestamp("2020-02-01")]  # 1 May + 3 months > end
     assert late["top_share"].item() == pytest.approx(0.4 * 30 / 40)  # Feb-Apr: b = 10, a = 30
@@ -387,3 +392,34 @@ def test_window_concentration_on_cdnow_sample_matches_pandas():
     whole = table.loc[table["window_months"] == 18, "top_share"].item()
     assert whole == pytest.approx(expected, rel=1e-12)
     assert table.loc[table["window_months"] == 18, "buyers"].item() == 2357
+
+
+# ----------------------------------------------------------------------------------------------
+# Pareto closed forms
+
+
+def test_pareto_closed_forms_by_arithmetic_and_simulation():
+    a = np.log(5) / np.log(4)  # 1.1610: the shape of "80/20"
+    assert pareto_shape(0.8, 0.2) == pytest.approx(a, rel=1e-12)
+    assert pareto_top_share(a, 0.2) == pytest.approx(0.8, rel=1e-12)
+    assert pareto_gini(3.0) == pytest.approx(0.2)
+    assert pareto_gini(a) == pytest.approx(1 / (2 * a - 1))
+    # Round trip, and agreement with a large seeded sample (tolerance as in test_closed_forms).
+    assert pareto_shape(pareto_top_share(2.2, 0.1), 0.1) == pytest.approx(2.2, rel=1e-12)
+    x = np.random.default_rng(4).pareto(3.0, N_LARGE) + 1.0
+    assert top_share(x, 0.2) == pytest.approx(pareto_top_share(3.0, 0.2), abs=TOL)
+    assert gini(x) == pytest.approx(pareto_gini(3.0), abs=TOL)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: pareto_gini(1.0), "shape"),
+        (lambda: pareto_top_share(0.5), "shape"),
+        (lambda: pareto_shape(0.1, 0.2), "top_share"),
+        (lambda: pareto_shape(1.0, 0.2), "top_share"),
+    ],
+)
+def test_pareto_bad_parameters(call, match):
+    with pytest.raises(ParameterError, match=match):
+        call()

@@ -13,6 +13,8 @@ the total held by the top 20%. This module measures that point and the whole cur
 * :func:`window_concentration` -- the top share over observation windows of 3, 6, 12, 18 months;
 * :func:`customer_profit`, :func:`whale_curve`, :func:`whale_summary` -- Kaplan & Narayanan's
   (2001) cumulative-profit "whale curve";
+* :func:`pareto_top_share`, :func:`pareto_shape`, :func:`pareto_gini` -- the closed forms of
+  Pareto's (1896) distribution, where "80/20" comes from;
 * :data:`PUBLISHED_ANCHORS` / :func:`published_anchors` -- published top-20% shares to compare with.
 
 Conventions
@@ -53,6 +55,9 @@ __all__ = [
     "customer_profit",
     "whale_curve",
     "whale_summary",
+    "pareto_top_share",
+    "pareto_shape",
+    "pareto_gini",
 ]
 
 #: Published shares of sales from the top 20% of customers, to compare a measurement with.
@@ -430,7 +435,14 @@ def customer_totals(
     if months is not None:
         if not (isinstance(months, int | np.integer) and months >= 1):
             raise ParameterError(f"months={months!r} must be a whole number of months >= 1")
-        end = begin + pd.DateOffset(months=int(months))
+        window_end = begin + pd.DateOffset(months=int(months))
+        if window_end > end:
+            raise ParameterError(
+                f"months={months!r}: a window from {begin.date()} would end on "
+                f"{window_end.date()}, after the log ends ({end.date()}, exclusive); "
+                "use a shorter window"
+            )
+        end = window_end
     part = log.loc[(log["date"] >= begin) & (log["date"] < end)]
     if part.empty:
         raise DataError(f"no transactions between {begin.date()} and {end.date()} (exclusive)")
@@ -657,3 +669,52 @@ def whale_summary(profit, *, fraction: float = 0.2) -> pd.Series:
         },
         name="whale",
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Pareto's distribution: where "80/20" comes from
+
+
+def _check_shape(shape) -> float:
+    if not (isinstance(shape, int | float | np.floating) and shape > 1):
+        raise ParameterError(
+            f"shape={shape!r} must be a number > 1 (the Pareto mean is infinite for shape <= 1)"
+        )
+    return float(shape)
+
+
+def pareto_top_share(shape: float, fraction: float = 0.2) -> float:
+    """Share of the total held by the top ``fraction`` under a Pareto distribution.
+
+    For the Pareto (type I) distribution with shape ``a > 1`` (Pareto 1896), the Lorenz curve is
+    L(p) = 1 - (1 - p)^(1 - 1/a), so the top q hold q^(1 - 1/a), whatever the scale x_m
+    (Kleiber & Kotz 2003, Statistical Size Distributions in Economics and Actuarial Sciences,
+    sec. 3.1). ``shape`` is unit-free; ``fraction`` in (0, 1].
+    """
+    a = _check_shape(shape)
+    q = _check_share(fraction, "fraction")
+    return float(q ** (1.0 - 1.0 / a))
+
+
+def pareto_shape(top_share: float, fraction: float = 0.2) -> float:
+    """The Pareto shape ``a`` whose top ``fraction`` holds ``top_share``: the inverse of
+    :func:`pareto_top_share`, a = 1 / (1 - ln(top_share) / ln(fraction)).
+
+    80/20 gives a = ln 5 / ln 4 = 1.161. Requires ``fraction < top_share < 1`` (a share no larger
+    than the fraction is no concentration at all).
+    """
+    q = _check_share(fraction, "fraction")
+    s = _check_share(top_share, "top_share")
+    if not q < s < 1:
+        raise ParameterError(
+            f"top_share={top_share!r} must lie in ({q!r}, 1): the top {q:.0%} always hold at "
+            "least their own share"
+        )
+    return float(1.0 / (1.0 - np.log(s) / np.log(q)))
+
+
+def pareto_gini(shape: float) -> float:
+    """Gini coefficient of the Pareto distribution with shape ``a > 1``: 1 / (2a - 1)
+    (Kleiber & Kotz 2003, sec. 3.1). 80/20 (a = 1.161) gives 0.76."""
+    a = _check_shape(shape)
+    return float(1.0 / (2.0 * a - 1.0))
