@@ -1,0 +1,750 @@
+"""Acquisition versus retention spending: the customer equity test and the "5x" maxim.
+
+The maxim says that winning a customer costs five times as much as keeping one, so firms should
+favour retention. This module turns the claim into the model of Blattberg & Deighton (1996),
+"Manage Marketing by the Customer Equity Test", Harvard Business Review 74(4), 136-144, and checks
+the answer of Pfeifer (2005), "The optimal ratio of acquisition and retention costs", J. Targeting,
+Measurement and Analysis for Marketing 13(2), 179-188: a ratio of *average* costs says nothing
+about where the next dollar should go; at the optimum the *marginal* costs are equal.
+
+Units
+-----
+One period (say a year) for everything: ``margin`` is currency per customer per period,
+``discount_rate`` per period, acquisition spend ``A`` is currency per *prospect* (spent once),
+retention spend ``R`` is currency per *customer* per period. Response rates are shares in [0, 1).
+
+The model (Blattberg & Deighton 1996)
+-------------------------------------
+Response curves with a ceiling and an efficiency::
+
+    a(A) = a_max (1 - exp(-k_a A))      share of prospects acquired
+    r(R) = r_max (1 - exp(-k_r R))      share of customers retained each period
+
+Timing, per prospect: spend ``A`` now; an acquired customer (probability ``a``) pays the margin
+``m`` now. In each later period t >= 1 the firm spends ``R`` on each customer it had in period t-1;
+each stays with probability ``r`` and pays ``m``. As in Blattberg & Deighton, the retention spend
+of a period is booked with the margin it secures, both discounted by ``(1 + d)**t``::
+
+    CE(A, R) = a m - A + a sum_{t>=1} (m r**t - R r**(t-1)) / (1 + d)**t
+             = a m - A + a (m - R/r) r / (1 + d - r)                             (B&D 1996)
+
+``r / (1 + d - r)`` is the margin multiple of :func:`crmstudy.clv.margin_multiple` (margins at
+period ends). ``R / r`` is the average retention cost per retained customer.
+
+The value of a customer
+-----------------------
+Factor the test as ``CE(A, R) = a(A) V(R) - A`` with ::
+
+    V(R) = m + (m - R/r) r / (1 + d - r) = (m (1 + d) - R) / (1 + d - r)          (1)
+
+``V`` is what a customer is worth at the moment they are acquired, or retained: the current
+margin plus the discounted future margins, net of all future retention spending. It is the
+expected customer lifetime value Pfeifer (2005) refers to, before acquisition cost.
+
+The optimum (derivation)
+------------------------
+``CE`` is separable: ``dCE/dR = a(A) V'(R)``, so for any ``A`` with ``a > 0`` the best ``R``
+maximises ``V`` alone; the acquisition curve does not move the optimal retention spend. With
+``r' = dr/dR``::
+
+    V'(R) = g(R) / (1 + d - r)**2,   g(R) = r'(R) (m (1 + d) - R) - (1 + d - r(R))
+
+``g'(R) = r''(R) (m (1 + d) - R) < 0`` on ``[0, m (1 + d))`` (``r`` is concave) and ``g < 0`` beyond,
+so ``V`` rises then falls: ``R*`` is the unique root of ``g`` when ``g(0) = (1 + d)(r_max k_r m - 1)
+> 0``, and ``R* = 0`` otherwise (the first retention dollar does not pay). Then ``A`` solves
+``a'(A) V(R*) = 1``::
+
+    A* = ln(a_max k_a V*) / k_a   if a_max k_a V* > 1, else 0.
+
+Pfeifer's identity (derivation)
+-------------------------------
+The marginal cost of acquiring a customer is ``MC_a = dA/da = 1 / a'(A) = exp(k_a A) / (a_max
+k_a)``; of retaining one, ``MC_r = 1 / r'(R) = exp(k_r R) / (r_max k_r)`` (spend per extra customer
+kept). The first-order condition in ``A`` reads ``MC_a = V``. The one in ``R``, ``g(R) = 0``, reads
+``1 / r' = (m (1 + d) - R) / (1 + d - r)``, which by (1) is ``V``. Hence at an interior optimum,
+exactly::
+
+    MC_a(A*) = MC_r(R*) = V(R*).
+
+Average costs are another matter: a concave curve through the origin has ``a(A) > A a'(A)``, so
+the average cost ``A / a`` is below the marginal cost, and likewise ``R / r < MC_r``. Both average
+costs are below ``V`` at the optimum, and their ratio depends on the curvature of each curve: it
+can be 1, 5 or 20 at an optimum where the marginal ratio is exactly 1.
+
+The next dollar
+---------------
+Away from the optimum, a dollar more of acquisition spend per prospect earns
+``dCE/dA = V / MC_a - 1``. A dollar more of retention spend, counted in the present value of the
+retention budget per prospect ``B_R = a R / (1 + d - r)`` (``= a (R/r) r/(1+d-r)``), earns ::
+
+    (dCE/dR) / (dB_R/dR) = (V - MC_r) (1 + d - r) / (MC_r (1 + d - r) + R)
+
+(from ``dCE/dR = a r' (V - MC_r) / (1 + d - r)``). The next dollar belongs where this return is
+higher, if it is positive; :func:`marginal_dollar_map` reports it.
+
+Keep or replace? (derivation of :func:`break_even_cost_ratio`)
+--------------------------------------------------------------
+A customer slot is up for renewal at the end of each period. Spending ``S`` on the customer keeps
+them with probability ``r`` instead of the baseline ``r0`` (0 in Blattberg & Deighton: nobody stays
+unasked); the cost per retained customer is ``c_R = S / r``. A lost customer can be replaced by a
+newly acquired one at ``c_A`` each, who pays the period's margin ``m`` (as an acquired customer
+does in the customer equity test), or not replaced. Present values at time 0 of the flows from
+period 1 on, per slot, with the same policy every period:
+
+=========================  ===========================================
+keep and replace           ``(m - S - (1 - r) c_A) / d``
+keep, do not replace       ``(r m - S) / (1 + d - r)``
+do not keep, replace       ``(m - (1 - r0) c_A) / d``
+do not keep or replace     ``r0 m / (1 + d - r0)``
+=========================  ===========================================
+
+Keeping pays while the better keeping policy beats the better non-keeping one, ``N*``. Both keeping
+values fall linearly in ``S``, so the break-even spend is the larger of their roots::
+
+    S* = max(m - (1 - r) c_A - d N*,  r m - (1 + d - r) N*),   c_R* = S* / r.
+
+With ``r0 = 0`` this reduces to ``c_R* = min(c_A, m)``: when replacing pays (``c_A < m``) keeping
+beats replacing exactly while a retained customer costs less than an acquired one -- a break-even
+cost ratio of 1, whatever the retention and discount rates -- and when it does not, keeping pays
+while it costs less than the margin it secures. With a baseline ``r0 > 0`` (customers who would
+stay anyway) the break-even falls to ``c_R* = c_A (r - r0) / r`` (the cost per *incrementally*
+retained customer equals ``c_A``), and the discount rate enters the let-go branch.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from crmstudy.clv import margin_multiple
+from crmstudy.errors import ConvergenceError, ParameterError
+
+__all__ = [
+    "acquisition_response",
+    "retention_response",
+    "customer_value",
+    "customer_equity_test",
+    "retention_budget",
+    "average_cost_per_acquired",
+    "average_cost_per_retained",
+    "marginal_costs",
+    "MarginalCosts",
+    "optimal_spend",
+    "first_customer_cost_ratio",
+    "acquisition_efficiency_for_ratio",
+    "cost_ratio_sweep",
+    "response_curves",
+    "marginal_dollar_map",
+    "break_even_cost_ratio",
+    "QUOTED_COST_RATIOS",
+]
+
+#: Ratios of acquisition to retention cost quoted in the trade literature, as collected by Sterne
+#: and cited by Pfeifer (2005, p. 179): "three, five, six, ten, 11, 12 and 20".
+QUOTED_COST_RATIOS: tuple[int, ...] = (3, 5, 6, 10, 11, 12, 20)
+
+# Relative tolerance on the first-order conditions, as a share of the customer value.
+_FOC_RTOL = 1e-7
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+# --------------------------------------------------------------------------------------------
+
+
+def _array(value, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"{name} must be a number or an array of numbers, got {value!r}"
+        ) from None
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(f"{name} must be finite, got {value!r}")
+    return arr
+
+
+def _check(value, name: str, bad, allowed: str) -> np.ndarray:
+    arr = _array(value, name)
+    mask = np.atleast_1d(bad(arr))
+    if np.any(mask):
+        first = np.atleast_1d(arr)[mask][0] if np.ndim(arr) else arr
+        raise ParameterError(f"{name}={float(first)!r} is outside the allowed range {allowed}")
+    return arr
+
+
+def _rate(value, name: str) -> np.ndarray:
+    return _check(value, name, lambda x: (x < 0) | (x >= 1), "[0, 1) (a share per period)")
+
+
+def _efficiency(value, name: str) -> np.ndarray:
+    return _check(value, name, lambda x: x <= 0, "(0, inf) (response per currency unit spent)")
+
+
+def _spend(value, name: str) -> np.ndarray:
+    return _check(value, name, lambda x: x < 0, "[0, inf) (currency spent)")
+
+
+def _margin(value) -> np.ndarray:
+    return _check(value, "margin", lambda x: x <= 0, "(0, inf) (currency per customer per period)")
+
+
+def _positive_ratio(value, name: str) -> np.ndarray:
+    return _check(value, name, lambda x: x <= 0, "(0, inf)")
+
+
+def _scalar(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"{name} must be a single number, got {value!r}")
+    return float(value)
+
+
+def _out(x):
+    return float(x) if np.ndim(x) == 0 else x
+
+
+# --------------------------------------------------------------------------------------------
+# response curves and the customer equity test
+# --------------------------------------------------------------------------------------------
+
+
+def acquisition_response(acquisition_spend, a_max, k_a):
+    """Share of prospects acquired for a spend per prospect: ``a_max (1 - exp(-k_a A))``.
+
+    Blattberg & Deighton (1996): a ceiling ``a_max`` (share in [0, 1)) that no spending exceeds and
+    an efficiency ``k_a`` (> 0, per currency unit spent per prospect). ``acquisition_spend`` is
+    currency per prospect, >= 0. Scalars or arrays.
+    """
+    A = _spend(acquisition_spend, "acquisition_spend")
+    a_max = _rate(a_max, "a_max")
+    k_a = _efficiency(k_a, "k_a")
+    return _out(a_max * -np.expm1(-k_a * A))
+
+
+def retention_response(retention_spend, r_max, k_r):
+    """Share of customers retained per period for a spend per customer: ``r_max (1 - exp(-k_r R))``.
+
+    Blattberg & Deighton (1996): ceiling ``r_max`` (share in [0, 1)), efficiency ``k_r`` (> 0, per
+    currency unit spent per customer per period). ``retention_spend`` is currency per customer per
+    period, >= 0. With no spend nobody is retained, as in the original model.
+    """
+    R = _spend(retention_spend, "retention_spend")
+    r_max = _rate(r_max, "r_max")
+    k_r = _efficiency(k_r, "k_r")
+    return _out(r_max * -np.expm1(-k_r * R))
+
+
+def _value_from_rate(R, r, margin, discount_rate):
+    """Equation (1): ``m + (m - R/r) r/(1+d-r)``; the future term is 0 when nobody is retained."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_retained = np.where(r > 0, R / np.where(r > 0, r, 1.0), 0.0)
+    return margin + (margin - per_retained) * margin_multiple(r, discount_rate, timing="end")
+
+
+def customer_value(retention_spend, margin, discount_rate, r_max, k_r):
+    """Value of a customer when acquired or retained: ``V = m + (m - R/r) r/(1+d-r)``.
+
+    The current period's margin plus the discounted margins of later periods, net of the retention
+    spend that keeps the customer (equation (1) of the module notes; the bracket of Blattberg &
+    Deighton's 1996 customer equity test, and Pfeifer's 2005 expected customer lifetime value).
+    Equals ``(m (1 + d) - R) / (1 + d - r)``.
+
+    Parameters
+    ----------
+    retention_spend : float or array
+        ``R``, currency per customer per period, >= 0.
+    margin : float or array
+        ``m``, currency per customer per period, > 0.
+    discount_rate : float or array
+        ``d``, per period, in [0, 1).
+    r_max, k_r : float
+        Retention ceiling (share per period, [0, 1)) and efficiency (> 0, per currency unit).
+
+    Returns
+    -------
+    float or array, currency per customer.
+    """
+    m = _margin(margin)
+    d = _rate(discount_rate, "discount_rate")
+    R = _spend(retention_spend, "retention_spend")
+    r = np.asarray(retention_response(R, r_max, k_r))
+    return _out(_value_from_rate(R, r, m, d))
+
+
+def customer_equity_test(
+    acquisition_spend, retention_spend, margin, discount_rate, a_max, k_a, r_max, k_r
+):
+    """Customer equity per prospect, Blattberg & Deighton (1996)::
+
+        CE = a m - A + a (m - R/r) r / (1 + d - r)
+
+    with ``a = a(A)`` and ``r = r(R)`` from the response curves.
+
+    Parameters
+    ----------
+    acquisition_spend : float or array
+        ``A``, currency per prospect, spent once, >= 0.
+    retention_spend : float or array
+        ``R``, currency per customer per period, >= 0.
+    margin : float
+        ``m``, currency per customer per period, > 0.
+    discount_rate : float
+        ``d``, per period, in [0, 1).
+    a_max, k_a : float
+        Acquisition ceiling (share of prospects, [0, 1)) and efficiency (> 0, per currency unit).
+    r_max, k_r : float
+        Retention ceiling (share per period, [0, 1)) and efficiency (> 0, per currency unit).
+
+    Returns
+    -------
+    float or array (broadcast of ``A`` and ``R``), currency per prospect.
+    """
+    a = np.asarray(acquisition_response(acquisition_spend, a_max, k_a))
+    V = np.asarray(customer_value(retention_spend, margin, discount_rate, r_max, k_r))
+    return _out(a * V - _array(acquisition_spend, "acquisition_spend"))
+
+
+def retention_budget(acquisition_spend, retention_spend, discount_rate, a_max, k_a, r_max, k_r):
+    """Present value of the retention spending per prospect: ``a R / (1 + d - r)``.
+
+    The sum over t >= 1 of ``a r**(t-1) R / (1 + d)**t``: spend ``R`` on each of the ``a r**(t-1)``
+    customers left from each prospect, discounted with the B&D timing; equals
+    ``a (R/r) r/(1+d-r)``. Currency per prospect, comparable with the acquisition spend ``A``.
+    Arguments and units as in :func:`customer_equity_test`.
+    """
+    d = _rate(discount_rate, "discount_rate")
+    a = np.asarray(acquisition_response(acquisition_spend, a_max, k_a))
+    R = _spend(retention_spend, "retention_spend")
+    r = np.asarray(retention_response(R, r_max, k_r))
+    return _out(a * R / (1.0 + d - r))
+
+
+# --------------------------------------------------------------------------------------------
+# average and marginal costs
+# --------------------------------------------------------------------------------------------
+
+
+def _ratio_or_nan(spend: np.ndarray, rate: np.ndarray):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(rate > 0, spend / np.where(rate > 0, rate, 1.0), np.nan)
+    out = np.where((rate == 0) & (spend > 0), np.inf, out)
+    return _out(out)
+
+
+def average_cost_per_acquired(acquisition_spend, acquisition_rate):
+    """Average cost of an acquired customer: ``A / a`` (currency per customer acquired).
+
+    ``acquisition_spend`` is currency per prospect (>= 0), ``acquisition_rate`` the share of
+    prospects acquired ([0, 1)). ``inf`` when money is spent and nobody is acquired; ``nan`` when
+    nothing is spent and nobody is acquired (no cost to average).
+    """
+    return _ratio_or_nan(
+        _spend(acquisition_spend, "acquisition_spend"), _rate(acquisition_rate, "acquisition_rate")
+    )
+
+
+def average_cost_per_retained(retention_spend, retention_rate):
+    """Average cost of a retained customer: ``R / r`` (currency per customer retained).
+
+    ``retention_spend`` is currency per customer per period (>= 0), ``retention_rate`` the share
+    retained per period ([0, 1)). ``inf``/``nan`` as in :func:`average_cost_per_acquired`.
+    """
+    return _ratio_or_nan(
+        _spend(retention_spend, "retention_spend"), _rate(retention_rate, "retention_rate")
+    )
+
+
+class MarginalCosts(tuple):
+    """``(acquisition, retention)``: marginal cost of one more customer acquired / retained."""
+
+    __slots__ = ()
+
+    def __new__(cls, acquisition, retention):
+        return super().__new__(cls, (acquisition, retention))
+
+    @property
+    def acquisition(self):
+        """``1 / a'(A)``: currency per extra customer acquired."""
+        return self[0]
+
+    @property
+    def retention(self):
+        """``1 / r'(R)``: currency per extra customer retained."""
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"MarginalCosts(acquisition={self[0]!r}, retention={self[1]!r})"
+
+
+def marginal_costs(acquisition_spend, retention_spend, a_max, k_a, r_max, k_r) -> MarginalCosts:
+    """Marginal costs of a customer: ``1 / a'(A) = exp(k_a A) / (a_max k_a)`` and ``1 / r'(R)``.
+
+    ``1 / a'(A)`` is the extra acquisition spend per prospect that wins one more customer per
+    prospect (currency per customer acquired); ``1 / r'(R) = exp(k_r R) / (r_max k_r)`` the extra
+    retention spend that keeps one more customer (currency per customer retained), Pfeifer (2005).
+    Arguments as in :func:`customer_equity_test`. Returns :class:`MarginalCosts`
+    ``(acquisition, retention)``; ``inf`` when a ceiling is 0.
+    """
+    A = _spend(acquisition_spend, "acquisition_spend")
+    R = _spend(retention_spend, "retention_spend")
+    a_max, r_max = _rate(a_max, "a_max"), _rate(r_max, "r_max")
+    k_a, k_r = _efficiency(k_a, "k_a"), _efficiency(k_r, "k_r")
+    with np.errstate(divide="ignore"):
+        mc_a = np.exp(k_a * A) / (a_max * k_a)
+        mc_r = np.exp(k_r * R) / (r_max * k_r)
+    return MarginalCosts(_out(mc_a), _out(mc_r))
+
+
+# --------------------------------------------------------------------------------------------
+# the optimum
+# --------------------------------------------------------------------------------------------
+
+
+def _model_args(margin, discount_rate, a_max, k_a, r_max, k_r) -> tuple[float, ...]:
+    m = _scalar(margin, "margin")
+    d = _scalar(discount_rate, "discount_rate")
+    a_max = _scalar(a_max, "a_max")
+    k_a = _scalar(k_a, "k_a")
+    r_max = _scalar(r_max, "r_max")
+    k_r = _scalar(k_r, "k_r")
+    _margin(m)
+    _rate(d, "discount_rate")
+    _rate(a_max, "a_max")
+    _rate(r_max, "r_max")
+    _efficiency(k_a, "k_a")
+    _efficiency(k_r, "k_r")
+    return m, d, a_max, k_a, r_max, k_r
+
+
+def _optimal_retention_spend(m: float, d: float, r_max: float, k_r: float) -> float:
+    """Root of ``g(R) = r'(R) (m (1 + d) - R) - (1 + d - r(R))`` (see the module notes)."""
+
+    def g(R: float) -> float:
+        return r_max * k_r * np.exp(-k_r * R) * (m * (1 + d) - R) - (
+            1 + d + r_max * np.expm1(-k_r * R)
+        )
+
+    if g(0.0) <= 0:
+        return 0.0
+    upper = m * (1 + d)  # g < 0 there: g(upper) = -(1 + d - r) < 0
+    root, info = optimize.brentq(g, 0.0, upper, xtol=1e-12, rtol=1e-14, full_output=True)
+    if not info.converged:  # pragma: no cover - brentq on a bracketed monotone function
+        raise ConvergenceError(
+            f"the retention first-order condition did not converge ({info.flag}); "
+            "check that margin, r_max and k_r are on sensible scales"
+        )
+    return float(root)
+
+
+def optimal_spend(margin, discount_rate, a_max, k_a, r_max, k_r) -> pd.Series:
+    """The spending that maximises the customer equity test, with its average and marginal costs.
+
+    Solves the first-order conditions of Blattberg & Deighton's (1996) customer equity test (see
+    the module notes): ``R*`` is the root of ``g`` found with :func:`scipy.optimize.brentq` (unique
+    because ``g`` decreases), and ``A* = ln(a_max k_a V*) / k_a``, with corner solutions at 0. The
+    gradient of the customer equity is then checked against 0 at an interior optimum.
+
+    Parameters
+    ----------
+    margin : float
+        Currency per customer per period, > 0.
+    discount_rate : float
+        Per period, in [0, 1).
+    a_max, k_a : float
+        Acquisition ceiling (share of prospects, [0, 1)) and efficiency (> 0, per currency unit).
+    r_max, k_r : float
+        Retention ceiling (share per period, [0, 1)) and efficiency (> 0, per currency unit).
+
+    Returns
+    -------
+    pandas.Series of floats:
+        ``acquisition_spend`` (A*, per prospect), ``retention_spend`` (R*, per customer per
+        period), ``acquisition_rate``, ``retention_rate``, ``customer_value`` (V*, eq. 1),
+        ``customer_equity`` (per prospect), ``average_cost_acquired`` (A*/a*),
+        ``average_cost_retained`` (R*/r*), ``average_cost_ratio`` (their ratio),
+        ``marginal_cost_acquired``, ``marginal_cost_retained``, ``marginal_cost_ratio``,
+        ``retention_budget`` (present value of retention spend per prospect) and
+        ``retention_budget_share`` (``retention_budget / (A* + retention_budget)``). Costs are
+        ``nan`` where nothing is spent; the share is ``nan`` when the firm should spend nothing.
+
+    Raises
+    ------
+    ConvergenceError
+        If the first-order conditions are not met at the solution found.
+    """
+    m, d, a_max, k_a, r_max, k_r = _model_args(margin, discount_rate, a_max, k_a, r_max, k_r)
+    R = _optimal_retention_spend(m, d, r_max, k_r)
+    r = float(retention_response(R, r_max, k_r))
+    V = float(_value_from_rate(R, r, m, d))
+    # a'(A) V = 1 has a closed-form root; below zero the first dollar does not pay.
+    A = max(0.0, float(np.log(a_max * k_a * V) / k_a)) if a_max > 0 else 0.0
+    a = float(acquisition_response(A, a_max, k_a))
+    mc = marginal_costs(A, R, a_max, k_a, r_max, k_r)
+
+    # First-order conditions: dCE/dA = a'(A) V - 1 and dCE/dR = a r'(V - MC_r)/(1+d-r), both 0 at
+    # an interior optimum. Checked as shares of V so the test does not depend on the currency.
+    if A > 0 and abs(V / mc.acquisition - 1.0) > _FOC_RTOL:
+        raise ConvergenceError(
+            f"acquisition first-order condition fails at A={A!r}: marginal cost "
+            f"{mc.acquisition!r} vs customer value {V!r}; report this with the parameters"
+        )
+    if R > 0 and abs(mc.retention - V) > _FOC_RTOL * V:
+        raise ConvergenceError(
+            f"retention first-order condition fails at R={R!r}: marginal cost "
+            f"{mc.retention!r} vs customer value {V!r}; report this with the parameters"
+        )
+
+    budget = float(a * R / (1.0 + d - r))
+    total = A + budget
+    avg_a = float(average_cost_per_acquired(A, a))
+    avg_r = float(average_cost_per_retained(R, r))
+    return pd.Series(
+        {
+            "acquisition_spend": A,
+            "retention_spend": R,
+            "acquisition_rate": a,
+            "retention_rate": r,
+            "customer_value": V,
+            "customer_equity": a * V - A,
+            "average_cost_acquired": avg_a,
+            "average_cost_retained": avg_r,
+            "average_cost_ratio": avg_a / avg_r if avg_r > 0 else np.nan,
+            "marginal_cost_acquired": float(mc.acquisition),
+            "marginal_cost_retained": float(mc.retention),
+            "marginal_cost_ratio": float(mc.acquisition / mc.retention),
+            "retention_budget": budget,
+            "retention_budget_share": budget / total if total > 0 else np.nan,
+        },
+        name="optimum",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the cost ratio as a parameter
+# --------------------------------------------------------------------------------------------
+
+
+def first_customer_cost_ratio(a_max, k_a, r_max, k_r):
+    """Cost of the first customer acquired over the cost of the first one retained.
+
+    At zero spend the average and the marginal cost of a customer coincide: ``A / a(A)`` and
+    ``1 / a'(A)`` both tend to ``1 / (a_max k_a)``, and likewise ``1 / (r_max k_r)`` for
+    retention. Their ratio, ``(r_max k_r) / (a_max k_a)``, is the acquisition-to-retention cost
+    ratio of a firm that has not started spending: the reading of "acquiring costs 5x keeping"
+    that fixes the response curves without fixing the spend. Ceilings in (0, 1), efficiencies
+    > 0 per currency unit.
+    """
+    a_max = _check(a_max, "a_max", lambda x: (x <= 0) | (x >= 1), "(0, 1)")
+    r_max = _check(r_max, "r_max", lambda x: (x <= 0) | (x >= 1), "(0, 1)")
+    return _out((r_max * _efficiency(k_r, "k_r")) / (a_max * _efficiency(k_a, "k_a")))
+
+
+def acquisition_efficiency_for_ratio(cost_ratio, a_max, r_max, k_r):
+    """The acquisition efficiency ``k_a`` that makes :func:`first_customer_cost_ratio` equal
+    ``cost_ratio``: ``k_a = r_max k_r / (a_max cost_ratio)``.
+
+    ``cost_ratio`` > 0 (dimensionless), ceilings in (0, 1), ``k_r`` > 0 per currency unit spent
+    per customer; returns ``k_a`` per currency unit spent per prospect.
+    """
+    c = _positive_ratio(cost_ratio, "cost_ratio")
+    a_max = _check(a_max, "a_max", lambda x: (x <= 0) | (x >= 1), "(0, 1)")
+    r_max = _check(r_max, "r_max", lambda x: (x <= 0) | (x >= 1), "(0, 1)")
+    return _out(r_max * _efficiency(k_r, "k_r") / (a_max * c))
+
+
+def cost_ratio_sweep(cost_ratios, margins, discount_rate, a_max, r_max, k_r) -> pd.DataFrame:
+    """The optimum for every pair of first-customer cost ratio and margin.
+
+    For each ``cost_ratio`` the acquisition efficiency is set with
+    :func:`acquisition_efficiency_for_ratio`, then :func:`optimal_spend` is solved.
+
+    Parameters
+    ----------
+    cost_ratios : sequence of float
+        First-customer acquisition-to-retention cost ratios (> 0, dimensionless).
+    margins : sequence of float
+        Margins, currency per customer per period (> 0).
+    discount_rate : float
+        Per period, in [0, 1).
+    a_max, r_max, k_r : float
+        Ceilings (shares in (0, 1)) and the retention efficiency (> 0, per currency unit).
+
+    Returns
+    -------
+    Tidy DataFrame, one row per (margin, cost_ratio): columns ``margin``, ``cost_ratio``, ``k_a``
+    and every field of :func:`optimal_spend`.
+    """
+    ratios = _positive_ratio(np.atleast_1d(cost_ratios), "cost_ratios")
+    ms = _margin(np.atleast_1d(margins))
+    rows = []
+    for m in ms:
+        for c in ratios:
+            k_a = acquisition_efficiency_for_ratio(float(c), a_max, r_max, k_r)
+            opt = optimal_spend(float(m), discount_rate, a_max, k_a, r_max, k_r)
+            rows.append({"margin": float(m), "cost_ratio": float(c), "k_a": k_a, **opt.to_dict()})
+    return pd.DataFrame(rows)
+
+
+def response_curves(spend, a_max, k_a, r_max, k_r) -> pd.DataFrame:
+    """Response rates and costs along a grid of spend levels, for plotting the two curves.
+
+    ``spend`` (currency; per prospect for acquisition, per customer per period for retention,
+    >= 0). Returns a DataFrame with ``spend``, ``acquisition_rate``, ``retention_rate``,
+    ``average_cost_acquired``, ``average_cost_retained``, ``marginal_cost_acquired`` and
+    ``marginal_cost_retained`` (currency per customer).
+    """
+    s = _spend(np.atleast_1d(spend), "spend")
+    a = np.asarray(acquisition_response(s, a_max, k_a))
+    r = np.asarray(retention_response(s, r_max, k_r))
+    mc = marginal_costs(s, s, a_max, k_a, r_max, k_r)
+    return pd.DataFrame(
+        {
+            "spend": s,
+            "acquisition_rate": a,
+            "retention_rate": r,
+            "average_cost_acquired": average_cost_per_acquired(s, a),
+            "average_cost_retained": average_cost_per_retained(s, r),
+            "marginal_cost_acquired": mc.acquisition,
+            "marginal_cost_retained": mc.retention,
+        }
+    )
+
+
+def marginal_dollar_map(
+    acquisition_spend,
+    retention_spend,
+    margin,
+    discount_rate,
+    a_max,
+    k_a,
+    r_max,
+    k_r,
+    claimed_ratio: float = 5.0,
+) -> pd.DataFrame:
+    """Where the next dollar belongs, at each current (A, R), against the average-cost rule.
+
+    For every pair of current spends (the outer product of the two grids), the return of one
+    more dollar of acquisition spend per prospect, ``V / MC_a - 1``, and of one more dollar of
+    present-value retention budget per prospect, ``(V - MC_r)(1 + d - r) / (MC_r (1 + d - r) +
+    R)`` (module notes, "The next dollar"). The next dollar goes to the higher return if it is
+    positive, else nowhere.
+
+    The average-cost rule of the maxim says "favour retention" wherever the average cost ratio
+    ``(A/a) / (R/r)`` is at least ``claimed_ratio``. It is wrong where that holds and yet the next
+    dollar earns more in acquisition, or earns nothing in retention (Pfeifer 2005).
+
+    Parameters
+    ----------
+    acquisition_spend, retention_spend : sequence of float
+        Grids of current spend: per prospect, and per customer per period (currency, > 0).
+    margin, discount_rate, a_max, k_a, r_max, k_r :
+        As in :func:`customer_equity_test`.
+    claimed_ratio : float
+        The average cost ratio that the maxim quotes (dimensionless, > 0), 5 by default.
+
+    Returns
+    -------
+    DataFrame with one row per pair: ``acquisition_spend``, ``retention_spend``,
+    ``average_cost_ratio``, ``marginal_cost_acquired``, ``marginal_cost_retained``,
+    ``customer_value``, ``return_acquisition``, ``return_retention`` (currency of customer equity
+    per extra currency unit spent), ``next_dollar`` ("acquisition", "retention" or "neither") and
+    ``favour_retention_wrong`` (bool).
+    """
+    m, d, a_max, k_a, r_max, k_r = _model_args(margin, discount_rate, a_max, k_a, r_max, k_r)
+    claimed = float(_positive_ratio(claimed_ratio, "claimed_ratio"))
+    A0 = _check(np.atleast_1d(acquisition_spend), "acquisition_spend", lambda x: x <= 0, "(0, inf)")
+    R0 = _check(np.atleast_1d(retention_spend), "retention_spend", lambda x: x <= 0, "(0, inf)")
+    A, R = (x.ravel() for x in np.meshgrid(A0, R0, indexing="ij"))
+    a = np.asarray(acquisition_response(A, a_max, k_a))
+    r = np.asarray(retention_response(R, r_max, k_r))
+    V = _value_from_rate(R, r, m, d)
+    mc = marginal_costs(A, R, a_max, k_a, r_max, k_r)
+    ret_a = V / mc.acquisition - 1.0
+    q = 1.0 + d - r
+    ret_r = (V - mc.retention) * q / (mc.retention * q + R)
+    next_dollar = np.where(
+        np.maximum(ret_a, ret_r) <= 0,
+        "neither",
+        np.where(ret_a > ret_r, "acquisition", "retention"),
+    )
+    avg_ratio = (A / a) / (R / r)
+    return pd.DataFrame(
+        {
+            "acquisition_spend": A,
+            "retention_spend": R,
+            "average_cost_ratio": avg_ratio,
+            "marginal_cost_acquired": mc.acquisition,
+            "marginal_cost_retained": mc.retention,
+            "customer_value": V,
+            "return_acquisition": ret_a,
+            "return_retention": ret_r,
+            "next_dollar": next_dollar,
+            "favour_retention_wrong": (avg_ratio >= claimed) & (next_dollar != "retention"),
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# keep or replace
+# --------------------------------------------------------------------------------------------
+
+
+def break_even_cost_ratio(
+    margin, retention, discount_rate, acquisition_cost, baseline_retention: float = 0.0
+) -> pd.Series:
+    """Up to what cost per retained customer does keeping a customer beat replacing them?
+
+    The derivation is in the module notes ("Keep or replace?"): with four stationary policies for
+    a customer slot (keep or not, replace lost customers or not), the break-even retention spend
+    per customer is ``S* = max(m - (1 - r) c_A - d N*, r m - (1 + d - r) N*)``, where ``N*`` is
+    the value of the better non-keeping policy, ``max((m - (1 - r0) c_A) / d, r0 m / (1 + d - r0))``,
+    and the break-even cost per retained customer is ``c_R* = S* / r``. With no baseline retention
+    (``r0 = 0``, Blattberg & Deighton 1996) it is ``min(c_A, m)``: retention and the discount rate
+    cancel, and the break-even ratio of acquisition to retention cost is 1 whenever replacing a
+    customer pays at all.
+
+    Parameters
+    ----------
+    margin : float
+        ``m``, currency per customer per period, > 0.
+    retention : float
+        ``r``, the share of customers kept per period when the firm spends on keeping them, in
+        (r0, 1).
+    discount_rate : float
+        ``d``, per period, in (0, 1) (a zero rate makes the perpetual policies' values infinite).
+    acquisition_cost : float
+        ``c_A``, currency per customer acquired, > 0.
+    baseline_retention : float
+        ``r0``, the share who stay without any retention spend, in [0, r); 0 by default.
+
+    Returns
+    -------
+    pandas.Series with ``max_cost_per_retained`` (``c_R*``, currency per retained customer) and
+    ``break_even_ratio`` (``c_A / c_R*``: the smallest acquisition-to-retention cost ratio at which
+    keeping pays; ``inf`` when keeping never pays).
+    """
+    m = float(_margin(_scalar(margin, "margin")))
+    r = _scalar(retention, "retention")
+    d = _scalar(discount_rate, "discount_rate")
+    c_a = _scalar(acquisition_cost, "acquisition_cost")
+    r0 = _scalar(baseline_retention, "baseline_retention")
+    _rate(r0, "baseline_retention")
+    _check(
+        r, "retention", lambda x: (x <= r0) | (x >= 1), f"({r0!r}, 1) (above baseline_retention)"
+    )
+    _check(d, "discount_rate", lambda x: (x <= 0) | (x >= 1), "(0, 1) (a rate per period)")
+    _positive_ratio(c_a, "acquisition_cost")
+
+    no_keep = max((m - (1.0 - r0) * c_a) / d, r0 * m / (1.0 + d - r0))
+    spend = max(m - (1.0 - r) * c_a - d * no_keep, r * m - (1.0 + d - r) * no_keep)
+    cost = max(spend, 0.0) / r
+    return pd.Series(
+        {
+            "max_cost_per_retained": cost,
+            "break_even_ratio": c_a / cost if cost > 0 else np.inf,
+        },
+        name="break_even",
+    )
