@@ -25,6 +25,8 @@ from crmstudy.value import (
     fit_satisfaction_model,
     fit_spend_model,
     label_satisfaction,
+    loyalty_curves,
+    parameter_recovery,
     perceived_value,
     predicted_retention,
     retention_by_satisfaction,
@@ -33,6 +35,8 @@ from crmstudy.value import (
     satisfaction_thresholds,
     segment_profitability,
     simulate_survey,
+    top_gap_by_switching_cost,
+    true_parameters,
     true_retention_curve,
 )
 
@@ -181,6 +185,28 @@ def test_jones_sasser_shape_in_a_sample(high, low):
     assert gap_h > 0.5 and gap_h > 3 * gap_l
 
 
+def test_top_gap_shrinks_as_switching_cost_rises():
+    t = top_gap_by_switching_cost(np.linspace(0, 1, 6))
+    for comp, g in t.groupby("competition"):
+        assert (np.diff(g["gap"]) < 0).all(), comp
+    hi = t[t["competition"] == "high"].set_index("switching_cost")["gap"]
+    lo = t[t["competition"] == "low"].set_index("switching_cost")["gap"]
+    assert (hi > 3 * lo).all()
+    r = true_retention_curve("high", 0.4)
+    assert hi.loc[0.4] == pytest.approx(r[5] - r[4])
+
+
+def test_loyalty_curves_pair_identical_customers():
+    t = loyalty_curves(3000, seed=5, switching_cost=0.3)
+    assert set(t["competition"]) == {"low", "high"}
+    lo = t[t["competition"] == "low"].set_index("satisfaction")
+    hi = t[t["competition"] == "high"].set_index("satisfaction")
+    # same seed: same ratings, so the same number of customers at each level
+    pd.testing.assert_series_equal(lo["customers"], hi["customers"])
+    np.testing.assert_allclose(hi["true_retention"], true_retention_curve("high", 0.3)[hi.index])
+    assert (lo["retention"] >= hi["retention"]).sum() >= 4
+
+
 # ---------------------------------------------------------------------------------------------
 # Recovery of the generative parameters
 # ---------------------------------------------------------------------------------------------
@@ -227,6 +253,22 @@ def test_linear_logit_fails_only_where_the_curve_bends(high_fit, low_fit):
     lin = low_fit.linear
     within(lin.params["satisfaction"], -0.65, lin.bse["satisfaction"])
     within(lin.params["const"], 0.2 + 0.65, lin.bse["const"])
+
+
+def test_parameter_recovery_table_names_match_statsmodels(high, high_fit):
+    tp = high.attrs["true_params"]
+    table = parameter_recovery(high_fit.categorical, true_parameters(tp, "defection"))
+    assert list(table.index) == [f"sat_{k}" for k in range(1, 6)] + ["switching_cost"]
+    assert table.loc["sat_4", "true"] == tp["defection_logits"][4]
+    assert table.loc["switching_cost", "true"] == -tp["switching_cost_effect"]
+    z = (table["estimate"] - table["true"]) / table["se"]
+    np.testing.assert_allclose(table["z"], z)
+    assert table["within_3se"].all()
+    names = list(true_parameters(tp, "satisfaction").index)
+    assert names == list(DRIVERS) + ["1/2", "2/3", "3/4", "4/5"]
+    assert true_parameters(tp, "satisfaction")["2/3"] == pytest.approx(np.log(2.0))
+    with pytest.raises(ParameterError, match="model='churn'"):
+        true_parameters(tp, "churn")
 
 
 def test_spend_model_recovers_segment_means_and_satisfaction_effect(high):

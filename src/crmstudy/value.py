@@ -45,9 +45,13 @@ __all__ = [
     "perceived_value",
     "simulate_survey",
     "true_retention_curve",
+    "top_gap_by_switching_cost",
+    "loyalty_curves",
     "retention_by_satisfaction",
     "fit_satisfaction_model",
     "satisfaction_thresholds",
+    "true_parameters",
+    "parameter_recovery",
     "fit_defection_models",
     "predicted_retention",
     "satisfaction_gain_value",
@@ -567,6 +571,59 @@ def true_retention_curve(
     return s
 
 
+def top_gap_by_switching_cost(
+    switching_costs: np.ndarray | list[float], competitions: tuple[str, ...] = ("low", "high")
+) -> pd.DataFrame:
+    """Retention at levels 4 and 5, and the gap between them, as switching cost varies.
+
+    Uses :func:`true_retention_curve` at each mean switching cost; the gap
+    ``r_5 - r_4`` is the extra loyalty of a completely satisfied over a merely satisfied customer,
+    Jones & Sasser's (1995) central quantity.
+
+    Args:
+        switching_costs: mean switching-cost indices in [0, 1].
+        competitions: the settings to compute.
+
+    Returns:
+        Long DataFrame with ``competition``, ``switching_cost``, ``retention_4``, ``retention_5``,
+        ``gap`` (retention per period).
+    """
+    rows = []
+    for comp in competitions:
+        for c in np.asarray(switching_costs, dtype=float):
+            r = true_retention_curve(comp, float(c))
+            rows.append((comp, float(c), r[4], r[5], r[5] - r[4]))
+    cols = ["competition", "switching_cost", "retention_4", "retention_5", "gap"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def loyalty_curves(
+    n: int,
+    seed: int | None = 0,
+    switching_cost: float = 0.3,
+    competitions: tuple[str, ...] = ("low", "high"),
+) -> pd.DataFrame:
+    """The satisfaction-loyalty curve of a simulated sample under each competition setting.
+
+    Draws one :func:`simulate_survey` per setting with the same ``n``, ``seed`` and
+    ``switching_cost`` (so the customers and their ratings are identical and only the defection
+    model differs), and sets the sample's retention by level (:func:`retention_by_satisfaction`)
+    beside the population curve (:func:`true_retention_curve`).
+
+    Returns:
+        Long DataFrame with ``competition``, ``satisfaction``, ``customers``, ``retention``,
+        ``se`` (binomial) and ``true_retention`` (per period).
+    """
+    frames = []
+    for comp in competitions:
+        survey = simulate_survey(n, seed=seed, competition=comp, switching_cost=switching_cost)
+        obs = retention_by_satisfaction(survey)
+        obs["true_retention"] = true_retention_curve(comp, switching_cost)[obs.index]
+        frames.append(obs.reset_index().assign(competition=comp))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["competition", "satisfaction", "customers", "retention", "se", "true_retention"]]
+
+
 # ---------------------------------------------------------------------------------------------
 # Analyses
 # ---------------------------------------------------------------------------------------------
@@ -666,6 +723,70 @@ def satisfaction_thresholds(result) -> pd.Series:
     names = result.model.threshold_names if hasattr(result.model, "threshold_names") else None
     names = names or [str(n) for n in result.params.index[-len(th) :]]
     return pd.Series(th, index=names, name="threshold")
+
+
+def true_parameters(true_params: Mapping[str, Any], model: str) -> pd.Series:
+    """The simulation's true parameters, named and scaled as the fitted statsmodels parameters.
+
+    Args:
+        true_params: ``survey.attrs["true_params"]`` from :func:`simulate_survey`.
+        model: ``"satisfaction"`` (:func:`fit_satisfaction_model`: the ``beta`` by driver, then
+            ``tau_1`` named ``"1/2"`` and ``log(tau_k - tau_{k-1})`` named ``"2/3"``, ...),
+            ``"defection"`` (the categorical logit of :func:`fit_defection_models`: ``sat_k`` =
+            ``alpha_k`` and ``switching_cost`` = ``-delta``) or ``"spend"``
+            (:func:`fit_spend_model`: ``segment[s]`` = ``lambda_s`` and ``satisfaction_minus_3`` =
+            ``eta``).
+    """
+    if model == "satisfaction":
+        tau = np.asarray(true_params["thresholds"], dtype=float)
+        coef = dict(true_params["satisfaction_coef"])
+        names = [f"{k}/{k + 1}" for k in range(1, len(tau) + 1)]
+        coef.update(zip(names, np.r_[tau[0], np.log(np.diff(tau))], strict=True))
+    elif model == "defection":
+        coef = {f"sat_{int(k)}": v for k, v in true_params["defection_logits"].items()}
+        coef["switching_cost"] = -float(true_params["switching_cost_effect"])
+    elif model == "spend":
+        coef = {f"segment[{s}]": v for s, v in true_params["log_spend_mean"].items()}
+        coef["satisfaction_minus_3"] = float(true_params["spend_satisfaction_effect"])
+    else:
+        raise ParameterError(
+            f"model={model!r} is not allowed; use 'satisfaction', 'defection' or 'spend'"
+        )
+    return pd.Series(coef, dtype=float, name="true")
+
+
+def parameter_recovery(result, truth: pd.Series) -> pd.DataFrame:
+    """Set fitted parameters beside known true values: estimate, standard error and z-score.
+
+    ``z = (estimate - true) / se``; with a correctly specified model and a large sample, ``z`` is
+    approximately standard normal, so ``|z| <= 3`` for nearly every parameter.
+
+    Args:
+        result: a statsmodels results object with ``params`` and ``bse`` (named Series).
+        truth: true values keyed by parameter name (:func:`true_parameters`); only parameters
+            present in both are compared.
+
+    Returns:
+        DataFrame indexed by ``parameter`` with ``true``, ``estimate``, ``se``, ``z`` and
+        ``within_3se`` (bool).
+    """
+    names = [n for n in result.params.index if n in truth.index]
+    if not names:
+        raise DataError(
+            "no fitted parameter name matches the true parameters; fitted: "
+            f"{list(result.params.index)}, true: {list(truth.index)}"
+        )
+    out = pd.DataFrame(
+        {
+            "true": truth[names].to_numpy(dtype=float),
+            "estimate": result.params[names].to_numpy(dtype=float),
+            "se": result.bse[names].to_numpy(dtype=float),
+        },
+        index=pd.Index(names, name="parameter"),
+    )
+    out["z"] = (out["estimate"] - out["true"]) / out["se"]
+    out["within_3se"] = out["z"].abs() <= 3.0
+    return out
 
 
 @dataclass
