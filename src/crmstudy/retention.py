@@ -1,0 +1,470 @@
+"""What "retention rate" measures: the primer's ratio next to the definitions researchers use.
+
+Four definitions, each with its unit:
+
+* :func:`simple_retention_rate`: the primer's ratio, customers next period / customers this
+  period. It counts newly acquired (and returning) customers as "retained", so it can exceed 1.
+* :func:`cohort_retention`: for each acquisition cohort, the share of its customers buying k
+  periods after acquisition (built on :func:`crmstudy.transactions.cohort_table`).
+* :func:`period_retention`: of the customers active in period t, the share active again in t + 1,
+  with the decomposition that shows exactly how the primer's ratio departs from it.
+* :func:`kaplan_meier`: the survival curve of subscription-style durations with right censoring
+  (``statsmodels.duration.SurvfuncRight``), with pointwise intervals and simultaneous bands.
+
+Plus the curve-fitting projections Fader & Hardie (2007) warn against
+(:func:`regression_projection`), so a notebook can compare them with the sBG model
+(:mod:`crmstudy.models.sbg`) without re-implementing anything. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from crmstudy.errors import DataError, ParameterError
+from crmstudy.units import check_period
+
+__all__ = [
+    "simple_retention_rate",
+    "cohort_retention",
+    "average_cohort_retention",
+    "period_retention",
+    "durations_from_alive",
+    "kaplan_meier",
+    "regression_projection",
+    "projection_errors",
+    "REGRESSION_KINDS",
+]
+
+#: The three curve-fitting models of Fader & Hardie (2007), Figure 3: survival as a linear,
+#: quadratic or exponential function of time, fitted by ordinary least squares.
+REGRESSION_KINDS = ("linear", "quadratic", "exponential")
+
+# pandas calendar periods matching crmstudy.transactions' cohorts (weeks start on Monday, i.e.
+# end on Sunday), so the labels here are the labels of cohort_table.
+_PANDAS_FREQ = {"D": "D", "W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}
+
+
+# --- the primer's ratio ------------------------------------------------------------------------
+def simple_retention_rate(customers_this_period, customers_next_period):
+    """The primer's retention rate: customers next period / customers this period.
+
+    Definition: N(t + 1) / N(t), where N counts *all* customers in a period. Dimensionless, per
+    period of the counts. It is not a retention probability: N(t + 1) includes customers acquired
+    (or won back) during t + 1, so the ratio mixes acquisition into "retention" and exceeds 1
+    whenever a business grows by more than it loses (e.g. 1,000 customers, 200 lost, 300 won:
+    ratio 1.1, while 80% were retained). Compare :func:`period_retention`.
+
+    Scalars give a float; arrays or Series give the element-wise ratio.
+    """
+    this = np.asarray(customers_this_period, dtype=float)
+    nxt = np.asarray(customers_next_period, dtype=float)
+    for name, arr in (("customers_this_period", this), ("customers_next_period", nxt)):
+        bad = ~np.isfinite(arr) | (arr < 0)
+        if bad.any():
+            raise DataError(
+                f"{name} must be counts >= 0; got {arr.ravel()[np.flatnonzero(bad.ravel())[0]]!r}"
+            )
+    if (this == 0).any():
+        raise DataError(
+            "customers_this_period is 0, so the ratio is undefined (no customers to retain)"
+        )
+    ratio = nxt / this
+    if isinstance(customers_next_period, pd.Series):
+        return pd.Series(ratio, index=customers_next_period.index, name="simple_retention_rate")
+    if isinstance(customers_this_period, pd.Series):
+        return pd.Series(ratio, index=customers_this_period.index, name="simple_retention_rate")
+    return float(ratio) if ratio.ndim == 0 else ratio
+
+
+# --- cohort and period retention ---------------------------------------------------------------
+def cohort_retention(transactions, period: str = "M", *, min_cohort_size: int = 1) -> pd.DataFrame:
+    """Share of each acquisition cohort buying k periods after acquisition (tidy).
+
+    Definition: for the cohort acquired in calendar period c (first purchase in c), the share of
+    its customers who buy in period c + k, k = 0, 1, ... (``share``; 1 at k = 0). Cohorts come
+    from :func:`crmstudy.transactions.cohort_table`, so the calendar periods are the same
+    (``period`` "D", "W" (weeks starting Monday), "M", "Q", "Y"). In a contractual business with
+    no reactivation this is the cohort's survival curve; in a non-contractual one (CDNOW) a
+    customer can skip a period and come back, so it is a share *active*, not alive.
+
+    Returns the columns of ``cohort_table`` (``cohort``, ``age`` in periods, ``cohort_size``,
+    ``active``, ``share``) for cohorts with at least ``min_cohort_size`` customers;
+    ``attrs["period"]``.
+    """
+    from crmstudy.transactions import cohort_table
+
+    check_period(period)
+    if not isinstance(min_cohort_size, int | np.integer) or min_cohort_size < 1:
+        raise ParameterError(f"min_cohort_size must be an integer >= 1, got {min_cohort_size!r}")
+    table = cohort_table(transactions, period=period)
+    kept = table[table["cohort_size"] >= min_cohort_size].reset_index(drop=True)
+    kept.attrs.update(table.attrs)
+    return kept
+
+
+def average_cohort_retention(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Pool the cohorts of :func:`cohort_retention` into one curve by age.
+
+    Definition: at age k, the customers active at k summed over the cohorts that have reached age
+    k, divided by those cohorts' total size (a size-weighted mean of the cohorts' shares). Returns
+    columns ``age`` (periods since acquisition), ``cohorts`` (number of cohorts observed at that
+    age), ``customers`` (their total size), ``active`` and ``share``; ``attrs["period"]``.
+    """
+    missing = {"age", "cohort", "cohort_size", "active"} - set(cohorts.columns)
+    if missing:
+        raise DataError(
+            f"cohorts lacks column(s) {sorted(missing)}; pass the output of cohort_retention"
+        )
+    pooled = (
+        cohorts.groupby("age")
+        .agg(
+            cohorts=("cohort", "size"),
+            customers=("cohort_size", "sum"),
+            active=("active", "sum"),
+        )
+        .reset_index()
+    )
+    pooled["share"] = pooled["active"] / pooled["customers"]
+    pooled.attrs.update(cohorts.attrs)
+    return pooled
+
+
+def _period_label(periods: pd.PeriodIndex, period: str) -> list[str]:
+    """Labels in the format of crmstudy.transactions.cohort_table."""
+    if period in ("D", "W"):
+        return [p.start_time.strftime("%Y-%m-%d") for p in periods]
+    if period == "M":
+        return [p.strftime("%Y-%m") for p in periods]
+    if period == "Q":
+        return [f"{p.year:04d}Q{p.quarter}" for p in periods]
+    return [f"{p.year:04d}" for p in periods]
+
+
+def period_retention(transactions, period: str = "M") -> pd.DataFrame:
+    """Of the customers active in period t, the share active again in t + 1, and why the
+    primer's ratio differs.
+
+    Definition: retention(t) = |A(t) and A(t + 1)| / |A(t)|, where A(t) is the set of customers who
+    buy in calendar period t ("active"). Dimensionless, per ``period`` ("D", "W" (weeks starting
+    Monday), "M", "Q", "Y"). The customers active in t + 1 split into three groups,
+    ``active_next = retained + new_next + reactivated_next``, so the primer's ratio (see
+    :func:`simple_retention_rate`) is
+
+        simple_ratio = active_next / active = retention + (new_next + reactivated_next) / active,
+
+    which exceeds the retention rate by the acquisition and win-back rates and can exceed 1.
+    New customers are the cohort sizes of :func:`crmstudy.transactions.cohort_table`.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        A transaction log (``customer_id``, ``date``, ``amount``), validated with
+        :func:`crmstudy.transactions.validate_transactions`.
+    period : str
+        Calendar period code.
+
+    Returns
+    -------
+    One row per period t from the first to the second-to-last period of the log: ``period``
+    (label of t, as in ``cohort_table``), ``active`` (customers buying in t), ``retained`` (of
+    those, buying in t + 1), ``retention`` (retained / active; NaN if nobody bought in t),
+    ``active_next`` (customers buying in t + 1), ``new_next`` (first purchase in t + 1),
+    ``reactivated_next`` (bought before t, not in t, and in t + 1) and ``simple_ratio``
+    (active_next / active). ``attrs["period"]``.
+    """
+    from crmstudy.transactions import cohort_table, validate_transactions
+
+    check_period(period)
+    log = validate_transactions(transactions)
+    if log.empty:
+        raise DataError("the transaction log is empty: there are no periods to compare")
+    stamp = log["date"].dt.to_period(_PANDAS_FREQ[period])
+    first, last = stamp.min(), stamp.max()
+    n_periods = (last - first).n + 1
+    if n_periods < 2:
+        raise DataError(
+            f"the log spans a single period ({period!r}); period retention needs two or more"
+        )
+    index = np.asarray(stamp.array.asi8, dtype=np.int64) - first.ordinal
+    activity = pd.DataFrame({"customer_id": log["customer_id"].to_numpy(), "p": index})
+    activity = activity.drop_duplicates()
+    active = np.bincount(activity["p"], minlength=n_periods)
+    # Retained in t: the customer is active in t and in t + 1 (a self-join on the next period).
+    next_period = activity.assign(p=activity["p"] - 1)
+    both = activity.merge(next_period, on=["customer_id", "p"], how="inner")
+    retained = np.bincount(both["p"], minlength=n_periods)
+
+    labels = _period_label(pd.period_range(first, last, freq=_PANDAS_FREQ[period]), period)
+    cohorts = cohort_table(log, period=period)
+    sizes = cohorts.loc[cohorts["age"] == 0].set_index("cohort")["cohort_size"]
+    new = pd.Series(labels).map(sizes).fillna(0).astype(np.int64).to_numpy()
+
+    out = pd.DataFrame(
+        {
+            "period": labels[:-1],
+            "active": active[:-1],
+            "retained": retained[:-1],
+            "active_next": active[1:],
+            "new_next": new[1:],
+        }
+    )
+    out["reactivated_next"] = out["active_next"] - out["retained"] - out["new_next"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["retention"] = np.where(out["active"] > 0, out["retained"] / out["active"], np.nan)
+        out["simple_ratio"] = np.where(
+            out["active"] > 0, out["active_next"] / out["active"], np.nan
+        )
+    out = out[
+        [
+            "period",
+            "active",
+            "retained",
+            "retention",
+            "active_next",
+            "new_next",
+            "reactivated_next",
+            "simple_ratio",
+        ]
+    ]
+    out.attrs.update(period=period)
+    return out
+
+
+# --- survival of subscription durations --------------------------------------------------------
+def durations_from_alive(alive) -> pd.DataFrame:
+    """Turn one cohort's survivor counts (t = 0..k) into right-censored durations with counts.
+
+    ``alive[t]`` customers are still active at t (as fitted by
+    :class:`crmstudy.models.sbg.ShiftedBetaGeometric`). Returns columns ``duration`` (periods
+    until churn, 1..k; k for the survivors), ``churned`` (1 = churned, 0 = still active at k, i.e.
+    right-censored) and ``count`` (customers), for :func:`kaplan_meier` with ``weights=``.
+    """
+    values = np.asarray(alive, dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise DataError("alive must be a 1-d sequence of counts at t = 0, 1, ..., k with k >= 1")
+    if (~np.isfinite(values) | (values < 0) | (values != np.round(values))).any():
+        raise DataError("alive must hold whole numbers of customers >= 0")
+    if (np.diff(values) > 0).any():
+        t = int(np.flatnonzero(np.diff(values) > 0)[0]) + 1
+        raise DataError(f"alive rises at t = {t}: a cohort can only lose customers")
+    k = len(values) - 1
+    return pd.DataFrame(
+        {
+            "duration": np.concatenate((np.arange(1, k + 1), [k])).astype(np.int64),
+            "churned": np.concatenate((np.ones(k), [0])).astype(np.int64),
+            "count": np.concatenate((values[:-1] - values[1:], [values[-1]])).astype(np.int64),
+        }
+    )
+
+
+def kaplan_meier(
+    durations,
+    churned,
+    *,
+    weights=None,
+    alpha: float = 0.05,
+    period: str | None = None,
+) -> pd.DataFrame:
+    """Kaplan-Meier survival curve of customer lifetimes with right censoring, with intervals.
+
+    Definition: S(t) = prod over event times u <= t of (1 - d_u / n_u), where d_u customers
+    churn at u out of n_u still at risk (Kaplan & Meier 1958), computed by
+    ``statsmodels.duration.SurvfuncRight``. Standard errors by Greenwood's formula.
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Time from acquisition to churn, or to the end of observation for customers still active,
+        in ``period`` units (e.g. months of subscription).
+    churned : array-like of 0/1 (or bool)
+        1 if the duration ended with churn, 0 if the customer was still active (right-censored).
+    weights : array-like of int, optional
+        Number of customers on each row (e.g. the ``count`` of :func:`durations_from_alive`).
+        Rows are expanded, because ``SurvfuncRight`` with ``freq_weights`` reports the Tsiatis
+        standard error of the cumulative hazard instead of Greenwood's of S(t).
+    alpha : float
+        1 - confidence level of the intervals, in (0, 1).
+    period : str, optional
+        Unit of ``durations``, stored in ``attrs["period"]``.
+
+    Returns
+    -------
+    One row per distinct churn time, preceded by t = 0: ``time`` (in ``period``), ``at_risk``,
+    ``churned`` (events at that time), ``survival``, ``std_err`` (Greenwood), ``lower`` /
+    ``upper`` (pointwise interval on the log(-log) scale, Kalbfleisch & Prentice 2002, which
+    stays in [0, 1]) and ``band_lower`` / ``band_upper`` (Hall-Wellner simultaneous band of
+    ``SurvfuncRight.simultaneous_cb`` with the log transform: covers the whole curve with
+    probability 1 - alpha). Intervals are NaN where S(t) = 0. ``attrs``: ``period``, ``alpha``.
+    """
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    time = np.asarray(durations, dtype=float)
+    status = np.asarray(churned, dtype=float)
+    if time.ndim != 1 or status.shape != time.shape:
+        raise DataError(
+            f"durations and churned must be 1-d and of equal length; got shapes {time.shape} "
+            f"and {status.shape}"
+        )
+    if len(time) == 0:
+        raise DataError("durations is empty: there are no customers")
+    bad = ~np.isfinite(time) | (time < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataError(f"durations must be finite and >= 0; row {row} has {time[row]!r}")
+    bad = ~np.isin(status, (0.0, 1.0))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataError(f"churned must be 0 or 1; row {row} has {status[row]!r}")
+    if not (isinstance(alpha, float | int) and 0 < alpha < 1):
+        raise ParameterError(f"alpha must be in (0, 1) (0.05 for 95% intervals), got {alpha!r}")
+    if period is not None:
+        check_period(period)
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        if w.shape != time.shape or (~np.isfinite(w) | (w < 0) | (w != np.round(w))).any():
+            raise DataError("weights must be whole numbers of customers >= 0, one per row")
+        counts = w.astype(np.int64)
+        time, status = np.repeat(time, counts), np.repeat(status, counts)
+    if status.sum() == 0:
+        raise DataError("no customer churned, so the survival curve is flat at 1 (no events)")
+
+    fit = SurvfuncRight(time, status)
+    surv = np.asarray(fit.surv_prob, dtype=float)
+    se = np.asarray(fit.surv_prob_se, dtype=float)
+    z = stats.norm.ppf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(surv)
+        se_loglog = se / (surv * np.abs(log_s))
+        lower = surv ** np.exp(z * se_loglog)
+        upper = surv ** np.exp(-z * se_loglog)
+        band_lower, band_upper = fit.simultaneous_cb(alpha=alpha, method="hw", transform="log")
+    zero = surv <= 0
+    for arr in (lower, upper, band_lower, band_upper, se):
+        arr[zero] = np.nan
+    frame = pd.DataFrame(
+        {
+            "time": np.concatenate(([0.0], fit.surv_times)),
+            "at_risk": np.concatenate(([len(time)], fit.n_risk)).astype(np.int64),
+            "churned": np.concatenate(([0], fit.n_events)).astype(np.int64),
+            "survival": np.concatenate(([1.0], surv)),
+            "std_err": np.concatenate(([0.0], se)),
+            "lower": np.concatenate(([1.0], lower)),
+            "upper": np.concatenate(([1.0], upper)),
+            "band_lower": np.concatenate(([1.0], band_lower)),
+            "band_upper": np.concatenate(([1.0], band_upper)),
+        }
+    )
+    frame.attrs.update(period=period, alpha=alpha)
+    return frame
+
+
+# --- curve-fitting projections (what not to do) ------------------------------------------------
+def _design(t: np.ndarray, kind: str) -> np.ndarray:
+    columns = [np.ones_like(t), t]
+    if kind == "quadratic":
+        columns.append(t**2)
+    return np.column_stack(columns)
+
+
+def regression_projection(survival, horizon: int, kinds=REGRESSION_KINDS) -> pd.DataFrame:
+    """Project survival with the regressions Fader & Hardie (2007) criticise.
+
+    Fits, by ordinary least squares (``statsmodels.api.OLS``) on t = 0..k (the points the
+    paper's Figure 3 curves are fitted to, year 0 included):
+
+    * ``linear``: S(t) = a + b t;
+    * ``quadratic``: S(t) = a + b t + c t^2;
+    * ``exponential``: ln S(t) = a + b t, i.e. S(t) = exp(a) exp(b t) (constant retention exp(b)).
+
+    and evaluates each at t = 0..horizon. With FH 2007 Table 1, years 0..7, the exponential
+    curve underestimates year-12 survival by 54% (Regular) and 30% (High End), as the paper
+    reports; the linear one goes negative and the quadratic turns back up.
+
+    Parameters
+    ----------
+    survival : sequence of float
+        Observed survival at t = 0, 1, ..., k (a share, a percentage or a count: the projection
+        is in the same unit). t in periods of the data. Must be > 0 for ``exponential``.
+    horizon : int
+        Last period to project to (>= k).
+    kinds : sequence of str
+        Any of ``REGRESSION_KINDS``.
+
+    Returns
+    -------
+    Tidy frame with ``model`` (the kind), ``t``, ``projected`` and ``rsquared`` (of the fit, on
+    the fitted scale: ln S for the exponential), one row per model and t.
+    """
+    import statsmodels.api as sm
+
+    y = np.asarray(survival, dtype=float)
+    if y.ndim != 1 or len(y) < 3:
+        raise DataError("survival must be a 1-d sequence of at least 3 values (t = 0, 1, 2, ...)")
+    if (~np.isfinite(y)).any():
+        raise DataError("survival must hold finite numbers")
+    k = len(y) - 1
+    if not isinstance(horizon, int | np.integer) or horizon < k:
+        raise ParameterError(
+            f"horizon must be a whole number of periods >= {k} (the last observed t), "
+            f"got {horizon!r}"
+        )
+    unknown = [kind for kind in kinds if kind not in REGRESSION_KINDS]
+    if unknown:
+        raise ParameterError(f"unknown regression kind(s) {unknown}; use {list(REGRESSION_KINDS)}")
+    t_fit = np.arange(k + 1, dtype=float)
+    t_all = np.arange(horizon + 1, dtype=float)
+    frames = []
+    for kind in kinds:
+        if kind == "exponential":
+            if (y <= 0).any():
+                raise DataError("the exponential regression needs survival > 0 at every t")
+            result = sm.OLS(np.log(y), _design(t_fit, kind)).fit()
+            projected = np.exp(result.predict(_design(t_all, kind)))
+        else:
+            result = sm.OLS(y, _design(t_fit, kind)).fit()
+            projected = result.predict(_design(t_all, kind))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "model": kind,
+                    "t": t_all.astype(np.int64),
+                    "projected": projected,
+                    "rsquared": float(result.rsquared),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def projection_errors(projections: pd.DataFrame, actual, t: int) -> pd.DataFrame:
+    """Tabulate each model's projection at period ``t`` against the actual value.
+
+    ``projections`` is tidy with columns ``model``, ``t``, ``projected`` (as from
+    :func:`regression_projection`, with sBG rows appended); ``actual`` maps t to the observed
+    value (a Series indexed by t, or a sequence indexed 0..). Returns one row per model:
+    ``model``, ``projected``, ``actual``, ``error`` (projected - actual, in the unit of the
+    data) and ``pct_error`` (100 * error / actual), sorted by absolute error.
+    """
+    missing = {"model", "t", "projected"} - set(projections.columns)
+    if missing:
+        raise DataError(f"projections lacks column(s) {sorted(missing)}")
+    observed = actual if isinstance(actual, pd.Series) else pd.Series(np.asarray(actual, float))
+    if t not in observed.index:
+        raise DataError(f"actual has no value at t = {t}")
+    at = projections[projections["t"] == t]
+    if at.empty:
+        raise DataError(f"projections have no rows at t = {t}; project further")
+    value = float(observed.loc[t])
+    out = pd.DataFrame(
+        {
+            "model": at["model"].to_numpy(),
+            "projected": at["projected"].to_numpy(dtype=float),
+            "actual": value,
+        }
+    )
+    out["error"] = out["projected"] - value
+    out["pct_error"] = 100 * out["error"] / value
+    order = np.argsort(np.abs(out["error"].to_numpy()), kind="stable")
+    return out.iloc[order].reset_index(drop=True)
