@@ -268,3 +268,18 @@ def test_degenerate_cohort_raises_convergence_error():
     # Half leave in period 1, nobody after: alpha and beta run to 0.
     with pytest.raises(ConvergenceError, match="churn stops abruptly"):
         ShiftedBetaGeometric().fit([100, 50, 50])
+
+
+def test_churn_density_of_survivors_is_bayes_updated():
+    # Survivors of t renewals: density proportional to (1 - theta)^t times the prior density.
+    model = ShiftedBetaGeometric.from_params(0.668, 3.806)
+    prior = stats.beta(0.668, 3.806)
+    theta = np.linspace(0.01, 0.99, 99)
+    for t in (0, 3, 7):
+        norm = integrate.quad(lambda x, t=t: prior.pdf(x) * (1 - x) ** t, 0, 1)[0]
+        expected = prior.pdf(theta) * (1 - theta) ** t / norm
+        assert model.churn_density(theta, t) == pytest.approx(expected, rel=1e-6)
+    # Mean churn of survivors = 1 - r(t + 1).
+    norm7 = integrate.quad(lambda x: prior.pdf(x) * (1 - x) ** 7, 0, 1)[0]
+    mean7 = integrate.quad(lambda x: x * prior.pdf(x) * (1 - x) ** 7, 0, 1)[0] / norm7
+    assert mean7 == pytest.approx(1 - model.retention_rate(8), rel=1e-6)

@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import special, stats
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import LikelihoodModel
@@ -334,6 +334,19 @@ class ShiftedBetaGeometric(LikelihoodModel):
         tt = _as_periods(t, "t", 1)
         values = np.exp(special.betaln(alpha + 1.0, beta + tt - 1.0) - special.betaln(alpha, beta))
         return _scalar_or_array(values, t)
+
+    def churn_density(self, theta, t: int = 0):
+        """Density of the churn probability theta among the customers still active at period t.
+
+        At acquisition theta ~ beta(alpha, beta) (FH 2007 eq. 4); by Bayes' rule the survivors
+        of t renewals have theta ~ beta(alpha, beta + t), whose mean alpha / (alpha + beta + t)
+        is 1 - r(t + 1). The mass moves towards 0 as t grows: the sorting effect behind the
+        rising retention rate. ``theta`` in [0, 1] (churn probability per period).
+        """
+        alpha, beta = self._params_array()
+        tt = float(_as_periods(t, "t", 0))
+        values = stats.beta(alpha, beta + tt).pdf(np.asarray(theta, dtype=float))
+        return _scalar_or_array(values, theta)
 
     def expected_lifetime(self, horizon: int | None = None) -> float:
         """Expected number of periods a newly acquired customer stays, E[T] = sum_{t>=0} S(t).
