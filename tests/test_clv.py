@@ -440,3 +440,11 @@ def test_gls_valuation_orders_the_drivers_as_published():
         assert t["margin"].between(0.99, 1.5).all()
     with pytest.raises(ParameterError, match="growth"):
         gls_valuation("exponential")
+
+
+def test_replacement_growth_collapses_to_a_perpetuity():
+    # Hand derivation: with n = N0 (1 - r) forever, N0 m M + N0 (1 - r) / i (m M - c) with
+    # M = r / (1 + i - r) simplifies to N0 (m r - (1 - r) c) / i.
+    n0, m, r, i, c = 46.6, 13.71, 0.96, 0.0287, 75.49
+    ce = customer_equity(m, r, i, c, current_customers=n0, new_customers=n0 * (1 - r))
+    assert ce["customer_equity"] == pytest.approx(n0 * (m * r - (1 - r) * c) / i, rel=1e-12)
