@@ -16,6 +16,7 @@ from crmstudy.errors import DataError, ParameterError
 from crmstudy.transactions import (
     calibration_holdout,
     cohort_table,
+    purchase_counts,
     read_transactions,
     rfm_summary,
     validate_transactions,
@@ -360,3 +361,23 @@ def test_read_transactions_errors(tmp_path):
     other.write_text("x")
     with pytest.raises(ParameterError, match="log.xlsx"):
         read_transactions(other)
+
+
+def test_purchase_counts_toy_weeks(toy):
+    out = purchase_counts(toy, period="W")
+    # Weeks (Monday starts) from Dec 30 to Feb 10: a, a, b, none, a, c, a; same-day rows merge.
+    assert list(out["period_start"].dt.strftime("%m-%d")) == [
+        "12-30",
+        "01-06",
+        "01-13",
+        "01-20",
+        "01-27",
+        "02-03",
+        "02-10",
+    ]
+    assert list(out["transactions"]) == [1, 1, 1, 0, 1, 1, 1]
+    assert list(out["customers"]) == [1, 1, 1, 0, 1, 1, 1]
+    np.testing.assert_allclose(out["amount"], [15, 20, 7, 0, 30, 10, 15])
+    months = purchase_counts(toy, period="M")
+    assert list(months["transactions"]) == [4, 2]  # Jan: a x3, b; Feb: a, c
+    assert list(months["customers"]) == [2, 2]

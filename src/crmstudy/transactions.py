@@ -44,6 +44,7 @@ __all__ = [
     "rfm_summary",
     "calibration_holdout",
     "cohort_table",
+    "purchase_counts",
     "SUMMARY_COLUMNS",
 ]
 
@@ -333,6 +334,19 @@ def _period_index(stamp: pd.Timestamp, period: str) -> int:
         "Q": stamp.year * 4 + (stamp.month - 1) // 3,
         "Y": stamp.year,
     }[period]
+
+
+def _period_start(index: int, period: str) -> pd.Timestamp:
+    """First day of the calendar period with integer index ``index`` (see :func:`_period_expr`)."""
+    if period == "D":
+        return _day_to_timestamp(index)
+    if period == "W":
+        return _day_to_timestamp(index * 7 - 3)  # the week's Monday
+    if period == "M":
+        return pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
+    if period == "Q":
+        return pd.Timestamp(year=index // 4, month=3 * (index % 4) + 1, day=1)
+    return pd.Timestamp(year=index, month=1, day=1)
 
 
 def _period_label(index: int, period: str) -> str:
@@ -723,3 +737,61 @@ def cohort_table(
     table = table[["cohort", "age", "cohort_size", "active", "share"]].reset_index(drop=True)
     table.attrs.update(period=period)
     return table
+
+
+def purchase_counts(
+    transactions,
+    period: str = "W",
+    *,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+) -> pd.DataFrame:
+    """Transactions, buyers and revenue in each calendar period of a log.
+
+    Parameters
+    ----------
+    transactions : log
+        Any engine accepted by :func:`rfm_summary`.
+    period : str
+        Calendar period: ``"D"``, ``"W"`` (weeks starting Monday), ``"M"``, ``"Q"``, ``"Y"``.
+
+    Returns
+    -------
+    DataFrame, one row per period from the first to the last purchase (periods without a
+    purchase included, with zeros), columns ``period_start`` (datetime64, first day of the
+    period), ``transactions`` (int, distinct customer-days: same-day purchases are one
+    transaction, as in Fader, Hardie & Lee 2005), ``customers`` (int, distinct buyers) and
+    ``amount`` (float, total value, currency of the log). ``attrs["period"]``.
+    """
+    import narwhals as nw
+
+    check_period(period)
+    lazy, span = _prepare(transactions, customer, date, amount)
+    daily = (
+        lazy.with_columns(_period_expr(nw, period).alias("p"))
+        .group_by("customer_id", "day", "p")
+        .agg(nw.col("amount").sum())
+    )
+    per_period = _collect(
+        daily.group_by("p").agg(
+            nw.len().alias("transactions"),
+            nw.col("customer_id").n_unique().alias("customers"),
+            nw.col("amount").sum().alias("amount"),
+        )
+    )
+    first = _period_index(_day_to_timestamp(span["first_day"]), period)
+    last = _period_index(_day_to_timestamp(span["last_day"]), period)
+    grid = pd.DataFrame({"p": np.arange(first, last + 1, dtype="int64")})
+    per_period["p"] = per_period["p"].astype("int64")
+    table = grid.merge(per_period, on="p", how="left").fillna(0)
+    out = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime([_period_start(int(i), period) for i in table["p"]]),
+            "transactions": table["transactions"].astype("int64").to_numpy(),
+            "customers": table["customers"].astype("int64").to_numpy(),
+            "amount": table["amount"].astype("float64").to_numpy(),
+        }
+    )
+    out.attrs.update(period=period)
+    return out
