@@ -6,9 +6,10 @@ none computes a metric itself.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 __all__ = ["concentration_curves", "window_strip", "whale", "anchor_dots"]
 
@@ -55,41 +56,38 @@ def concentration_curves(
 
 def window_strip(
     tables: dict[str, pd.DataFrame],
+    summaries: dict[str, pd.DataFrame],
     *,
     anchor: float | None = None,
     anchor_label: str = "",
     title: str | None = None,
 ) -> plt.Figure:
-    """Top share per window length: one dot per window, a line through the means.
+    """Top share against window length: one dot per window, a line through the means.
 
-    ``tables`` maps a label (e.g. the population) to a :func:`window_concentration` table.
-    ``anchor`` draws a published value as a horizontal line.
+    ``tables`` maps a label (e.g. the population) to a :func:`window_concentration` table and
+    ``summaries`` maps the same labels to its :func:`summarise_windows`. The x axis is the window
+    length in months, to scale. ``anchor`` draws a published value as a horizontal line.
     """
-    long = pd.concat(
-        [t.assign(view=label) for label, t in tables.items()], ignore_index=True
-    ).astype({"window_months": str})
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    sns.stripplot(data=long, x="window_months", y="top_share", hue="view", dodge=True, ax=ax)
-    sns.pointplot(
-        data=long,
-        x="window_months",
-        y="top_share",
-        hue="view",
-        dodge=0.4,
-        errorbar=None,
-        markers="_",
-        linestyles="-",
-        legend=False,
-        ax=ax,
-    )
+    for i, (label, table) in enumerate(tables.items()):
+        shift = 0.25 * (i - (len(tables) - 1) / 2)  # side by side, so the dots do not overlap
+        colour = f"C{i}"
+        ax.plot(table["window_months"] + shift, table["top_share"], "o", alpha=0.6, color=colour)
+        means = summaries[label]
+        ax.plot(means.index + shift, means["mean_top_share"], "-", color=colour, label=label, lw=2)
     if anchor is not None:
         ax.axhline(anchor, ls="--", color="grey")
-        ax.annotate(anchor_label, (0, anchor), xytext=(4, 4), textcoords="offset points")
+        ax.annotate(
+            anchor_label, (ax.get_xlim()[0], anchor), xytext=(4, 4), textcoords="offset points"
+        )
+    lengths = sorted({int(m) for t in tables.values() for m in t["window_months"]})
+    ax.set_xticks(lengths)
     fraction = next(iter(tables.values())).attrs.get("fraction", 0.2)
-    ax.set_xlabel("observation window (months)")
+    ax.set_xlabel("observation window (months); dots: windows, line: their mean")
     ax.set_ylabel(f"revenue share of the top {fraction:.0%}")
     ax.set_ylim(0, 1.02)
     ax.set_title(title or "Concentration depends on how long you watch")
+    ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
 
@@ -106,9 +104,9 @@ def whale(curve: pd.DataFrame, summary: pd.Series | None = None, *, title: str |
         x, y = summary["peak_customer_share"], summary["peak_profit_share"]
         ax.plot([x], [y], "o", color="black")
         ax.annotate(
-            f"peak {y:.0%} of profit\nfrom the {x:.0%} profitable customers",
+            f"peak: {y:.0%} of total profit,\nfrom the {x:.0%} of customers who are profitable",
             (x, y),
-            xytext=(10, -30),
+            xytext=(-60, -70),
             textcoords="offset points",
         )
     ax.set_xlabel("share of customers, ranked from most to least profitable")
@@ -122,7 +120,7 @@ def whale(curve: pd.DataFrame, summary: pd.Series | None = None, *, title: str |
 def anchor_dots(comparison: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
     """Dot chart of top-20% shares: ``comparison`` has columns ``label`` and ``top20_share``
     (and optionally ``lower``/``upper`` for an interval)."""
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(comparison) + 1.2))
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(comparison) + 1.2), layout="constrained")
     y = range(len(comparison))
     ax.plot(comparison["top20_share"], y, "o")
     if {"lower", "upper"} <= set(comparison.columns):
@@ -132,11 +130,10 @@ def anchor_dots(comparison: pd.DataFrame, *, title: str | None = None) -> plt.Fi
             comparison.loc[ok, "lower"],
             comparison.loc[ok, "upper"],
         )
-    ax.set_yticks(list(y), comparison["label"])
+    ax.set_yticks(list(y), [textwrap.fill(str(label), 45) for label in comparison["label"]])
     ax.invert_yaxis()
     ax.axvline(0.2, ls=":", color="grey")
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of sales from the top 20% of customers")
     ax.set_title(title or "The 80/20 rule against measurements")
-    fig.tight_layout()
     return fig
