@@ -435,3 +435,46 @@ def test_quoted_ratios_are_pfeifers():
 
 def _sweep():
     return dict(discount_rate=0.1, a_max=0.4, r_max=0.8, k_r=0.2)
+
+
+def test_under_acquisition_check_finds_the_maxim_wrong_for_dear_acquisition():
+    table = acq.under_acquisition_check([3, 20], **_sweep(), margin=100.0)
+    assert list(table.cost_ratio) == [3.0, 20.0]
+    # Both firms under-spend on acquisition, so the next dollar belongs there ...
+    assert (table.next_dollar == "acquisition").all()
+    # ... and it earns V / MC_a - 1 > 0, recomputed here from the curve's slope at A*/2.
+    row = table.iloc[1]
+    k_a = 0.8 * 0.2 / (0.4 * 20)
+    opt = acq.optimal_spend(100.0, 0.1, 0.4, k_a, 0.8, 0.2)
+    A = opt["acquisition_spend"] / 2
+    assert row["acquisition_spend"] == pytest.approx(A)
+    slope = 0.4 * k_a * np.exp(-k_a * A)
+    assert row["return_acquisition"] == pytest.approx(opt["customer_value"] * slope - 1)
+    # For the 20x firm retention is still more than 5x cheaper on average: the maxim misleads.
+    assert row["average_cost_ratio"] > 5 and row["favour_retention_wrong"]
+    assert not table.iloc[0]["favour_retention_wrong"]
+
+
+def test_under_acquisition_check_skips_firms_that_should_not_acquire():
+    table = acq.under_acquisition_check([1000.0], **_sweep(), margin=100.0)
+    assert table.empty
+
+
+def test_average_cost_ratio_at_optimum_rises_to_its_bound_and_budget_share_falls():
+    # Dearer acquisition (larger first-customer ratio): the average acquisition cost at the
+    # optimum rises, so the average cost ratio rises and the retention budget share falls, and
+    # the ratio stays below V* r* / R* (module notes), approached as acquisition stops paying.
+    p = _sweep()
+    bound = acq.average_cost_ratio_bound(100.0, p["discount_rate"], p["r_max"], p["k_r"])
+    opt = acq.optimal_spend(100.0, 0.1, 0.4, 0.1, 0.8, 0.2)  # any acquisition curve
+    v, r, R = opt["customer_value"], opt["retention_rate"], opt["retention_spend"]
+    assert bound == pytest.approx(v * r / R)
+    # The ratio at which acquisition stops paying: a_max k_a V* = 1.
+    c_max = p["r_max"] * p["k_r"] * v
+    ratios = np.concatenate([np.linspace(1, 40, 40), [c_max * (1 - 1e-6)]])
+    sweep = acq.cost_ratio_sweep(ratios, [100.0], **p)
+    assert np.all(np.diff(sweep["average_cost_ratio"]) > 0)
+    assert np.all(np.diff(sweep["retention_budget_share"]) < 0)
+    assert np.all(sweep["average_cost_ratio"] < bound)
+    assert sweep["average_cost_ratio"].iloc[-1] == pytest.approx(bound, rel=1e-4)
+    assert np.isnan(acq.average_cost_ratio_bound(100.0, 0.1, 0.8, 0.001))

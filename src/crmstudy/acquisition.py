@@ -71,6 +71,13 @@ the average cost ``A / a`` is below the marginal cost, and likewise ``R / r < MC
 costs are below ``V`` at the optimum, and their ratio depends on the curvature of each curve: it
 can be 1, 5 or 20 at an optimum where the marginal ratio is exactly 1.
 
+At the optimum, with ``x = a_max k_a V*`` (> 1 when acquisition pays), ``a* = a_max (1 - 1/x)``
+and ``A* / a* = V* ln(x) / (x - 1)``. ``ln(x) / (x - 1)`` falls with ``x`` towards 0 and rises
+to 1 as ``x`` falls to 1, so a dearer acquisition curve (smaller ``k_a``, hence ``x``) always
+raises the average acquisition cost at the optimum, and it never exceeds ``V*``. As ``R*`` does
+not depend on the acquisition curve, the average cost ratio at any optimum where acquisition
+pays is bounded by ``V* / (R*/r*) = V* r* / R*`` (:func:`average_cost_ratio_bound`).
+
 The next dollar
 ---------------
 Away from the optimum, a dollar more of acquisition spend per prospect earns
@@ -133,11 +140,13 @@ __all__ = [
     "marginal_costs",
     "MarginalCosts",
     "optimal_spend",
+    "average_cost_ratio_bound",
     "first_customer_cost_ratio",
     "acquisition_efficiency_for_ratio",
     "cost_ratio_sweep",
     "response_curves",
     "marginal_dollar_map",
+    "under_acquisition_check",
     "break_even_cost_ratio",
     "QUOTED_COST_RATIOS",
 ]
@@ -522,6 +531,23 @@ def optimal_spend(margin, discount_rate, a_max, k_a, r_max, k_r) -> pd.Series:
     )
 
 
+def average_cost_ratio_bound(margin, discount_rate, r_max, k_r) -> float:
+    """The largest average cost ratio an optimum can show, whatever the acquisition curve.
+
+    ``V* r* / R*`` (module notes, "Pfeifer's identity"): the optimal average acquisition cost is
+    ``V* ln(x) / (x - 1) < V*`` with ``x = a_max k_a V*``, and the optimal retention spend ``R*``
+    does not depend on the acquisition curve, so ``(A*/a*) / (R*/r*) < V* / (R*/r*)``. The bound
+    is approached as acquisition becomes barely worth doing (``x -> 1``). ``nan`` when no
+    retention spending pays (``R* = 0``). Arguments and units as in :func:`optimal_spend`.
+    """
+    m, d, _, _, r_max, k_r = _model_args(margin, discount_rate, 0.5, 1.0, r_max, k_r)
+    R = _optimal_retention_spend(m, d, r_max, k_r)
+    if R <= 0:
+        return float("nan")
+    r = float(retention_response(R, r_max, k_r))
+    return float(_value_from_rate(R, r, m, d)) * r / R
+
+
 # --------------------------------------------------------------------------------------------
 # the cost ratio as a parameter
 # --------------------------------------------------------------------------------------------
@@ -685,6 +711,69 @@ def marginal_dollar_map(
             "favour_retention_wrong": (avg_ratio >= claimed) & (next_dollar != "retention"),
         }
     )
+
+
+def under_acquisition_check(
+    cost_ratios,
+    margin,
+    discount_rate,
+    a_max,
+    r_max,
+    k_r,
+    acquisition_fraction: float = 0.5,
+    claimed_ratio: float = 5.0,
+) -> pd.DataFrame:
+    """For firms with different cost ratios, the next dollar when acquisition is under-funded.
+
+    For each first-customer cost ratio (see :func:`acquisition_efficiency_for_ratio`), the firm
+    spends ``acquisition_fraction`` of its optimal acquisition spend and exactly its optimal
+    retention spend; :func:`marginal_dollar_map` then says where its next dollar belongs. The rows
+    where ``favour_retention_wrong`` is true are firms for which retention is at least
+    ``claimed_ratio`` times cheaper on average and yet the next dollar belongs in acquisition.
+
+    Parameters
+    ----------
+    cost_ratios : sequence of float
+        First-customer cost ratios (> 0).
+    margin, discount_rate, a_max, r_max, k_r :
+        As in :func:`cost_ratio_sweep`.
+    acquisition_fraction : float
+        Share of the optimal acquisition spend the firm actually spends, in (0, 1].
+    claimed_ratio : float
+        The average cost ratio of the maxim (> 0), 5 by default.
+
+    Returns
+    -------
+    DataFrame, one row per cost ratio whose optimum acquires customers (ratios at which no
+    acquisition pays are left out): ``cost_ratio``, ``k_a`` and the columns of
+    :func:`marginal_dollar_map`.
+    """
+    frac = _check(
+        acquisition_fraction, "acquisition_fraction", lambda x: (x <= 0) | (x > 1), "(0, 1]"
+    )
+    rows = []
+    for c in _positive_ratio(np.atleast_1d(cost_ratios), "cost_ratios"):
+        k_a = acquisition_efficiency_for_ratio(float(c), a_max, r_max, k_r)
+        best = optimal_spend(margin, discount_rate, a_max, k_a, r_max, k_r)
+        if best["acquisition_spend"] <= 0 or best["retention_spend"] <= 0:
+            continue
+        here = marginal_dollar_map(
+            [float(frac) * best["acquisition_spend"]],
+            [best["retention_spend"]],
+            margin,
+            discount_rate,
+            a_max,
+            k_a,
+            r_max,
+            k_r,
+            claimed_ratio=claimed_ratio,
+        )
+        rows.append(here.assign(cost_ratio=float(c), k_a=k_a))
+    columns = ["cost_ratio", "k_a"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(rows, ignore_index=True)
+    return out[columns + [c for c in out.columns if c not in columns]]
 
 
 # --------------------------------------------------------------------------------------------
