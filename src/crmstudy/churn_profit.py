@@ -1,0 +1,425 @@
+"""From defection rate to profit: when does "5% less churn" mean "+100% profit"?
+
+Reichheld & Sasser (1990), "Zero Defections: Quality Comes to Services", Harvard Business Review
+68(5), 105-111, report that "companies can boost profits by almost 100% by retaining just 5% more
+of their customers". Their mechanism: a customer's profit grows with tenure (base profit, growing
+purchases, lower cost to serve, referrals, a price premium), so a lower defection rate lengthens
+lifetimes *and* shifts the base towards the profitable long-tenure customers.
+
+The model here is the smallest one that carries that mechanism:
+
+* ``N`` new customers arrive every period, each costing ``c`` to acquire;
+* a customer in their t-th period of tenure (t = 1 in the period of acquisition) yields profit
+  ``p_t``, built from Reichheld & Sasser's five sources (:func:`tenure_profile`);
+* every customer defects at the end of a period with probability ``d`` (retention ``r = 1 - d``);
+* the firm may carry a fixed cost ``F`` per period; money is discounted at ``i`` per period.
+
+In the mature (steady-state) base there are ``N r**(t-1)`` customers of tenure t, so the profit per
+period is ``N * G(d) - N c - F`` with ``G(d) = sum_t p_t r**(t-1)``: the undiscounted profit a new
+customer brings over their life. A defection cut from ``d`` to ``d'`` raises profit by
+``N (G(d') - G(d))``, a relative uplift of
+
+    uplift = (G(d') / G(d) - 1) / mu,    mu = profit / (N G(d))
+
+where ``mu`` is the base's **net margin**: steady-state profit after acquisition and fixed costs as
+a share of the profit the customers generate before them. Profit at least doubles when the relative
+rise in lifetime profit is at least the net margin, ``G(d')/G(d) - 1 >= mu``.
+
+Discounted sums reuse :func:`crmstudy.clv.lifetime_value`: ``G(d)`` is the lifetime value with a
+zero discount rate, margins from the first period on (``timing="start"``) and the tenure profile.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmstudy.clv import lifetime_value
+from crmstudy.errors import ParameterError
+from crmstudy.units import check_period
+
+__all__ = [
+    "PROFIT_SOURCES",
+    "CustomerBase",
+    "tenure_profile",
+    "lifetime_profit",
+    "steady_state_profit",
+    "defection_after_cut",
+    "profit_change",
+    "uplift_map",
+    "doubling_threshold",
+    "retention_elasticity",
+    "transition_path",
+]
+
+#: Reichheld & Sasser's (1990) sources of profit from a customer, in the order of their exhibit.
+PROFIT_SOURCES = ("base_profit", "purchase_growth", "cost_savings", "referrals", "price_premium")
+
+_KINDS = ("points", "relative")
+
+
+def _check_number(name: str, value, *, low=-math.inf, low_open=False, high=math.inf) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ParameterError(f"{name} must be a finite number, got {value!r}")
+    too_low = value <= low if low_open else value < low
+    if too_low or value > high:
+        left = "(" if low_open else "["
+        raise ParameterError(f"{name}={value!r} is outside the allowed range {left}{low}, {high}]")
+    return float(value)
+
+
+def _check_defection(value, name: str = "defection") -> float:
+    """Defection per period in (0, 1]: 0 would make lifetimes infinite and the steady state too."""
+    return _check_number(name, value, low=0.0, low_open=True, high=1.0)
+
+
+@dataclass(frozen=True)
+class CustomerBase:
+    """The customer-base model's inputs, all per ``period`` and in one currency.
+
+    Attributes
+    ----------
+    new_customers : float
+        Customers acquired every period (N), > 0.
+    acquisition_cost : float
+        Cost of acquiring one customer (c), >= 0, paid in the period of acquisition.
+    base_profit : float
+        Profit of a customer in every period of tenure, before the tenure effects (any sign).
+    purchase_growth, cost_savings, referrals, price_premium : float
+        Reichheld & Sasser's (1990) tenure effects, each >= 0: the profit *added per period of
+        tenure* by growing purchases, lower cost to serve, referrals and a price premium. A
+        customer in tenure t gains ``(t - 1) * effect`` for t up to ``ramp_periods + 1``, and no
+        more after (the profile flattens).
+    ramp_periods : int
+        Periods of tenure over which the effects keep growing, >= 0.
+    fixed_cost : float
+        Cost per period that does not depend on the number of customers (F), >= 0.
+    discount_rate : float
+        Per period, > 0 (used for lifetime values and the value of a transition).
+    period : str
+        The period of every rate and flow (a :mod:`crmstudy.units` code; default "Y").
+    """
+
+    new_customers: float = 1000.0
+    acquisition_cost: float = 51.0
+    base_profit: float = 30.0
+    purchase_growth: float = 3.0
+    cost_savings: float = 1.5
+    referrals: float = 1.0
+    price_premium: float = 0.75
+    ramp_periods: int = 4
+    fixed_cost: float = 0.0
+    discount_rate: float = 0.10
+    period: str = "Y"
+
+    def __post_init__(self) -> None:
+        _check_number("new_customers", self.new_customers, low=0.0, low_open=True)
+        _check_number("acquisition_cost", self.acquisition_cost, low=0.0)
+        _check_number("base_profit", self.base_profit)
+        for name in PROFIT_SOURCES[1:]:
+            _check_number(name, getattr(self, name), low=0.0)
+        ramp = self.ramp_periods
+        if isinstance(ramp, bool) or not isinstance(ramp, numbers.Integral) or ramp < 0:
+            raise ParameterError(
+                f"ramp_periods={ramp!r} is outside the allowed range: a whole number of periods "
+                ">= 0"
+            )
+        _check_number("fixed_cost", self.fixed_cost, low=0.0)
+        _check_number("discount_rate", self.discount_rate, low=0.0, low_open=True)
+        check_period(self.period)
+
+
+def tenure_profile(base: CustomerBase, periods: int | None = None) -> pd.DataFrame:
+    """Profit of one customer by period of tenure, split into Reichheld & Sasser's five sources.
+
+    Row t (t = 1, 2, ..., ``periods``; default ``ramp_periods + 1``, after which the profile is
+    flat) has one column per source in :data:`PROFIT_SOURCES` and ``profit`` (their sum, p_t), in
+    currency per period. The shape follows R&S's exhibit "Why customers are more profitable over
+    time"; the amounts are parameters.
+    """
+    n = base.ramp_periods + 1 if periods is None else periods
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ParameterError(
+            f"periods={periods!r} is outside the allowed range: a whole number >= 1"
+        )
+    tenure = np.arange(1, n + 1)
+    steps = np.minimum(tenure - 1, base.ramp_periods)
+    frame = pd.DataFrame({"tenure": tenure, "base_profit": np.full(n, float(base.base_profit))})
+    for name in PROFIT_SOURCES[1:]:
+        frame[name] = steps * float(getattr(base, name))
+    frame["profit"] = frame[list(PROFIT_SOURCES)].sum(axis=1)
+    frame.attrs["period"] = base.period
+    return frame.set_index("tenure")
+
+
+def _profile(base: CustomerBase) -> np.ndarray:
+    return tenure_profile(base)["profit"].to_numpy()
+
+
+def lifetime_profit(defection: float, base: CustomerBase, discount_rate: float = 0.0) -> float:
+    """Expected profit of one new customer over their life, before the acquisition cost.
+
+    ``sum_t p_t (1 - d)**(t-1) / (1 + i)**(t-1)``, t >= 1: the first period's profit is earned for
+    sure and undiscounted. With ``discount_rate=0`` this is ``G(d)``, the steady-state profit per
+    new customer; with the base's rate it is the (gross) customer lifetime value. Computed by
+    :func:`crmstudy.clv.lifetime_value` with the tenure profile and ``timing="start"``.
+    ``defection`` per period in (0, 1].
+    """
+    d = _check_defection(defection)
+    return float(
+        lifetime_value(1.0, 1.0 - d, discount_rate, timing="start", margin_profile=_profile(base))
+    )
+
+
+def steady_state_profit(defection: float, base: CustomerBase | None = None) -> pd.Series:
+    """Profit per period of the mature customer base at defection rate ``defection``.
+
+    With ``N r**(t-1)`` customers of tenure t (r = 1 - d), the profit is
+    ``N G(d) - N c - F`` (see the module docstring). Returns a Series with ``customers`` (size of
+    the base, ``N / d``), ``gross_profit`` (``N G(d)``), ``acquisition_spend`` (``N c``),
+    ``fixed_cost``, ``profit``, ``net_margin`` (profit / gross profit) and ``customer_value``
+    (discounted lifetime value of a new customer, net of the acquisition cost). Currency per
+    period, except ``customer_value`` (currency) and ``net_margin`` (a share).
+    """
+    base = CustomerBase() if base is None else base
+    d = _check_defection(defection)
+    gross = base.new_customers * lifetime_profit(d, base)
+    spend = base.new_customers * base.acquisition_cost
+    profit = gross - spend - base.fixed_cost
+    clv = lifetime_profit(d, base, base.discount_rate) - base.acquisition_cost
+    return pd.Series(
+        {
+            "customers": base.new_customers / d,
+            "gross_profit": gross,
+            "acquisition_spend": spend,
+            "fixed_cost": float(base.fixed_cost),
+            "profit": profit,
+            "net_margin": profit / gross if gross != 0 else math.nan,
+            "customer_value": clv,
+        },
+        name=f"defection={d:g}",
+    )
+
+
+def defection_after_cut(defection_before: float, cut: float = 0.05, kind: str = "points") -> float:
+    """The defection rate after "a 5% cut", read as percentage points or as a share of the rate.
+
+    ``kind="points"``: ``d - cut`` (10% becomes 5%); ``kind="relative"``: ``d * (1 - cut)``
+    (10% becomes 9.5%). Both rates per period. Raises :class:`ParameterError` if the result is not
+    above 0.
+    """
+    d = _check_defection(defection_before, "defection_before")
+    cut = _check_number("cut", cut, low=0.0, low_open=True, high=1.0)
+    if kind not in _KINDS:
+        raise ParameterError(f"kind={kind!r} is not allowed; choices: points, relative")
+    after = d - cut if kind == "points" else d * (1.0 - cut)
+    if after <= 0:
+        raise ParameterError(
+            f"a cut of {cut:g} percentage points from defection_before={d:g} leaves no defection "
+            "at all; use a smaller cut or kind='relative'"
+        )
+    return after
+
+
+def profit_change(
+    defection_before: float,
+    defection_after: float | None = None,
+    kind: str = "points",
+    *,
+    cut: float | None = None,
+    base: CustomerBase | None = None,
+) -> pd.Series:
+    """% change in steady-state profit and in customer lifetime value when defection falls.
+
+    Give the new rate either directly (``defection_after``) or as a ``cut`` read according to
+    ``kind`` (:func:`defection_after_cut`: "points" or "relative"); ``kind`` is ignored when
+    ``defection_after`` is given. Rates per period of ``base``.
+
+    Returns a Series: ``defection_before``, ``defection_after``, ``profit_before``,
+    ``profit_after`` (currency per period), ``profit_change_pct`` (% change of steady-state
+    profit), ``clv_before``, ``clv_after`` (discounted value of a new customer net of acquisition
+    cost), ``clv_change_pct``, ``lifetime_profit_change_pct`` (% change of ``G``), and
+    ``net_margin`` (before). The profit change equals
+    ``lifetime_profit_change_pct / net_margin`` (module docstring).
+    """
+    base = CustomerBase() if base is None else base
+    d0 = _check_defection(defection_before, "defection_before")
+    if (defection_after is None) == (cut is None):
+        raise ParameterError("give exactly one of defection_after and cut")
+    if defection_after is None:
+        d1 = defection_after_cut(d0, cut, kind)
+    else:
+        d1 = _check_defection(defection_after, "defection_after")
+    before = steady_state_profit(d0, base)
+    after = steady_state_profit(d1, base)
+
+    def pct(new, old):
+        return 100.0 * (new - old) / abs(old) if old != 0 else math.nan
+
+    g0 = before["gross_profit"]
+    return pd.Series(
+        {
+            "defection_before": d0,
+            "defection_after": d1,
+            "profit_before": before["profit"],
+            "profit_after": after["profit"],
+            "profit_change_pct": pct(after["profit"], before["profit"]),
+            "clv_before": before["customer_value"],
+            "clv_after": after["customer_value"],
+            "clv_change_pct": pct(after["customer_value"], before["customer_value"]),
+            "lifetime_profit_change_pct": pct(after["gross_profit"], g0),
+            "net_margin": before["net_margin"],
+        },
+        name="profit_change",
+    )
+
+
+def uplift_map(
+    defections,
+    net_margins,
+    cut: float = 0.05,
+    kind: str = "points",
+    base: CustomerBase | None = None,
+) -> pd.DataFrame:
+    """% profit uplift of a defection cut, over baseline defection rates and net margins.
+
+    For each baseline ``d`` the cut raises lifetime profit per customer by ``G(d')/G(d) - 1``
+    (from the tenure profile of ``base``; its acquisition and fixed costs do not enter); a base
+    with net margin ``mu`` then gains ``100 (G(d')/G(d) - 1) / mu`` % in profit. Rows are
+    ``net_margin`` (shares in (0, 1]), columns ``defection`` (per period); cells where the cut would
+    leave no defection are NaN.
+    """
+    base = CustomerBase() if base is None else base
+    mus = np.asarray(net_margins, dtype=float)
+    if mus.ndim != 1 or np.any(~np.isfinite(mus)) or np.any(mus <= 0) or np.any(mus > 1):
+        raise ParameterError("net_margins must be shares in (0, 1]")
+    ds = [_check_defection(float(d)) for d in np.asarray(defections, dtype=float).ravel()]
+    gain = []
+    for d in ds:
+        try:
+            d1 = defection_after_cut(d, cut, kind)
+        except ParameterError:
+            gain.append(math.nan)
+            continue
+        gain.append(lifetime_profit(d1, base) / lifetime_profit(d, base) - 1.0)
+    values = 100.0 * np.asarray(gain)[None, :] / mus[:, None]
+    return pd.DataFrame(
+        values,
+        index=pd.Index(mus, name="net_margin"),
+        columns=pd.Index(ds, name="defection"),
+    )
+
+
+def doubling_threshold(
+    defection_before: float,
+    cut: float = 0.05,
+    kind: str = "points",
+    base: CustomerBase | None = None,
+) -> float:
+    """The highest net margin at which the cut still (at least) doubles steady-state profit.
+
+    ``mu* = G(d') / G(d) - 1``: profit rises by >= 100% exactly when the base's net margin is at
+    most ``mu*``. For a flat profile (no tenure effects) and a cut in points this is
+    ``cut / (d - cut)``; for a relative cut it is ``cut / (1 - cut)`` whatever ``d``.
+    """
+    base = CustomerBase() if base is None else base
+    d0 = _check_defection(defection_before, "defection_before")
+    d1 = defection_after_cut(d0, cut, kind)
+    return lifetime_profit(d1, base) / lifetime_profit(d0, base) - 1.0
+
+
+def retention_elasticity(defection: float, base: CustomerBase | None = None, step: float = 0.01):
+    """% change in steady-state profit and in CLV for a 1% (relative) rise in retention.
+
+    Retention ``r = 1 - d`` becomes ``r (1 + step)``; compare with the ~5% of Gupta, Lehmann &
+    Stuart (2004). Returns a Series with ``profit`` and ``clv`` (percent per ``100 * step`` %).
+    """
+    d = _check_defection(defection)
+    step = _check_number("step", step, low=0.0, low_open=True, high=0.5)
+    after = 1.0 - (1.0 - d) * (1.0 + step)
+    if after <= 0:
+        raise ParameterError(
+            f"a {step:.0%} rise in retention 1 - {d:g} would exceed 1; use a smaller step"
+        )
+    change = profit_change(d, after, base=base)
+    scale = 100.0 * step
+    return pd.Series(
+        {
+            "profit": change["profit_change_pct"] / scale,
+            "clv": change["clv_change_pct"] / scale,
+        },
+        name="retention_elasticity",
+    )
+
+
+def transition_path(
+    defection_before: float,
+    defection_after: float,
+    periods: int = 30,
+    base: CustomerBase | None = None,
+) -> pd.DataFrame:
+    """Period-by-period profit after the defection rate falls from one steady state to another.
+
+    The base starts in the steady state of ``defection_before``; from period 1 on every customer
+    (old and new) defects at ``defection_after``. Customers are tracked by tenure, with the flat
+    part of the profile (tenure > ``ramp_periods``) in one group, which is exact.
+
+    Returns a DataFrame indexed by ``period`` (0 = the old steady state, then 1..``periods``) with
+    ``customers``, ``profit`` (currency per period), ``gain`` (profit minus the old steady-state
+    profit), ``share_of_gain`` (gain / the steady-state gain) and ``discounted_gain`` (cumulative
+    present value of the gains at the base's discount rate). ``attrs`` holds
+    ``steady_state_gain``, ``periods_to_90pct`` (first period with 90% of the gain reached, also
+    beyond ``periods``) and ``value_of_change``: the present value of all future gains, simulated
+    until the old base has gone (the gap shrinks like ``(1 - defection_after)**s``) and continued
+    as the perpetuity ``steady gain / i`` after that.
+    """
+    base = CustomerBase() if base is None else base
+    d0 = _check_defection(defection_before, "defection_before")
+    d1 = _check_defection(defection_after, "defection_after")
+    if isinstance(periods, bool) or not isinstance(periods, numbers.Integral) or periods < 1:
+        raise ParameterError(
+            f"periods={periods!r} is outside the allowed range: a whole number >= 1"
+        )
+    profile = _profile(base)
+    k = profile.size  # tenures 1..k-1 tracked one by one; group k holds tenure >= k
+    n = base.new_customers
+    r0, r1 = 1.0 - d0, 1.0 - d1
+    counts = n * r0 ** np.arange(k, dtype=float)
+    counts[-1] = n * r0 ** (k - 1) / d0
+    old = steady_state_profit(d0, base)["profit"]
+    new = steady_state_profit(d1, base)["profit"]
+
+    def profit_of(c):
+        return float(c @ profile) - n * base.acquisition_cost - base.fixed_cost
+
+    # Simulate on until the old base has (numerically) gone, so that the value of the change is
+    # exact; only the first `periods` rows are returned.
+    settle = 0 if r1 == 0 else int(math.ceil(math.log(1e-12) / math.log(r1)))
+    total = max(periods, min(settle, 100_000))
+    rows = [(0, counts.sum(), profit_of(counts))]
+    for s in range(1, total + 1):
+        survivors = counts * r1
+        counts = np.concatenate(([n], survivors[:-1]))
+        counts[-1] += survivors[-1]  # the last group keeps its own survivors
+        rows.append((s, counts.sum(), profit_of(counts)))
+    full = pd.DataFrame(rows, columns=["period", "customers", "profit"]).set_index("period")
+    full["gain"] = full["profit"] - old
+    steady_gain = new - old
+    full["share_of_gain"] = full["gain"] / steady_gain if steady_gain != 0 else math.nan
+    i = base.discount_rate
+    disc = (1.0 + i) ** -full.index.to_numpy(dtype=float)
+    full["discounted_gain"] = np.cumsum(full["gain"].to_numpy() * disc)
+    reached = full.index[full["share_of_gain"] >= 0.9]
+    tail = steady_gain / i * (1.0 + i) ** -total
+    path = full.loc[:periods].copy()
+    path.attrs.update(
+        period=base.period,
+        steady_state_gain=steady_gain,
+        periods_to_90pct=int(reached[0]) if len(reached) else None,
+        value_of_change=float(full["discounted_gain"].iloc[-1] + tail),
+    )
+    return path
