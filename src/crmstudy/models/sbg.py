@@ -33,76 +33,17 @@ from scipy import special, stats
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import LikelihoodModel
+from crmstudy.models._special import log_hyp2f1_one
 from crmstudy.units import check_period
 
-__all__ = ["ShiftedBetaGeometric", "hyp2f1_positive"]
-
-# Beyond this argument scipy's hyp2f1 switches to transformations around z = 1 that lose all
-# accuracy when c - a - b is (near) an integer: with (a, b, c) = (1, 1.18, 2.18) it returns -30.5
-# at z = 1/1.001, where the true value is +7.85. The plain Gauss series is exact there, just slower.
-_SERIES_ABOVE_Z = 0.99
-_SERIES_BLOCK = 65_536
-_SERIES_MAX_TERMS = 50_000_000
+__all__ = ["ShiftedBetaGeometric"]
 
 
-def _hyp2f1_series(a: float, b: float, c: float, z: float, rtol: float = 1e-15) -> float:
-    """Sum the Gauss series of 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1.
-
-    All terms are positive. The ratio of consecutive terms, z (a + j)(b + j) / ((c + j)(1 + j)),
-    tends to z monotonically for large j, so beyond a block it is bounded by
-    q = max(last ratio, z) < 1 and the rest of the series by next_term / (1 - q); the sum stops
-    once that bound falls below ``rtol`` times the running total.
-    """
-    total = 0.0
-    term = 1.0
-    start = 0
-    while start < _SERIES_MAX_TERMS:
-        j = np.arange(start, start + _SERIES_BLOCK, dtype=float)
-        ratios = z * (a + j) * (b + j) / ((c + j) * (1.0 + j))
-        # terms[i] is the term of index start + i; cumprod gives the later ones from `term`.
-        terms = term * np.concatenate(([1.0], np.cumprod(ratios[:-1])))
-        total += float(terms.sum())
-        term = float(terms[-1] * ratios[-1])
-        start += _SERIES_BLOCK
-        q = max(float(ratios[-1]), z)
-        if q < 1.0 and term / (1.0 - q) <= rtol * total:
-            return total
-        if not math.isfinite(total):
-            break
-    raise ParameterError(
-        f"the hypergeometric series 2F1({a:g}, {b:g}; {c:g}; {z:g}) did not converge within "
-        f"{_SERIES_MAX_TERMS:,} terms; use a larger discount_rate"
-    )
-
-
-def hyp2f1_positive(a: float, b: float, c: float, z: float) -> float:
-    """Gauss hypergeometric 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z <= 1, reliably.
-
-    Uses ``scipy.special.hyp2f1`` where it is accurate (z <= 0.99 and a finite result >= 1, which
-    every such series must give, since all its terms are positive) and otherwise sums the series
-    directly (:func:`_hyp2f1_series`). At z = 1 it uses Gauss's theorem,
-    2F1(a, b; c; 1) = Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)), which is finite only
-    for c - a - b > 0; otherwise it returns ``inf`` (the series diverges).
-    """
-    if not (a > 0 and b > 0 and c > 0) or not (0.0 <= z <= 1.0):
-        raise ParameterError(
-            f"hyp2f1_positive needs a, b, c > 0 and z in [0, 1]; got a={a!r}, b={b!r}, c={c!r}, "
-            f"z={z!r}"
-        )
-    if z == 1.0:
-        if c - a - b <= 0:
-            return math.inf
-        return math.exp(
-            special.gammaln(c)
-            + special.gammaln(c - a - b)
-            - special.gammaln(c - a)
-            - special.gammaln(c - b)
-        )
-    if z <= _SERIES_ABOVE_Z:
-        value = float(special.hyp2f1(a, b, c, z))
-        if math.isfinite(value) and value >= 1.0:
-            return value
-    return _hyp2f1_series(a, b, c, z)
+def _hyp2f1_one(b: float, c: float, z: float) -> float:
+    """2F1(1, b; c; z) for c > b > 0 and 0 <= z < 1: scipy's ``hyp2f1`` where it is accurate,
+    the direct series near z = 1 (:func:`crmstudy.models._special.log_hyp2f1_one`). Scipy alone
+    fails there: for (b, c) = (1.18, 2.18) it returns -30.5 at z = 1/1.001 (true value 7.85)."""
+    return float(np.exp(log_hyp2f1_one(b, c, z)))
 
 
 def _check_discount_rate(discount_rate) -> float:
@@ -362,7 +303,8 @@ class ShiftedBetaGeometric(LikelihoodModel):
         if horizon is not None:
             h = int(_as_periods(horizon, "horizon", 1))
             return float(np.sum(self.survival(np.arange(h))))
-        return hyp2f1_positive(1.0, beta, alpha + beta, 1.0)
+        # Gauss's theorem: 2F1(1, beta; alpha + beta; 1) = (alpha + beta - 1) / (alpha - 1).
+        return (alpha + beta - 1.0) / (alpha - 1.0) if alpha > 1.0 else math.inf
 
     def discounted_expected_lifetime(self, discount_rate: float) -> float:
         """DEL: expected discounted number of periods a newly acquired customer pays for.
@@ -374,7 +316,9 @@ class ShiftedBetaGeometric(LikelihoodModel):
         """
         alpha, beta = self._params_array()
         d = _check_discount_rate(discount_rate)
-        return hyp2f1_positive(1.0, beta, alpha + beta, 1.0 / (1.0 + d))
+        if d == 0:
+            return self.expected_lifetime()
+        return _hyp2f1_one(beta, alpha + beta, 1.0 / (1.0 + d))
 
     def discounted_expected_residual_lifetime(self, discount_rate: float, renewals=0):
         """DERL: expected discounted future periods of a customer who has made ``renewals`` renewals.
@@ -398,7 +342,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
             [
                 (beta + m - 1.0)
                 / (alpha + beta + m - 1.0)
-                * hyp2f1_positive(1.0, beta + m, alpha + beta + m, z)
+                * _hyp2f1_one(beta + m, alpha + beta + m, z)
                 for m in np.atleast_1d(n).ravel()
             ]
         ).reshape(np.shape(n))
@@ -438,11 +382,15 @@ class ShiftedBetaGeometric(LikelihoodModel):
         out = []
         for m in np.atleast_1d(n).ravel():
             b, a = beta + m, alpha + beta + m
-            base = hyp2f1_positive(1.0, b, a, z)
+            base = _hyp2f1_one(b, a, z)
             if increase == 0:
-                out.append(1.0 + z * (b / a) * hyp2f1_positive(2.0, b + 1.0, a + 1.0, z) / base)
+                # z F'(z) = F(2, b; a; z) - F(1, b; a; z) and Gauss's contiguous relation
+                # (a - 1) + (2 - a + (b - 1) z) F(1) + (z - 1) F(2) = 0 (A&S 15.2.10 with
+                # 15.2.25) give the elasticity 1 + z F'/F = F(2, b; a; z) / F(1, b; a; z)
+                # from F(1) alone.
+                out.append(((a - 1.0) + (2.0 - a + (b - 1.0) * z) * base) / ((1.0 - z) * base))
             else:
-                ratio = c * hyp2f1_positive(1.0, b, a, c * z) / base
+                ratio = c * _hyp2f1_one(b, a, c * z) / base
                 out.append((ratio - 1.0) / increase)
         return _scalar_or_array(np.array(out).reshape(np.shape(n)), renewals)
 
