@@ -33,7 +33,7 @@
 dataset: str = "cdnow_master"  # log used when transactions_path is empty; choices: cdnow_master, cdnow_sample
 transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); empty: use dataset
 fraction: float = 0.2  # share of customers at the top, 0.2 for "the top 20%"; range: (0, 1)
-window_months: int = 18  # months from the start of the log for the headline measures; range: [1, 240]
+window_months: int = 0  # months from the start of the log for the headline measures, 0 for the whole log; range: [0, 240]
 margin: float = 0.3  # gross margin, a fraction of revenue, for the whale curve; range: [0, 1]
 cost_per_order: float = 6.0  # cost to serve one order (purchase day), currency of the log; range: [0, 1000]
 cost_per_customer: float = 0.0  # cost to keep one customer over the window, currency; range: [0, 1000]
@@ -61,13 +61,13 @@ else:
 # ## One number per customer
 #
 # Concentration is measured on **one value per customer**: here the revenue each customer
-# brought over the first `window_months` months of the log (CDNOW: the 18 months from January
-# 1997 to June 1998 by default). Customers who bought for $0 stay in: they are customers, and
+# brought over the first `window_months` months of the log, or over the whole log when it is 0
+# (the default; for CDNOW, the 18 months from January 1997 to June 1998). Customers who bought for $0 stay in: they are customers, and
 # dropping them would make the base look more equal than it is. Orders are purchase *days*:
 # several records on one day are one order (Fader, Hardie & Lee 2005).
 
 # %%
-totals = conc.customer_totals(log, months=window_months)
+totals = conc.customer_totals(log, months=window_months or None)
 window_label = (
     f"{totals.attrs['window_start'].date()} to "
     f"{(totals.attrs['window_end'] - pd.Timedelta(days=1)).date()}"
@@ -147,7 +147,7 @@ print(
 #   1997, so after it most of them buy nothing and the cohort view looks extremely concentrated.
 
 # %%
-lengths = sorted({3, 6, 12, 18, window_months})
+lengths = sorted({3, 6, 12, 18, window_months} - {0})  # windows longer than the log are skipped
 by_buyers = conc.window_concentration(log, lengths, fraction=fraction, population="buyers")
 by_cohort = conc.window_concentration(log, lengths, fraction=fraction, population="cohort")
 window_summary = pd.concat(
