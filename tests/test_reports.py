@@ -373,7 +373,7 @@ def test_check_notebook_finds_a_stale_ipynb(tmp_path):
     py = _pair(tmp_path)
     py.write_text(py.read_text().replace("range(periods + 1)", "range(periods + 2)"))
     problems = check_notebook(py)
-    assert len(problems) == 1 and "differ from cell 3" in problems[0]
+    assert len(problems) == 1 and "differ (first at cell 3)" in problems[0]
 
 
 def test_check_notebook_finds_a_missing_ipynb_outputs_and_wrong_kernel(tmp_path):

@@ -164,10 +164,12 @@ def _cmd_report(args: argparse.Namespace, notebooks_dir: Path) -> int:
     out_dir = Path(args.out) if args.out else notebooks_dir.resolve().parent / "reports"
     progress = not args.no_progress
     failures: list[str] = []
-    overall = tqdm(jobs, desc="reports", unit="report", disable=not progress or len(jobs) < 2)
+    nested = progress and len(jobs) > 1
+    overall = tqdm(jobs, desc="reports", unit="report", disable=not nested)
     for job in overall:
         overall.set_postfix_str(job.report)
-        bar = {"desc": job.report, "leave": False, "position": 1} if progress else False
+        # papermill's own per-cell bar, drawn under the overall one.
+        bar = {"desc": job.report, "leave": False, "position": int(nested)} if progress else False
         try:
             meta = run_report(job, out_dir, progress=bar, timeout=args.timeout)
         except ReportFailed as exc:

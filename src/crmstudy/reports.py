@@ -66,6 +66,8 @@ __all__ = [
 
 #: A notebook's file stem: two digits, an underscore, a topic (``01_retention``).
 NOTEBOOK_STEM = re.compile(r"^\d\d_\w+$")
+#: How many recorded numbers (the first ones) the index shows per report.
+INDEX_NUMBERS = 10
 #: The kernel every report runs on.
 KERNEL_NAME = "python3"
 _TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
@@ -962,10 +964,15 @@ def write_index(out_dir: str | os.PathLike) -> Path:
             f"{_esc(repr(v))}</span>"
             for k, v in meta.get("parameters", {}).items()
         )
+        scalars = list(_scalars(meta.get("results", {})).items())
         numbers = "<br>".join(
-            f"<code>{_esc(k)}</code> = {_esc(_fmt(v))}"
-            for k, v in _scalars(meta.get("results", {})).items()
+            f"<code>{_esc(k)}</code> = {_esc(_fmt(v))}" for k, v in scalars[:INDEX_NUMBERS]
         )
+        if len(scalars) > INDEX_NUMBERS:
+            numbers += (
+                f'<br><span class="small">and {len(scalars) - INDEX_NUMBERS} more in the report'
+                "</span>"
+            )
         status = ""
         if (out_dir / f"{name}.failed.ipynb").exists():
             status = (
@@ -1063,7 +1070,7 @@ def check_notebook(py_path: str | os.PathLike) -> list[str]:
                 min(len(py_nb.cells), len(ipynb_nb.cells)),
             )
             problems.append(
-                f"{py_path.name} and {ipynb_path.name} differ from cell {first} on: "
+                f"{py_path.name} and {ipynb_path.name} differ (first at cell {first}): "
                 f"run `jupytext --sync {py_path}`"
             )
         if any(c.get("outputs") for c in ipynb_nb.cells if c.cell_type == "code"):
