@@ -1,0 +1,291 @@
+"""What the continuous-time buy-till-you-die models share: data checks, ``fit``, prediction API.
+
+:class:`TransactionModel` extends :class:`crmstudy.models._base.LikelihoodModel` with the input
+conventions of crmstudy's customer summary (columns ``frequency``, ``recency``, ``T``, the time unit
+in ``attrs["period"]``) and the prediction verbs every purchase model answers:
+``probability_alive``, ``expected_purchases``, ``expected_purchases_new_customer``,
+``purchase_count_pmf`` and ``expected_frequency_counts``. Subclasses (BG/NBD, MBG/NBD,
+Pareto/NBD) implement the formulas; this module only moves data in and out.
+
+Units: ``recency``, ``T`` and every horizon ``t`` are in the period the model was fitted in
+(``model.period``, e.g. "W" for weeks). A summary in another unit is refused, not silently mixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.models._base import LikelihoodModel, as_weights
+from crmstudy.units import check_period
+
+__all__ = ["TransactionModel", "check_summary_arrays", "summary_columns"]
+
+
+def _first_bad(mask: np.ndarray, index) -> str:
+    i = int(np.flatnonzero(mask)[0])
+    label = index[i] if index is not None else i
+    return f"{int(mask.sum())} rows, first at row {label!r}"
+
+
+def check_summary_arrays(frequency, recency, T, index=None):
+    """Check a customer summary; return (frequency, recency, T) as float arrays.
+
+    Raises :class:`DataError` naming the column, the first bad row and its value when a value is
+    missing, negative or non-integer (frequency), when recency > T, or when a customer has
+    repeat purchases but recency 0 (or no repeat purchase but recency > 0).
+    """
+    x = np.asarray(frequency, dtype=float).ravel()
+    tx = np.asarray(recency, dtype=float).ravel()
+    tt = np.asarray(T, dtype=float).ravel()
+    if not (x.shape == tx.shape == tt.shape):
+        raise DataError(
+            f"frequency, recency and T must have the same length, got {x.size}, {tx.size}, "
+            f"{tt.size}"
+        )
+    for name, col in (("frequency", x), ("recency", tx), ("T", tt)):
+        bad = ~np.isfinite(col) | (col < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                f"column {name!r} must be finite and >= 0; {_first_bad(bad, index)}: {col[i]!r}"
+            )
+    bad = x != np.round(x)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"column 'frequency' counts repeat purchases and must be whole numbers; "
+            f"{_first_bad(bad, index)}: {x[i]!r}"
+        )
+    # Recency and T are often rounded (Hardie's CDNOW summary keeps 2 decimals): allow 1e-9.
+    bad = tx > tt + 1e-9
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"recency must not exceed T (the last purchase cannot be after the end of "
+            f"observation); {_first_bad(bad, index)}: recency={tx[i]!r}, T={tt[i]!r}"
+        )
+    bad = (x > 0) & (tx <= 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            "a customer with repeat purchases (frequency > 0) must have recency > 0 (time from "
+            f"first to last purchase); {_first_bad(bad, index)}: frequency={x[i]:g}, recency=0. "
+            "Same-day purchases count as one transaction: build the summary with "
+            "crmstudy.transactions.rfm_summary"
+        )
+    bad = (x == 0) & (tx > 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            "a customer without repeat purchases (frequency 0) must have recency 0; "
+            f"{_first_bad(bad, index)}: recency={tx[i]!r}"
+        )
+    return x, np.minimum(tx, tt), tt
+
+
+def summary_columns(summary, frequency, recency, T, period, model_period=None):
+    """Resolve the two input styles (a summary frame, or arrays) into arrays, index and period."""
+    index = None
+    if summary is not None:
+        if not isinstance(summary, pd.DataFrame):
+            raise DataError(
+                f"summary must be a DataFrame with columns frequency, recency, T; got "
+                f"{type(summary).__name__}"
+            )
+        missing = [c for c in ("frequency", "recency", "T") if c not in summary.columns]
+        if missing:
+            raise DataError(
+                f"summary is missing column(s) {missing}; it needs frequency, recency and T "
+                "(see crmstudy.transactions.rfm_summary)"
+            )
+        frame_period = summary.attrs.get("period")
+        if period is not None and frame_period is not None and period != frame_period:
+            raise ParameterError(
+                f"period={period!r} contradicts the summary's attrs['period']={frame_period!r}"
+            )
+        period = period or frame_period
+        frequency, recency, T = summary["frequency"], summary["recency"], summary["T"]
+        index = summary.index
+    elif frequency is None or recency is None or T is None:
+        raise DataError("pass a summary DataFrame, or all of frequency=, recency= and T=")
+    if period is not None:
+        check_period(period)
+    if model_period is not None and period is not None and period != model_period:
+        raise ParameterError(
+            f"the data are in period {period!r} but the model was fitted in {model_period!r}; "
+            "convert recency and T with crmstudy.units.convert_duration or rebuild the summary"
+        )
+    x, tx, tt = check_summary_arrays(frequency, recency, T, index)
+    return x, tx, tt, index, period
+
+
+class TransactionModel(LikelihoodModel):
+    """A continuous-time model of repeat purchasing fitted on (frequency, recency, T).
+
+    Subclasses implement ``_loglik_rows`` and the formula hooks ``_log_p_alive``,
+    ``_conditional_expected``, ``_new_customer_expected`` and ``_pmf``.
+    """
+
+    def fit(
+        self,
+        summary: pd.DataFrame | None = None,
+        *,
+        frequency=None,
+        recency=None,
+        T=None,
+        weights=None,
+        period: str | None = None,
+        initial_params=None,
+    ):
+        """Fit by maximum likelihood; returns ``self``.
+
+        Parameters
+        ----------
+        summary : DataFrame, optional
+            Columns ``frequency`` (repeat purchases), ``recency`` (time from first to last
+            purchase) and ``T`` (time from first purchase to the end of calibration), in the unit
+            ``summary.attrs["period"]``. Extra columns are ignored.
+        frequency, recency, T : array-like, optional
+            The same columns as arrays, instead of ``summary``.
+        weights : array-like, optional
+            Customers per row, for aggregated data (default: one per row).
+        period : str, optional
+            The time unit ("D", "W", "M", "Q", "Y") when it is not in ``summary.attrs``.
+        initial_params : sequence, optional
+            Starting values, in the order of ``param_names``.
+        """
+        x, tx, tt, _, period = summary_columns(summary, frequency, recency, T, period)
+        self.period = period
+        w = as_weights(weights, len(x))
+        if not np.any((x > 0) & (w > 0)):
+            raise ConvergenceError(
+                f"{self.model_name}: no customer made a repeat purchase, so the purchase and "
+                "drop-out rates cannot be told apart and the maximum-likelihood estimate does not "
+                "exist. Use a longer calibration period or a summary with repeat buyers"
+            )
+        self._fit_mle({"x": x, "t_x": tx, "T": tt}, w, initial_params=initial_params)
+        self._check_estimates()
+        return self
+
+    def _check_estimates(self, low: float = 1e-6, high: float = 1e6) -> None:
+        """Refuse estimates at the edge of the parameter space (a degenerate, unidentified fit)."""
+        bad = self.params[(self.params < low) | (self.params > high)]
+        if len(bad):
+            self.converged = False
+            found = ", ".join(f"{k}={v:.3g}" for k, v in bad.items())
+            raise ConvergenceError(
+                f"{self.model_name}: the fit ran to a boundary ({found}): the data do not "
+                "identify the model. Check the time unit (period) of recency and T, try "
+                "initial_params= near plausible values, or use a longer calibration period with "
+                "more repeat buyers"
+            )
+
+    def _initial_params(self, data: Mapping[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
+        # Mean purchase rate ~ r / alpha: start with r = 1 and alpha = mean T / mean frequency.
+        mean_x = max(float(np.average(data["x"], weights=weights)), 0.05)
+        mean_t = max(float(np.average(data["T"], weights=weights)), 1e-3)
+        start = dict.fromkeys(self.param_names, 1.0)
+        start["alpha"] = mean_t / mean_x
+        if "beta" in start:
+            start["beta"] = mean_t
+        return np.array([start[k] for k in self.param_names])
+
+    # --- formula hooks ------------------------------------------------------------------------
+    def _log_p_alive(self, params, x, t_x, T):
+        raise NotImplementedError
+
+    def _conditional_expected(self, params, t, x, t_x, T):
+        raise NotImplementedError
+
+    def _new_customer_expected(self, params, t):
+        raise NotImplementedError
+
+    def _pmf(self, params, n, t):
+        raise NotImplementedError
+
+    # --- predictions --------------------------------------------------------------------------
+    def _rows(self, frequency, recency, T):
+        self._check_fitted()
+        if isinstance(frequency, pd.DataFrame):
+            x, tx, tt, index, _ = summary_columns(
+                frequency, None, None, None, None, model_period=self.period
+            )
+        else:
+            x, tx, tt, index, _ = summary_columns(None, frequency, recency, T, None)
+        return x, tx, tt, index
+
+    @staticmethod
+    def _wrap(values, index, name):
+        if index is None:
+            return values if values.size != 1 else float(values[0])
+        return pd.Series(values, index=index, name=name)
+
+    @staticmethod
+    def _check_horizon(t, name="t"):
+        arr = np.asarray(t, dtype=float)
+        if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+            raise ParameterError(f"{name} must be finite and >= 0 (in the model's unit), got {t!r}")
+        return arr
+
+    def probability_alive(self, frequency, recency=None, T=None):
+        """P(the customer is still alive at T | frequency, recency, T).
+
+        ``frequency`` may be a summary DataFrame (then ``recency`` and ``T`` are taken from it and
+        a Series indexed by customer is returned). Times in the model's unit.
+        """
+        x, tx, tt, index = self._rows(frequency, recency, T)
+        p = np.exp(self._log_p_alive(self._params_array(), x, tx, tt))
+        return self._wrap(p, index, "probability_alive")
+
+    def expected_purchases(self, t, frequency, recency=None, T=None):
+        """Expected purchases in the next ``t`` periods (model's unit) given the customer's history.
+
+        ``frequency`` may be a summary DataFrame (returns a Series by customer).
+        """
+        tt_h = self._check_horizon(t)
+        x, tx, tt, index = self._rows(frequency, recency, T)
+        values = self._conditional_expected(self._params_array(), tt_h, x, tx, tt)
+        return self._wrap(np.asarray(values, dtype=float), index, "expected_purchases")
+
+    def expected_purchases_new_customer(self, t):
+        """Expected repeat purchases in ``t`` periods (model's unit) of a just-acquired customer."""
+        self._check_fitted()
+        arr = self._check_horizon(t)
+        out = np.asarray(self._new_customer_expected(self._params_array(), arr), dtype=float)
+        return float(out) if out.ndim == 0 else out
+
+    def purchase_count_pmf(self, x, t):
+        """P(X(t) = x): probability that a new customer makes ``x`` repeat purchases in ``t``.
+
+        ``x`` is an integer or array of integers; ``t`` a duration in the model's unit.
+        """
+        self._check_fitted()
+        n = np.asarray(x, dtype=float)
+        if np.any(n < 0) or np.any(n != np.round(n)):
+            raise ParameterError(f"x must be whole numbers >= 0, got {x!r}")
+        tt = self._check_horizon(t)
+        out = np.asarray(self._pmf(self._params_array(), n, tt), dtype=float)
+        return float(out) if out.ndim == 0 else out
+
+    def expected_frequency_counts(self, T, max_frequency: int = 7) -> pd.Series:
+        """Expected number of customers with 0, 1, ..., ``max_frequency``+ repeat purchases.
+
+        ``T`` holds each customer's observation time (model's unit): the model's counterpart of
+        the histogram of observed frequencies (Fader, Hardie & Lee 2005a, Figure 1). The last
+        entry collects ``max_frequency`` and more.
+        """
+        self._check_fitted()
+        times = self._check_horizon(T, "T").ravel()
+        # Customers sharing a T share the pmf: evaluate once per distinct T.
+        distinct, counts = np.unique(times, return_counts=True)
+        ks = np.arange(max_frequency)
+        probs = self._pmf(self._params_array(), ks[:, None], distinct[None, :])
+        expected = np.asarray(probs) @ counts
+        tail = counts.sum() - expected.sum()
+        values = np.append(expected, tail)
+        labels = [str(k) for k in ks] + [f"{max_frequency}+"]
+        return pd.Series(values, index=labels, name="expected_customers")

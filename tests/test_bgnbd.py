@@ -1,0 +1,179 @@
+"""Tests of the BG/NBD model (crmstudy.models.bgnbd)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import integrate, stats
+from scipy.special import gammaln
+
+from crmstudy.datasets import load_cdnow_summary
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.models.bgnbd import BGNBD
+
+PARAMS = np.array([0.243, 4.414, 0.793, 2.426])  # FHL (2005a), p. 280, CDNOW sample
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return load_cdnow_summary()
+
+
+@pytest.fixture(scope="module")
+def fitted(cdnow):
+    return BGNBD().fit(cdnow)
+
+
+def fixed(params=PARAMS, period="W"):
+    model = BGNBD()
+    model.params = pd.Series(params, index=list(BGNBD.param_names))
+    model.period = period
+    return model
+
+
+def test_reproduces_published_cdnow_estimates(fitted):
+    # Fader, Hardie & Lee (2005a), "Counting your customers the easy way", Marketing Science
+    # 24(2), p. 280: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4.
+    assert fitted.params.round(3).tolist() == [0.243, 4.414, 0.793, 2.426]
+    assert round(fitted.loglik, 1) == -9582.4
+    assert fitted.nobs == 2357 and fitted.period == "W"
+    assert np.all(fitted.bse > 0) and np.all(fitted.bse < fitted.params)
+    assert fitted.aic == pytest.approx(2 * 4 + 2 * 9582.43, abs=0.01)
+    assert "Log-likelihood" in str(fitted.summary())
+
+
+def test_aggregated_rows_with_weights_give_the_same_fit(cdnow, fitted):
+    grouped = cdnow.groupby(["frequency", "recency", "T"]).size().rename("n").reset_index()
+    model = BGNBD().fit(grouped, weights=grouped["n"], period="W")
+    assert model.loglik == pytest.approx(fitted.loglik, abs=1e-6)
+    assert np.allclose(model.params, fitted.params, rtol=1e-4)
+
+
+def lambda_integral(r, alpha, x, T):
+    """int lambda^x exp(-lambda T) Gamma(lambda; r, alpha) dlambda (Gamma-Poisson algebra)."""
+    return np.exp(gammaln(r + x) - gammaln(r) + r * np.log(alpha) - (r + x) * np.log(alpha + T))
+
+
+def individual_likelihood(params, x, t_x, T):
+    """The BG/NBD likelihood of one customer, FHL (2005a) eq. 3, integrated numerically over p."""
+    r, alpha, a, b = params
+
+    def integrand(p):
+        alive = (1 - p) ** x * lambda_integral(r, alpha, x, T)
+        dead = p * (1 - p) ** (x - 1) * lambda_integral(r, alpha, x, t_x) if x > 0 else 0.0
+        return (alive + dead) * stats.beta.pdf(p, a, b)
+
+    value, _ = integrate.quad(integrand, 0, 1, epsabs=1e-15, epsrel=1e-11, limit=200)
+    return value
+
+
+@pytest.mark.parametrize(("x", "t_x", "T"), [(0, 0.0, 38.86), (2, 30.43, 38.86), (5, 10.0, 32.0)])
+def test_row_loglik_matches_direct_integration(x, t_x, T):
+    data = {"x": np.array([x]), "t_x": np.array([t_x]), "T": np.array([T])}
+    ours = fixed()._loglik_rows(PARAMS, data)
+    assert ours[0] == pytest.approx(np.log(individual_likelihood(PARAMS, x, t_x, T)), rel=1e-8)
+
+
+def test_conditional_expectation_matches_direct_integration():
+    # E[Y(t) | x, t_x, T] = E[1{alive} (1 - exp(-lambda p t)) / p | data]: the expected purchases
+    # of a customer alive at T with (lambda, p), FHL (2005a) eq. 10, integrated over p by quad.
+    r, alpha, a, b = PARAMS
+    x, t_x, T, t = 2, 30.43, 38.86, 39.0
+
+    def alive_part(p):
+        gained = lambda_integral(r, alpha, x, T) - lambda_integral(r, alpha, x, T + p * t)
+        return (1 - p) ** x * gained / p * stats.beta.pdf(p, a, b)
+
+    num, _ = integrate.quad(alive_part, 0, 1, epsabs=1e-15, epsrel=1e-11, limit=200)
+    expected = num / individual_likelihood(PARAMS, x, t_x, T)
+    assert fixed().expected_purchases(t, x, t_x, T) == pytest.approx(expected, rel=1e-8)
+
+
+def test_probability_alive_closed_form():
+    # FHL (2005a) eq. 11, typed in directly.
+    r, alpha, a, b = PARAMS
+    x, t_x, T = 3, 20.0, 38.0
+    expected = 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+    assert fixed().probability_alive(x, t_x, T) == pytest.approx(expected, rel=1e-12)
+    assert fixed().probability_alive(0, 0.0, 38.0) == 1.0
+
+
+def test_pmf_sums_to_one_and_matches_new_customer_mean():
+    model = fixed()
+    ks = np.arange(0, 400)
+    pmf = model.purchase_count_pmf(ks, 39.0)
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-9)
+    assert (ks * pmf).sum() == pytest.approx(model.expected_purchases_new_customer(39.0), rel=1e-6)
+
+
+def test_new_customer_is_conditional_at_zero_history():
+    model = fixed()
+    assert model.expected_purchases_new_customer(52.0) == pytest.approx(
+        model.expected_purchases(52.0, 0, 0.0, 0.0), rel=1e-12
+    )
+
+
+def test_expected_frequency_counts_close_to_the_observed_histogram(cdnow, fitted):
+    # FHL (2005a) Figure 1: the model tracks the calibration histogram; with T known per
+    # customer the expected counts add up to the number of customers.
+    expected = fitted.expected_frequency_counts(cdnow["T"].to_numpy(), max_frequency=7)
+    observed = np.bincount(np.minimum(cdnow["frequency"], 7), minlength=8)
+    assert expected.sum() == pytest.approx(len(cdnow))
+    assert abs(expected.iloc[0] - observed[0]) / observed[0] < 0.03
+
+
+def test_heavy_buyers_and_recency_equal_T_stay_finite():
+    model = fixed()
+    x = np.array([0, 1, 50, 5000, 5000])
+    t_x = np.array([0.0, 38.86, 38.86, 38.86, 0.5])
+    T = np.full(5, 38.86)
+    ll = model._loglik_rows(PARAMS, {"x": x, "t_x": t_x, "T": T})
+    alive = model.probability_alive(x, t_x, T)
+    future = model.expected_purchases(52.0, x, t_x, T)
+    assert np.all(np.isfinite(ll)) and np.all(np.isfinite(future))
+    assert np.all((alive >= 0) & (alive <= 1))
+    # A customer with 5000 purchases up to T is alive and keeps buying at about x/T a week.
+    a, b = PARAMS[2:]
+    assert alive[3] == pytest.approx(1 / (1 + a / (b + 4999)), rel=1e-9)
+    assert future[3] == pytest.approx(52 * 5000 / 38.86, rel=0.05)
+    assert alive[4] < 1e-100
+
+
+@pytest.mark.parametrize(
+    ("frequency", "recency", "T", "match"),
+    [
+        ([1], [5.0], [4.0], "recency must not exceed T"),
+        ([2], [0.0], [4.0], "recency > 0"),
+        ([-1], [0.0], [4.0], "'frequency' must be finite and >= 0"),
+        ([1.5], [2.0], [4.0], "whole numbers"),
+        ([0], [2.0], [4.0], "must have recency 0"),
+        ([1], [np.nan], [4.0], "'recency' must be finite"),
+    ],
+)
+def test_impossible_inputs_raise_data_errors(frequency, recency, T, match):
+    with pytest.raises(DataError, match=match):
+        BGNBD().fit(frequency=frequency, recency=recency, T=T, period="W")
+    with pytest.raises(DataError, match=match):
+        fixed().probability_alive(frequency, recency, T)
+
+
+def test_no_repeat_buyers_raise_convergence_error_with_remedy():
+    with pytest.raises(ConvergenceError, match="longer calibration"):
+        BGNBD().fit(frequency=np.zeros(50), recency=np.zeros(50), T=np.full(50, 30.0), period="W")
+
+
+def test_period_mismatch_is_refused(cdnow):
+    monthly = cdnow.copy()
+    monthly.attrs["period"] = "M"
+    with pytest.raises(ParameterError, match="fitted in 'W'"):
+        fixed().probability_alive(monthly)
+    with pytest.raises(ParameterError, match="not fitted"):
+        BGNBD().probability_alive(1, 1.0, 2.0)
+
+
+def test_predictions_take_a_summary_and_return_series_by_customer(cdnow):
+    alive = fixed().probability_alive(cdnow)
+    assert isinstance(alive, pd.Series) and alive.index.equals(cdnow.index)
+    future = fixed().expected_purchases(39, cdnow)
+    assert future.index.equals(cdnow.index) and np.all(future >= 0)
