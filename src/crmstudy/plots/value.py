@@ -177,7 +177,7 @@ def segment_profitability_bars(
     for i, m in zip(x, table["margin"], strict=True):
         ax.annotate(
             f"margin {m:.0%}",
-            (i, 0),
+            (i - width / 2, 0),
             xytext=(0, 4),
             textcoords="offset points",
             ha="center",
