@@ -106,8 +106,9 @@ def whale(curve: pd.DataFrame, summary: pd.Series | None = None, *, title: str |
         ax.annotate(
             f"peak: {y:.0%} of total profit,\nfrom the {x:.0%} of customers who are profitable",
             (x, y),
-            xytext=(-60, -70),
-            textcoords="offset points",
+            xytext=(0.35, 0.3),
+            textcoords="axes fraction",
+            arrowprops={"arrowstyle": "->", "color": "grey"},
         )
     ax.set_xlabel("share of customers, ranked from most to least profitable")
     ax.set_ylabel("cumulative share of total profit")
