@@ -53,10 +53,10 @@
 margin: float = 100.0  # margin per customer per period (US$ per year); range: (0, 100000]
 discount_rate: float = 0.10  # discount rate per period (per year); range: (0, 1)
 a_max: float = 0.40  # acquisition ceiling, most prospects any spend wins (share); range: (0, 1)
-k_a: float = 0.0  # acquisition efficiency per US$ per prospect; 0 = from cost_ratio; range: [0, 10]
+k_a: float = 0.0  # acquisition efficiency per US$ per prospect; 0 uses cost_ratio; range: [0, 10]
 r_max: float = 0.80  # retention ceiling per period (share); range: (0, 1)
 k_r: float = 0.20  # retention efficiency per US$ per customer per period; range: (0, 10]
-cost_ratio: float = 5.0  # cost of first customer won / first kept, if k_a = 0; range: [1, 25]
+cost_ratio: float = 5.0  # cost of first customer won / first kept, used if k_a is 0; range: [1, 25]
 
 # %%
 import numpy as np
@@ -171,7 +171,9 @@ line = acquisition.cost_ratio_sweep(np.arange(1, 26), [margin], discount_rate, a
 fig = acq_plots.cost_ratio_at_optimum(line, claimed=CLAIM, quoted=acquisition.QUOTED_COST_RATIOS)
 bound = acquisition.average_cost_ratio_bound(margin, discount_rate, r_max, k_r)
 crmstudy.record("average_cost_ratio_bound", bound)
-display(Markdown(f"Highest average cost ratio any optimum of this firm can show: **{bound:.1f}x**."))
+display(
+    Markdown(f"Highest average cost ratio any optimum of this firm can show: **{bound:.1f}x**.")
+)
 
 # %% [markdown]
 # ## 4. How the budget should be split
