@@ -129,24 +129,19 @@ def kaplan_meier_curve(
     period = period or km.attrs.get("period")
     level = 100 * (1 - km.attrs.get("alpha", 0.05))
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.fill_between(
-        km["time"],
-        km["band_lower"],
-        km["band_upper"],
-        step="post",
-        color="tab:blue",
-        alpha=0.15,
-        label=f"{level:.0f}% simultaneous band",
-    )
-    ax.fill_between(
-        km["time"],
-        km["lower"],
-        km["upper"],
-        step="post",
-        color="tab:blue",
-        alpha=0.3,
-        label=f"{level:.0f}% pointwise interval",
-    )
+    for low, high, shade, kind in (
+        ("band_lower", "band_upper", 0.15, "simultaneous band"),
+        ("lower", "upper", 0.3, "pointwise interval"),
+    ):
+        ax.fill_between(
+            km["time"],
+            km[low],
+            km[high],
+            step="post",
+            color="tab:blue",
+            alpha=shade,
+            label=f"{level:.0f}% {kind}",
+        )
     ax.step(km["time"], km["survival"], where="post", color="tab:blue", label="Kaplan-Meier")
     if model_curve is not None:
         ax.plot(model_curve["t"], model_curve["survival"], "o-", color=_SBG, ms=3, label="sBG")
