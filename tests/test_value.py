@@ -145,6 +145,8 @@ def test_simulation_rejects_bad_parameters():
         simulate_survey(10, competition="medium")
     with pytest.raises(ParameterError, match=r"switching_cost=1\.5.*\[0, 1\]"):
         simulate_survey(10, switching_cost=1.5)
+    with pytest.raises(ParameterError, match="switching_cost='a'"):
+        simulate_survey(10, switching_cost="a")
     with pytest.raises(ParameterError, match="n=0"):
         simulate_survey(0)
     with pytest.raises(ParameterError, match="thresholds"):

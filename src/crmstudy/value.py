@@ -225,8 +225,11 @@ def _check_finite(values: pd.Series, column: str) -> np.ndarray:
 
 
 def _check_unit_interval(name: str, value: float, closed: bool = True) -> float:
-    ok = 0.0 <= value <= 1.0 if closed else 0.0 < value < 1.0
-    if not isinstance(value, int | float | np.floating | np.integer) or not ok:
+    is_number = isinstance(value, int | float | np.floating | np.integer) and not isinstance(
+        value, bool
+    )
+    ok = is_number and (0.0 <= value <= 1.0 if closed else 0.0 < value < 1.0)
+    if not ok:
         rng = "[0, 1]" if closed else "(0, 1)"
         raise ParameterError(f"{name}={value!r} is outside its allowed range {rng}")
     return float(value)
@@ -720,8 +723,8 @@ def satisfaction_thresholds(result) -> pd.Series:
     ``tau_k = tau_1 + sum_{m=2..k} exp(theta_m)``.
     """
     th = result.model.transform_threshold_params(result.params)[1:-1]
-    names = result.model.threshold_names if hasattr(result.model, "threshold_names") else None
-    names = names or [str(n) for n in result.params.index[-len(th) :]]
+    # statsmodels names the k-th cut point after the two levels it separates ("1/2", "2/3", ...)
+    names = [str(n) for n in result.params.index[-len(th) :]]
     return pd.Series(th, index=names, name="threshold")
 
 
