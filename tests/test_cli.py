@@ -192,7 +192,10 @@ def test_check_reports_unpaired_notebooks(capsys, notebooks):
 # --- real runs (each starts kernels: keep them few) --------------------------------------------
 
 
-def test_report_writes_ipynb_offline_html_results_and_index(capsys, notebooks, tmp_path):
+def test_report_writes_ipynb_offline_html_results_and_index(
+    capsys, notebooks, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # --out relative to where the command runs, not to the kernel's cwd
     out = tmp_path / "reports"
     out.mkdir()
     stale = out / "01_ok__high_end.failed.ipynb"
@@ -209,7 +212,7 @@ def test_report_writes_ipynb_offline_html_results_and_index(capsys, notebooks, t
         "--notebooks",
         str(notebooks),
         "--out",
-        str(out),
+        "reports",
         "--no-progress",
     )
     assert code == 0, err

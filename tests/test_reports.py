@@ -173,6 +173,14 @@ def test_path_parameters_are_made_absolute_and_must_exist(tmp_path):
         reports._resolve_paths({"transactions_path": "missing.csv"}, tmp_path)
 
 
+def test_input_checksums_hash_the_files_path_parameters_point_to(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_bytes(b"abc")
+    sums = reports._input_checksums({"transactions_path": str(log), "segment": "abc", "x_path": ""})
+    # SHA-256("abc") from FIPS 180-2, appendix B.1.
+    assert sums == {str(log): "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}
+
+
 # --- notebooks, scenarios, planning -----------------------------------------------------------
 
 
@@ -307,6 +315,8 @@ def test_render_html_is_offline_with_code_hidden_and_figures_embedded():
     assert "lifetime = 2.0" not in page
     assert "<code>lifetime</code></td><td>2</td>" in page
     assert "abc123" in page and "customer segment" in page
+    page = render_html(_executed_notebook(), _meta(input_checksums={"/data/my_log.csv": "f00d"}))
+    assert "/data/my_log.csv" in page and "f00d" in page
 
 
 def test_remote_reference_detector_catches_what_nbconvert_defaults_load_from_cdns():

@@ -671,6 +671,21 @@ def _provenance() -> dict[str, Any]:
     }
 
 
+def _input_checksums(values: Mapping[str, Any]) -> dict[str, str]:
+    """SHA-256 of each file a ``*_path`` parameter points to (a reader's own data)."""
+    import hashlib
+
+    sums = {}
+    for name, value in values.items():
+        if name.endswith("_path") and isinstance(value, str) and value and Path(value).is_file():
+            digest = hashlib.sha256()
+            with open(value, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            sums[value] = digest.hexdigest()
+    return sums
+
+
 def run_report(
     job: Job,
     out_dir: str | os.PathLike,
@@ -693,7 +708,8 @@ def run_report(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    out_dir = Path(out_dir)
+    # Absolute, because papermill saves the notebook from inside the kernel's working directory.
+    out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     name = job.report
     failed = out_dir / f"{name}.failed.ipynb"
@@ -709,7 +725,7 @@ def run_report(
                 str(executed),
                 parameters=dict(job.overrides),
                 kernel_name=kernel_name,
-                cwd=str(job.notebook.path.parent),
+                cwd=str(job.notebook.path.resolve().parent),
                 progress_bar=progress,
                 execution_timeout=timeout,
             )
@@ -756,6 +772,7 @@ def run_report(
             "parameters": job.parameters(),
             "overrides": dict(job.overrides),
             **_provenance(),
+            "input_checksums": _input_checksums(job.parameters()),
             "run_at_utc": started.isoformat(timespec="seconds"),
             "duration_seconds": round(duration, 2),
             "results": _records(executed_nb),
@@ -880,7 +897,7 @@ def _footer_html(meta: Mapping[str, Any]) -> str:
     )
     checksums = "".join(
         f"<tr><td>{_esc(k)}</td><td><code>{_esc(v)}</code></td></tr>"
-        for k, v in meta.get("data_checksums", {}).items()
+        for k, v in {**meta.get("data_checksums", {}), **meta.get("input_checksums", {})}.items()
     )
     packages = ", ".join(f"{k} {v}" for k, v in meta.get("packages", {}).items())
     return (
@@ -923,7 +940,11 @@ def render_html(nb, meta: Mapping[str, Any], info: NotebookInfo | None = None) -
         embed_images=True,
     )
     resources = {
-        "metadata": {"name": meta.get("title") or meta["report"]},
+        # The path lets embed_images inline pictures a markdown cell links to (figures/x.png).
+        "metadata": {
+            "name": meta.get("title") or meta["report"],
+            "path": str(info.path.resolve().parent) if info else "",
+        },
         "crmstudy_css": _CSS,
         "crmstudy_header": _header_html(meta, info),
         "crmstudy_footer": _footer_html(meta),
