@@ -176,18 +176,20 @@ def _as_rng(rng) -> np.random.Generator:
 # ``counts`` says how many times each customer (in descending order of value) is in sample r.
 
 
-def _top_curve(x_desc: np.ndarray, counts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Cumulative customer share ``C`` and value share ``T`` from the top, shape (rows, n + 1).
+def _cumulative_shares(x: np.ndarray, counts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative customer share ``C`` and value share ``T`` along ``x``, shape (rows, n + 1).
 
-    With ``counts`` (rows, n) each customer carries a weight (a bootstrap multiplicity). A block
-    of ``w`` copies of the same value is a straight segment of the curve, so the weighted curve
-    through the block ends is exactly the curve of the expanded sample.
+    ``x`` is sorted: descending gives the curve from the top (used by every measure), ascending
+    the classic Lorenz curve. With ``counts`` (rows, n) each customer carries a weight (a
+    bootstrap multiplicity). A block of ``w`` copies of the same value is a straight segment of
+    the curve, so the weighted curve through the block ends is exactly the curve of the expanded
+    sample.
     """
     if counts is None:
-        counts = np.ones((1, x_desc.size), dtype=np.int64)
+        counts = np.ones((1, x.size), dtype=np.int64)
     zero = np.zeros((counts.shape[0], 1))
     cum_n = np.concatenate([zero, np.cumsum(counts, axis=1, dtype=np.float64)], axis=1)
-    cum_v = np.concatenate([zero, np.cumsum(counts * x_desc, axis=1)], axis=1)
+    cum_v = np.concatenate([zero, np.cumsum(counts * x, axis=1)], axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         # Dividing by the last cumulative value makes the end of the curve exactly 1.
         return cum_n / cum_n[:, -1:], cum_v / cum_v[:, -1:]
@@ -212,10 +214,20 @@ def _interp_rows(x_grid: np.ndarray, y_grid: np.ndarray, target: float) -> np.nd
 
 
 def _measures(x_desc, counts, fraction: float, share: float) -> np.ndarray:
-    C, T = _top_curve(x_desc, counts)
+    C, T = _cumulative_shares(x_desc, counts)
     return np.column_stack(
         [_gini_rows(C, T), _interp_rows(C, T, fraction), _interp_rows(T, C, share)]
     )
+
+
+def _on_grid(C: np.ndarray, T: np.ndarray, grid: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The curve (C, T) at every customer, or at ``grid + 1`` evenly spaced customer shares."""
+    if grid is None:
+        return C, T
+    if not (isinstance(grid, int | np.integer) and grid >= 1):
+        raise ParameterError(f"grid={grid!r} must be a positive integer (number of steps)")
+    p = np.linspace(0.0, 1.0, int(grid) + 1)
+    return p, np.interp(p, C, T)
 
 
 def _descending(values, **kwargs) -> np.ndarray:
@@ -251,17 +263,8 @@ def lorenz_curve(values, *, from_top: bool = False, grid: int | None = None) -> 
     ``grid + 1``.
     """
     x = np.sort(_as_values(values))
-    if from_top:
-        x = x[::-1]
-    p = np.arange(x.size + 1) / x.size
-    cum = np.concatenate([[0.0], np.cumsum(x)])
-    share = cum / cum[-1]
-    if grid is not None:
-        if not (isinstance(grid, int | np.integer) and grid >= 1):
-            raise ParameterError(f"grid={grid!r} must be a positive integer (number of steps)")
-        p_new = np.linspace(0.0, 1.0, int(grid) + 1)
-        share = np.interp(p_new, p, share)
-        p = p_new
+    C, T = _cumulative_shares(x[::-1] if from_top else x, None)
+    p, share = _on_grid(C[0], T[0], grid)
     return pd.DataFrame({"customer_share": p, "value_share": share})
 
 
@@ -620,7 +623,7 @@ def customer_profit(
 
 def _profit_curve(profit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     p_desc = np.sort(_as_values(profit, name="profit", allow_negative=True))[::-1]
-    C, T = _top_curve(p_desc, None)
+    C, T = _cumulative_shares(p_desc, None)
     return p_desc, C[0], T[0]
 
 
@@ -640,12 +643,8 @@ def whale_curve(profit, *, grid: int | None = None) -> pd.DataFrame:
     profit, can exceed 1), starting at (0, 0) and ending at (1, 1).
     """
     _, C, T = _profit_curve(profit)
-    if grid is not None:
-        if not (isinstance(grid, int | np.integer) and grid >= 1):
-            raise ParameterError(f"grid={grid!r} must be a positive integer (number of steps)")
-        p_new = np.linspace(0.0, 1.0, int(grid) + 1)
-        T, C = np.interp(p_new, C, T), p_new
-    return pd.DataFrame({"customer_share": C, "profit_share": T})
+    p, share = _on_grid(C, T, grid)
+    return pd.DataFrame({"customer_share": p, "profit_share": share})
 
 
 def whale_summary(profit, *, fraction: float = 0.2) -> pd.Series:
