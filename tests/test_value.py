@@ -314,6 +314,17 @@ def test_predicted_retention_by_hand(high, high_fit):
     np.testing.assert_allclose(at.loc[5, "categorical"], 1 - expit(p["sat_5"] + 0.5 * p.iloc[-1]))
 
 
+def test_models_without_switching_cost(high):
+    fit = fit_defection_models(high.drop(columns="switching_cost"), switching_cost=False)
+    assert "switching_cost" not in fit.categorical.params
+    # without a control, the categorical logit's level effect is the empirical log-odds
+    obs = retention_by_satisfaction(high)
+    pred = predicted_retention(fit)
+    np.testing.assert_allclose(pred["categorical"], obs["retention"], atol=1e-6)
+    with pytest.raises(ParameterError, match="without switching cost"):
+        predicted_retention(fit, switching_cost=0.5)
+
+
 def test_gain_value_is_largest_at_the_top_only_under_high_competition(high_fit, low_fit):
     g = satisfaction_gain_value(high_fit, profit_per_period=100.0)
     assert list(g["from_level"]) == [1, 2, 3, 4]

@@ -921,24 +921,25 @@ def predicted_retention(fit: DefectionFit, switching_cost: float | None = None) 
         DataFrame indexed by ``satisfaction`` with ``categorical`` and ``linear`` retention (per
         period, in [0, 1)).
     """
-    c = fit.switching_cost
-    if switching_cost is not None:
-        _check_unit_interval("switching_cost", switching_cost)
-        c = np.array([float(switching_cost)])
-    if c is None:
-        c_part = 0.0
+    if fit.switching_cost is None:
+        if switching_cost is not None:
+            raise ParameterError(
+                f"switching_cost={switching_cost!r} was given, but the models were fitted without "
+                "switching cost; refit with fit_defection_models(survey, switching_cost=True)"
+            )
+        c = np.zeros(1)
+    elif switching_cost is None:
+        c = np.asarray(fit.switching_cost, dtype=float)
     else:
-        c_part = np.asarray(c, dtype=float)
+        c = np.array([_check_unit_interval("switching_cost", switching_cost)])
+    pc, pl = fit.categorical.params, fit.linear.params
+    # Without a switching-cost term its coefficient is 0, and c (all zero) drops out.
+    gc, gl = pc.get("switching_cost", 0.0), pl.get("switching_cost", 0.0)
     rows = []
     for k in fit.levels:
-        pc = fit.categorical.params
-        pl = fit.linear.params
-        lc = pc[f"sat_{k}"] + (pc["switching_cost"] * c_part if c is not None else 0.0)
-        ll = pl["const"] + pl["satisfaction"] * k
-        ll = ll + (pl["switching_cost"] * c_part if c is not None else 0.0)
-        rows.append(
-            (k, 1.0 - float(np.mean(special.expit(lc))), 1.0 - float(np.mean(special.expit(ll))))
-        )
+        p_cat = special.expit(pc[f"sat_{k}"] + gc * c)
+        p_lin = special.expit(pl["const"] + pl["satisfaction"] * k + gl * c)
+        rows.append((k, 1.0 - float(p_cat.mean()), 1.0 - float(p_lin.mean())))
     out = pd.DataFrame(rows, columns=["satisfaction", "categorical", "linear"])
     return out.set_index("satisfaction")
 
