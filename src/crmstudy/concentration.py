@@ -185,8 +185,9 @@ def _cumulative_shares(x: np.ndarray, counts: np.ndarray | None) -> tuple[np.nda
     the curve, so the weighted curve through the block ends is exactly the curve of the expanded
     sample.
     """
-    if counts is None:
-        counts = np.ones((1, x.size), dtype=np.int64)
+    if counts is None:  # one customer each: no weights to multiply by
+        cum_v = np.concatenate([[0.0], np.cumsum(x)])
+        return (np.arange(x.size + 1) / x.size)[None, :], (cum_v / cum_v[-1])[None, :]
     zero = np.zeros((counts.shape[0], 1))
     cum_n = np.concatenate([zero, np.cumsum(counts, axis=1, dtype=np.float64)], axis=1)
     cum_v = np.concatenate([zero, np.cumsum(counts * x, axis=1)], axis=1)
