@@ -426,7 +426,7 @@ def test_spend_and_rate_validation_names_the_argument():
 
 
 def test_quoted_ratios_are_pfeifers():
-    # Pfeifer (2005, p. 179), citing Sterne: "three, five, six, ten, 11, 12 and 20".
+    # Pfeifer (2005, introduction), citing Sterne: "three, five, six, ten, 11, 12 and 20".
     assert acq.QUOTED_COST_RATIOS == (3, 5, 6, 10, 11, 12, 20)
     assert isinstance(
         acq.cost_ratio_sweep(acq.QUOTED_COST_RATIOS, [100.0], **_sweep()), pd.DataFrame

@@ -4,7 +4,7 @@ The maxim says that winning a customer costs five times as much as keeping one, 
 favour retention. This module turns the claim into the model of Blattberg & Deighton (1996),
 "Manage Marketing by the Customer Equity Test", Harvard Business Review 74(4), 136-144, and checks
 the answer of Pfeifer (2005), "The optimal ratio of acquisition and retention costs", J. Targeting,
-Measurement and Analysis for Marketing 13(2), 179-188: a ratio of *average* costs says nothing
+Measurement and Analysis for Marketing 13(2): a ratio of *average* costs says nothing
 about where the next dollar should go; at the optimum the *marginal* costs are equal.
 
 Units
@@ -69,7 +69,7 @@ exactly::
 Average costs are another matter: a concave curve through the origin has ``a(A) > A a'(A)``, so
 the average cost ``A / a`` is below the marginal cost, and likewise ``R / r < MC_r``. Both average
 costs are below ``V`` at the optimum, and their ratio depends on the curvature of each curve: it
-can be 1, 5 or 20 at an optimum where the marginal ratio is exactly 1.
+can be 1, 3 or 8 at optima where the marginal ratio is exactly 1.
 
 At the optimum, with ``x = a_max k_a V*`` (> 1 when acquisition pays), ``a* = a_max (1 - 1/x)``
 and ``A* / a* = V* ln(x) / (x - 1)``. ``ln(x) / (x - 1)`` falls with ``x`` towards 0 and rises
@@ -114,8 +114,9 @@ With ``r0 = 0`` this reduces to ``c_R* = min(c_A, m)``: when replacing pays (``c
 beats replacing exactly while a retained customer costs less than an acquired one -- a break-even
 cost ratio of 1, whatever the retention and discount rates -- and when it does not, keeping pays
 while it costs less than the margin it secures. With a baseline ``r0 > 0`` (customers who would
-stay anyway) the break-even falls to ``c_R* = c_A (r - r0) / r`` (the cost per *incrementally*
-retained customer equals ``c_A``), and the discount rate enters the let-go branch.
+stay anyway) and replacing paying, the break-even falls to ``c_R* = c_A (r - r0) / r`` (the cost
+per *incrementally* retained customer equals ``c_A``); when replacing does not pay, the discount
+rate enters too.
 """
 
 from __future__ import annotations
@@ -126,6 +127,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+# The clv module's number-or-array check (finite floats, errors naming the argument) is shared.
+from crmstudy.clv import _as_float_array as _array
 from crmstudy.clv import margin_multiple
 from crmstudy.errors import ConvergenceError, ParameterError
 
@@ -152,7 +155,7 @@ __all__ = [
 ]
 
 #: Ratios of acquisition to retention cost quoted in the trade literature, as collected by Sterne
-#: and cited by Pfeifer (2005, p. 179): "three, five, six, ten, 11, 12 and 20".
+#: and cited by Pfeifer (2005, introduction): "three, five, six, ten, 11, 12 and 20".
 QUOTED_COST_RATIOS: tuple[int, ...] = (3, 5, 6, 10, 11, 12, 20)
 
 # Relative tolerance on the first-order conditions, as a share of the customer value.
@@ -164,18 +167,6 @@ _FOC_RTOL = 1e-7
 # --------------------------------------------------------------------------------------------
 
 
-def _array(value, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            f"{name} must be a number or an array of numbers, got {value!r}"
-        ) from None
-    if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"{name} must be finite, got {value!r}")
-    return arr
-
-
 def _check(value, name: str, bad, allowed: str) -> np.ndarray:
     arr = _array(value, name)
     mask = np.atleast_1d(bad(arr))
@@ -185,8 +176,8 @@ def _check(value, name: str, bad, allowed: str) -> np.ndarray:
     return arr
 
 
-def _rate(value, name: str) -> np.ndarray:
-    return _check(value, name, lambda x: (x < 0) | (x >= 1), "[0, 1) (a share per period)")
+def _rate(value, name: str, what: str = "a share per period") -> np.ndarray:
+    return _check(value, name, lambda x: (x < 0) | (x >= 1), f"[0, 1) ({what})")
 
 
 def _efficiency(value, name: str) -> np.ndarray:
@@ -277,7 +268,7 @@ def customer_value(retention_spend, margin, discount_rate, r_max, k_r):
     float or array, currency per customer.
     """
     m = _margin(margin)
-    d = _rate(discount_rate, "discount_rate")
+    d = _rate(discount_rate, "discount_rate", "a discount rate per period")
     R = _spend(retention_spend, "retention_spend")
     r = np.asarray(retention_response(R, r_max, k_r))
     return _out(_value_from_rate(R, r, m, d))
@@ -324,7 +315,7 @@ def retention_budget(acquisition_spend, retention_spend, discount_rate, a_max, k
     ``a (R/r) r/(1+d-r)``. Currency per prospect, comparable with the acquisition spend ``A``.
     Arguments and units as in :func:`customer_equity_test`.
     """
-    d = _rate(discount_rate, "discount_rate")
+    d = _rate(discount_rate, "discount_rate", "a discount rate per period")
     a = np.asarray(acquisition_response(acquisition_spend, a_max, k_a))
     R = _spend(retention_spend, "retention_spend")
     r = np.asarray(retention_response(R, r_max, k_r))
@@ -420,7 +411,7 @@ def _model_args(margin, discount_rate, a_max, k_a, r_max, k_r) -> tuple[float, .
     r_max = _scalar(r_max, "r_max")
     k_r = _scalar(k_r, "k_r")
     _margin(m)
-    _rate(d, "discount_rate")
+    _rate(d, "discount_rate", "a discount rate per period")
     _rate(a_max, "a_max")
     _rate(r_max, "r_max")
     _efficiency(k_a, "k_a")
