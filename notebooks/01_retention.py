@@ -44,7 +44,7 @@ fit_years: int = 7  # years of data (after year 0) used to fit the models; range
 horizon: int = 12  # last year to project to, in years; range: [3, 30]
 discount_rate: float = 0.10  # per year, for discounted lifetimes; range: (0, 1)
 period: str = "M"  # calendar period of the CDNOW retention part; choices: W, M, Q
-transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); empty = CDNOW
+transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); empty for CDNOW
 
 # %%
 # %matplotlib inline

@@ -59,8 +59,10 @@ def survival_projections(
         )
     ax.plot(actual.index, actual.to_numpy(), "o", color="tab:orange", label="actual", zorder=5)
     ax.axhline(0, color="0.5", lw=0.8)
+    # Runaway curves (the quadratic over long horizons) would flatten the rest: clip the view.
+    ax.set_ylim(-25, 115)
     ax.set_xlabel(f"t ({_unit(period)} since acquisition)")
-    ax.set_ylabel("% of the cohort still active")
+    ax.set_ylabel("% of the cohort still active (view clipped to [-25, 115])")
     ax.set_title(title or "Projecting survival: sBG model versus curve fitting")
     ax.legend(frameon=False, ncol=2)
     sns.despine(fig)
