@@ -182,7 +182,7 @@ crmstudy.record("misvaluation_tenured_high_end", old_gap["high_end"])
 # ## 4. Five firms: customer equity and the elasticities of Gupta, Lehmann & Stuart (2004)
 #
 # GLS value a firm's customers as the value of today's customers plus every future cohort, net of
-# acquisition costs (their eq. 2):
+# acquisition costs (their discrete-time equation):
 #
 # $$\text{CE} = N_0\, m \frac{r}{1+i-r} + \sum_{k \ge 1} \frac{n_k}{(1+i)^k}\left(m \frac{r}{1+i-r} - c\right).$$
 #

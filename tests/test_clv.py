@@ -200,7 +200,7 @@ def test_logistic_curve_and_new_customers():
     assert np.all(n > 0)
     # The new customers add up to the growth from N(0) to (almost) the ceiling.
     assert n.sum() == pytest.approx(alpha - 100 / (1 + np.e), rel=1e-9)
-    # Each period's count is the integral of the paper's dN/dt (eq. 6) over that period.
+    # Each period's count is the integral of the paper's dN/dt over that period.
     t = np.linspace(2.0, 3.0, 20001)
     rate = alpha * gamma * np.exp(-beta - gamma * t) / (1 + np.exp(-beta - gamma * t)) ** 2
     assert n[2] == pytest.approx(np.trapezoid(rate, t), rel=1e-7)
@@ -350,6 +350,8 @@ def test_elasticity_identities_of_a_single_cohort():
 def test_elasticities_bad_step():
     with pytest.raises(ParameterError, match="step"):
         elasticities(step=0.0, margin=1.0, retention=0.5, discount_rate=0.1, current_customers=1)
+    with pytest.raises(ParameterError, match="retention=0.995"):
+        elasticities(margin=1.0, retention=0.995, discount_rate=0.1, current_customers=1)
 
 
 def test_firm_inputs_reads_the_gls_table():

@@ -151,7 +151,7 @@ def margin_multiple(retention, discount_rate, timing: str = "end"):
     """The margin multiple: lifetime value per unit of margin per period, infinite horizon.
 
     ``timing="end"``: ``r / (1 + i - r)``, Gupta & Lehmann (2003), "Customers as Assets", J.
-    Interactive Marketing 17(1), 9-24, eq. 3: margins arrive at the end of each period, the first
+    Interactive Marketing 17(1), 9-24 (the margin-multiple formula): margins arrive at the end of each period, the first
     after one period of survival, i.e. the sum over t >= 1 of ``r**t / (1 + i)**t``.
 
     ``timing="start"``: ``(1 + i) / (1 + i - r)``: margins arrive at the start of each period, the
@@ -195,7 +195,7 @@ def lifetime_value(
     ``CLV = sum_t m_t * r**t / (1 + i)**t - c``, over t = 1..H (``timing="end"``) or t = 0..H-1
     (``timing="start"``), where H is ``horizon`` (infinite when None). With a constant margin and
     an infinite horizon this is ``m * margin_multiple(r, i, timing) - c`` (Gupta & Lehmann 2003,
-    eq. 3); with a finite horizon, the finite geometric sum
+    the margin-multiple formula); with a finite horizon, the finite geometric sum
     ``m * q**s * (1 - q**H) / (1 - q) - c`` with ``q = r / (1 + i)`` and s = 1 ("end") or 0.
 
     Parameters
@@ -272,7 +272,7 @@ def lifetime_value(
 def margin_multiple_table(retentions, discount_rates, timing: str = "end") -> pd.DataFrame:
     """Margin multiples on a grid: rows are retention rates, columns discount rates.
 
-    The table of Gupta & Lehmann (2003), Table 1, for any grid. Arguments are per period (the
+    The margin-multiple table of Gupta & Lehmann (2003), for any grid. Arguments are per period (the
     same period for both); returns a DataFrame indexed by ``retention`` with one column per
     ``discount_rate``, each cell :func:`margin_multiple` (periods' worth of margin).
     """
@@ -316,7 +316,7 @@ def retention_per_period(retention, from_period: str, to_period: str):
 
 
 # --------------------------------------------------------------------------------------------
-# growth of the customer base (Gupta, Lehmann & Stuart 2004, eq. 5-6)
+# growth of the customer base (Gupta, Lehmann & Stuart 2004: logistic curve and its derivative)
 # --------------------------------------------------------------------------------------------
 
 
@@ -336,7 +336,7 @@ def _check_logistic(alpha, gamma) -> None:
 def logistic_customers(t, alpha: float, beta: float, gamma: float):
     """Cumulative number of customers acquired by time ``t``: ``alpha / (1 + exp(-beta - gamma t))``.
 
-    The growth curve Gupta, Lehmann & Stuart (2004, eq. 5) fit to each firm's customer counts.
+    The logistic growth curve Gupta, Lehmann & Stuart (2004) fit to each firm's customer counts.
     ``t`` in periods (any real numbers; 0 is the valuation date), ``alpha`` the ceiling
     (customers), ``beta`` the position of the curve (dimensionless) and ``gamma`` its speed
     (per period).
@@ -373,7 +373,7 @@ def logistic_new_customers(alpha: float, beta: float, gamma: float, periods: int
 
     Element ``k - 1`` is ``N(k) - N(k - 1)`` for k = 1..``periods``: the discrete counterpart of
     the acquisition rate ``n_t = dN/dt = alpha gamma exp(-beta - gamma t) /
-    (1 + exp(-beta - gamma t))**2`` of Gupta, Lehmann & Stuart (2004, eq. 6), integrated over each
+    (1 + exp(-beta - gamma t))**2`` of Gupta, Lehmann & Stuart (2004), integrated over each
     period so that the counts add up exactly to the growth of ``N``. ``N`` counts every customer
     ever acquired (as the firms' reported cumulative accounts do), so no churn is added back.
     """
@@ -411,14 +411,14 @@ def customer_equity(
     """Value of the current customers plus every future cohort, net of acquisition costs.
 
     Gupta, Lehmann & Stuart (2004), "Valuing Customers", J. Marketing Research 41(1), 7-18,
-    eq. 2 (discrete time)::
+    the discrete-time value of current and future customers::
 
         CE = N0 * m * M(r, i)  +  sum_k n_k / (1 + i)**k * (m * M(r, i) - c)
 
     where ``M`` is the margin multiple (:func:`margin_multiple`, or the finite-horizon sum of
     :func:`lifetime_value` when ``horizon`` is given), ``N0`` today's customers and ``n_k`` the
     customers acquired in period k = 1, 2, ..., each costing ``c`` when acquired. The continuous
-    form of the paper (eq. 4) integrates the same terms; with margins at period ends (the default)
+    form the paper then uses integrates the same terms; with margins at period ends (the default)
     the per-customer multiple is the paper's ``r / (1 + i - r)``.
 
     Parameters
@@ -531,10 +531,10 @@ _IMPROVEMENT = {
 def elasticities(step: float = 0.01, **ce_kwargs) -> pd.Series:
     """% change in customer equity for a 1% improvement in each driver, one at a time.
 
-    As in Gupta, Lehmann & Stuart (2004), Table 4: retention and margin go up by ``step`` (1%,
+    As in Gupta, Lehmann & Stuart (2004): retention and margin go up by ``step`` (1%,
     relative: 0.70 becomes 0.707), acquisition cost and the discount rate go down by 1%
     (12% becomes 11.88%). Each change is applied to the inputs *as given* (so with
-    ``rate_period="Y"`` it is annual retention that rises 1%, as in the paper), with the future
+    ``rate_period="Y"`` it is annual retention that rises 1%), with the future
     cohorts ``new_customers`` held fixed. The result is a finite difference, not a derivative.
 
     Parameters
@@ -559,6 +559,11 @@ def elasticities(step: float = 0.01, **ce_kwargs) -> pd.Series:
     for name, sign in _IMPROVEMENT.items():
         changed = dict(ce_kwargs)
         changed[name] = ce_kwargs.get(name, 0.0) * (1.0 + sign * step)
+        if name == "retention" and changed[name] >= 1.0:
+            raise ParameterError(
+                f"retention={ce_kwargs[name]!r} improved by {step:.0%} reaches 1 or more; use a "
+                "smaller step or a retention below 1 / (1 + step)"
+            )
         value = customer_equity(**changed)["customer_equity"]
         out[name] = 100.0 * (value - base) / abs(base)
     return pd.Series(out, name="pct_change_in_customer_equity")
@@ -613,7 +618,7 @@ def gls_valuation(
     * ``"none"``: no future customers; the value of today's base only.
     * ``"replacement"``: the firm acquires exactly the customers it loses, ``N0 (1 - r_q)`` every
       quarter forever, so the base stays at ``N0``.
-    * ``"logistic"``: cumulative customers follow GLS's curve (eq. 5) through today's count,
+    * ``"logistic"``: cumulative customers follow GLS's logistic curve through today's count,
       rising to ``ceiling_multiple * N0`` at ``growth_rate`` (gamma) per quarter
       (:func:`logistic_through`, :func:`logistic_new_customers`, ``periods`` quarters).
 
