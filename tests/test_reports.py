@@ -359,6 +359,24 @@ def test_write_index_lists_reports_with_parameters_numbers_links_and_failures(tm
     assert page.index("01_ok.html") < page.index("01_ok__high_end.html")
 
 
+def test_failing_cell_is_counted_in_the_source_notebook_not_the_executed_one():
+    new = nbformat.v4
+    marker = new.new_markdown_cell("An Exception was encountered", metadata={"tags": []})
+    marker.metadata["tags"] = ["papermill-error-cell-tag"]
+    injected = new.new_code_cell("divisor = 0", metadata={"tags": ["injected-parameters"]})
+    error = new.new_output("error", ename="ZeroDivisionError", evalue="division by zero")
+    nb = new.new_notebook(
+        cells=[
+            marker,  # papermill puts this above everything on failure
+            new.new_markdown_cell("# Title"),  # source cell 0
+            new.new_code_cell("divisor: int = 1", metadata={"tags": ["parameters"]}),  # 1
+            injected,  # papermill's, not in the source
+            new.new_code_cell("\n# why\nratio = 1 / divisor", outputs=[error]),  # 2
+        ]
+    )
+    assert reports._source_cell_index(nb) == (2, "ratio = 1 / divisor")
+
+
 def test_read_results_is_reexported():
     assert reports.read_results is record_read_results
 

@@ -637,7 +637,7 @@ def _records(nb) -> dict[str, Any]:
 
 
 def _source_cell_index(nb) -> tuple[int | None, str]:
-    """Index (from 0, in the .py source) and first line of the cell whose output is an error."""
+    """Index (from 0, in the .py source) and first code line of the cell that raised."""
     index = 0
     for cell in nb.cells:
         tags = _cell_tags(cell)
@@ -645,8 +645,9 @@ def _source_cell_index(nb) -> tuple[int | None, str]:
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
-                return index, first.strip()
+                lines = [ln.strip() for ln in cell.source.splitlines() if ln.strip()]
+                code = [ln for ln in lines if not ln.startswith("#")]
+                return index, (code or lines or [""])[0]
         index += 1
     return None, ""
 
