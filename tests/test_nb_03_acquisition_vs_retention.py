@@ -92,3 +92,12 @@ def test_defaults_the_5x_firm(run_notebook):
     # The value of a retained customer and the gross lifetime value of its margins.
     assert res["value_of_retained_customer"] == pytest.approx(value)
     assert res["gross_lifetime_value"] == pytest.approx(M * (1 + D) / (1 + D - r))
+
+    # CDNOW: BG/NBD on Hardie's 39-week summary reproduces Fader, Hardie & Lee (2005a, "Counting
+    # your customers the easy way", Marketing Science 24(2)): r = 0.243, alpha = 4.414,
+    # a = 0.793, b = 2.426. Customers who came back are worth more than one-time buyers.
+    params = res["cdnow_bgnbd_params"]
+    published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    for name, value in published.items():
+        assert params[name] == pytest.approx(value, abs=0.002)
+    assert res["cdnow_value_retained"] > 3 * res["cdnow_value_one_purchase"] > 0
