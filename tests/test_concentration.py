@@ -26,6 +26,7 @@ from crmstudy.concentration import (
     pareto_top_share,
     published_anchors,
     summarise_windows,
+    top_persistence,
     top_share,
     whale_curve,
     whale_summary,
@@ -392,6 +393,38 @@ def test_window_concentration_on_cdnow_sample_matches_pandas():
     whole = table.loc[table["window_months"] == 18, "top_share"].item()
     assert whole == pytest.approx(expected, rel=1e-12)
     assert table.loc[table["window_months"] == 18, "buyers"].item() == 2357
+
+
+def test_top_persistence_by_hand():
+    # January: a 10, b 5, c 5, d 1, e 1 (n = 5). February: a 2, b 8, e 10, and f, a newcomer who is
+    # not one of January's customers and is left out.
+    log = pd.DataFrame(
+        {
+            "customer_id": list("abcdeabef"),
+            "date": pd.to_datetime(["2020-01-01"] * 5 + ["2020-02-10"] * 4),
+            "amount": [10.0, 5.0, 5.0, 1.0, 1.0, 2.0, 8.0, 10.0, 99.0],
+        }
+    )
+    log.attrs["observation_end"] = "2020-02-29"
+    # Top 20% = 1 customer: a in January (10/22), who brings 2 of February's 20; February's top
+    # is e (10/20), so nobody stays on top. 3 of the 5 buy again.
+    p = top_persistence(log, 1, fraction=0.2)
+    assert p["customers"] == 5
+    assert p["top_share_first"] == pytest.approx(10 / 22)
+    assert p["same_customers_share_second"] == pytest.approx(2 / 20)
+    assert p["top_share_second"] == pytest.approx(10 / 20)
+    assert p["still_on_top"] == pytest.approx(0.0)
+    assert p["buyers_second"] == pytest.approx(3 / 5)
+    # Top 40% = 2 customers: a, plus b and c tied at 5 sharing the last place (half each).
+    # February: (2 + 0.5 * 8 + 0.5 * 0) / 20; February's top two are e and b; overlap
+    # (a: 1 * 0 + b: 0.5 * 1 + c: 0.5 * 0) / 2.
+    p = top_persistence(log, 1, fraction=0.4)
+    assert p["top_share_first"] == pytest.approx(15 / 22)
+    assert p["same_customers_share_second"] == pytest.approx(6 / 20)
+    assert p["top_share_second"] == pytest.approx(18 / 20)
+    assert p["still_on_top"] == pytest.approx(0.25)
+    with pytest.raises(ParameterError, match="half the log"):
+        top_persistence(log, 2)
 
 
 # ----------------------------------------------------------------------------------------------

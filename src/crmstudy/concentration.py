@@ -11,6 +11,7 @@ the total held by the top 20%. This module measures that point and the whole cur
 * :func:`bootstrap_concentration` -- percentile bootstrap intervals for all three (Efron 1979),
   resampling customers;
 * :func:`window_concentration` -- the top share over observation windows of 3, 6, 12, 18 months;
+* :func:`top_persistence` -- do this period's top 20% stay on top next period?
 * :func:`customer_profit`, :func:`whale_curve`, :func:`whale_summary` -- Kaplan & Narayanan's
   (2001) cumulative-profit "whale curve";
 * :func:`pareto_top_share`, :func:`pareto_shape`, :func:`pareto_gini` -- the closed forms of
@@ -52,6 +53,7 @@ __all__ = [
     "customer_totals",
     "window_concentration",
     "summarise_windows",
+    "top_persistence",
     "customer_profit",
     "whale_curve",
     "whale_summary",
@@ -402,6 +404,11 @@ def _validated(transactions: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _revenue(part: pd.DataFrame) -> pd.Series:
+    """Revenue per customer (sum of ``amount``) in a slice of a validated log."""
+    return part.groupby("customer_id")["amount"].sum()
+
+
 def _log_bounds(log: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First day of the log and the (exclusive) end: the day after observation_end or last date."""
     first = pd.Timestamp(log["date"].min()).normalize()
@@ -453,7 +460,7 @@ def customer_totals(
     days = part[["customer_id"]].assign(day=part["date"].dt.normalize()).drop_duplicates()
     out = pd.DataFrame(
         {
-            "revenue": part.groupby("customer_id")["amount"].sum(),
+            "revenue": _revenue(part),
             "orders": days.groupby("customer_id").size(),
         }
     )
@@ -525,7 +532,7 @@ def window_concentration(
         while (w_end := first + pd.DateOffset(months=k * step + m)) <= end:
             w_start = first + pd.DateOffset(months=k * step)
             part = log.loc[(log["date"] >= w_start) & (log["date"] < w_end)]
-            revenue = part.groupby("customer_id")["amount"].sum()
+            revenue = _revenue(part)
             if population == "cohort":
                 base = acquired.index[acquired < w_end]
                 revenue = revenue.reindex(base, fill_value=0.0)
@@ -574,6 +581,87 @@ def summarise_windows(table: pd.DataFrame) -> pd.DataFrame:
             "mean_gini": grouped["gini"].mean(),
         }
     )
+
+
+def _top_membership(values: np.ndarray, fraction: float) -> np.ndarray:
+    """How much of each customer belongs to the top ``fraction`` (weights in [0, 1]).
+
+    Customers above the boundary value are in (1), below it out (0). Customers tied at the
+    boundary value share the remaining places equally, so the result does not depend on an
+    arbitrary order among equals; the weights sum to ``fraction * n``.
+    """
+    slots = fraction * values.size
+    x_desc = np.sort(values)[::-1]
+    boundary = x_desc[int(np.ceil(slots)) - 1]
+    above = values > boundary
+    tied = values == boundary
+    weights = above.astype(np.float64)
+    weights[tied] = (slots - above.sum()) / tied.sum()
+    return weights
+
+
+def top_persistence(
+    transactions: pd.DataFrame, months: int, *, fraction: float = 0.2, start=None
+) -> pd.Series:
+    """Do the top customers of one period stay on top in the next? (Sharp 2010, ch. 4.)
+
+    The log is cut into two consecutive windows of ``months`` calendar months from ``start``
+    (default the first day of the log). The customers are those who bought in the first window;
+    a customer who buys nothing in the second has revenue 0 there. The top ``fraction`` is
+    taken in each window separately; customers tied at the boundary count in part (see
+    :func:`top_share`), so nothing depends on an arbitrary order among equals.
+
+    Parameters
+    ----------
+    transactions : a transaction log (``customer_id``, ``date``, ``amount``), validated by
+        :func:`crmstudy.transactions.validate_transactions`.
+    months : length of each window, in calendar months (both windows must fit in the log).
+    fraction : the top share of customers, in (0, 1].
+    start : date, optional. Start of the first window.
+
+    Returns
+    -------
+    Series: ``customers`` (buyers of the first window), ``top_share_first`` (the top's share of
+    first-window revenue), ``same_customers_share_second`` (the share of *second*-window revenue
+    from the customers who were on top in the first: what a firm that "looks after its top 20%"
+    actually covers next period), ``top_share_second`` (the second window's own top, among the
+    same customers), ``still_on_top`` (fraction of the first window's top that is in the second
+    window's top) and ``buyers_second`` (fraction of the customers who buy again in the second).
+    """
+    fraction = _check_share(fraction, "fraction")
+    if not (isinstance(months, int | np.integer) and months >= 1):
+        raise ParameterError(f"months={months!r} must be a whole number of months >= 1")
+    log = _validated(transactions)
+    first, end = _log_bounds(log)
+    begin = first if start is None else pd.Timestamp(start)
+    middle = begin + pd.DateOffset(months=int(months))
+    stop = begin + pd.DateOffset(months=2 * int(months))
+    if stop > end:
+        raise ParameterError(
+            f"months={months!r}: two windows from {begin.date()} end on {stop.date()}, after the "
+            f"log ends ({end.date()}, exclusive); use at most half the log's length"
+        )
+    one = _revenue(log.loc[(log["date"] >= begin) & (log["date"] < middle)])
+    two = _revenue(log.loc[(log["date"] >= middle) & (log["date"] < stop)])
+    two = two.reindex(one.index, fill_value=0.0)
+    r1 = _as_values(one, name="first-window revenue")
+    r2 = two.to_numpy(dtype=np.float64)
+    w1 = _top_membership(r1, fraction)
+    has_second = r2.sum() > 0
+    w2 = _top_membership(r2, fraction) if has_second else np.zeros_like(r2)
+    out = pd.Series(
+        {
+            "customers": float(r1.size),
+            "top_share_first": float(w1 @ r1 / r1.sum()),
+            "same_customers_share_second": float(w1 @ r2 / r2.sum()) if has_second else np.nan,
+            "top_share_second": float(w2 @ r2 / r2.sum()) if has_second else np.nan,
+            "still_on_top": float(w1 @ w2 / w1.sum()),
+            "buyers_second": float(np.mean(r2 > 0)),
+        },
+        name="persistence",
+    )
+    out.attrs.update(fraction=fraction, months=int(months), first=begin, middle=middle, end=stop)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
