@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -60,6 +61,21 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def test_the_console_script_is_this_main():
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="crmstudy")
+    assert script.load() is cli.main
+
+
+def test_help_lists_the_three_commands(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert all(command in out for command in ("list", "report", "check"))
+
+
 # --- validation: exit 2, nothing runs ---------------------------------------------------------
 
 
@@ -107,6 +123,12 @@ def test_the_notebooks_folder_comes_from_the_environment(capsys, notebooks, monk
     monkeypatch.setenv("CRMSTUDY_NOTEBOOKS", str(notebooks))
     code, out, _ = run(capsys, "list")
     assert code == 0 and "01_ok  A notebook that works" in out
+
+
+def test_missing_notebook_tools_give_an_install_hint(capsys, notebooks, monkeypatch):
+    monkeypatch.setitem(sys.modules, "jupytext", None)  # makes `import jupytext` fail
+    code, _, err = run(capsys, "list", "--notebooks", str(notebooks))
+    assert code == 2 and "jupytext is missing" in err and ".[notebooks]" in err
 
 
 # --- planning: what would run -----------------------------------------------------------------

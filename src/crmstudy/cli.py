@@ -2,7 +2,7 @@
 
     crmstudy list
     crmstudy report 01_retention -p segment=regular -p discount_rate=0.12
-    crmstudy report 01_retention -f notebooks/params/01_retention/high_end.yaml
+    crmstudy report 06 -f notebooks/params/06_value_satisfaction_loyalty/low_competition.yaml
     crmstudy report --all
     crmstudy check
 
@@ -210,6 +210,13 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_report(args, notebooks_dir)
     except ParameterError as exc:
         _err(str(exc))
+        return EXIT_USAGE
+    except ModuleNotFoundError as exc:
+        if exc.name not in {"jupytext", "papermill", "nbconvert", "nbformat", "jinja2"}:
+            raise
+        _err(
+            f"{exc.name} is missing: install the notebook tools with pip install -e '.[notebooks]'"
+        )
         return EXIT_USAGE
 
 
