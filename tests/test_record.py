@@ -38,6 +38,14 @@ def test_round_trip_scalars_tables_and_last_write_wins(tmp_path):
     pd.testing.assert_series_equal(got["params"], series)
 
 
+def test_named_range_index_is_kept():
+    # pandas 3: set_index on consecutive integers gives a *named* RangeIndex; it must survive.
+    frame = pd.DataFrame({"year": [0, 1, 2], "alive": [1000, 631, 468]}).set_index("year")
+    back = from_jsonable(to_jsonable(frame))
+    assert list(back.index) == [0, 1, 2] and back.index.name == "year"
+    assert list(back["alive"]) == [1000, 631, 468]
+
+
 def test_json_values_are_plain():
     value = {"x": np.float64(1.25), "arr": np.arange(3), "inf": float("inf"), "nan": float("nan")}
     out = to_jsonable(value)

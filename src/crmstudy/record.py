@@ -28,7 +28,13 @@ def to_jsonable(value: Any) -> Any:
     import pandas as pd
 
     if isinstance(value, pd.DataFrame):
-        frame = value.reset_index() if not isinstance(value.index, pd.RangeIndex) else value
+        idx = value.index
+        # Only an unnamed 0..n-1 RangeIndex is a "default" index; pandas 3 makes set_index() on
+        # consecutive integers a named RangeIndex, which must be kept.
+        default = (
+            isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1 and idx.name is None
+        )
+        frame = value if default else value.reset_index()
         return {
             "__kind__": "dataframe",
             "index": [str(c) for c in value.index.names] if frame is not value else None,
