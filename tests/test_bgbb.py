@@ -1,0 +1,86 @@
+"""Tests of the BG/BB model (crmstudy.models.bgbb)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import comb
+
+from crmstudy.datasets import load_donations
+from crmstudy.errors import DataError
+from crmstudy.models.bgbb import BGBB
+
+PARAMS = np.array([1.204, 0.750, 0.657, 2.783])  # Fader, Hardie & Shang (2010), Table 2
+
+
+@pytest.fixture(scope="module")
+def donations():
+    return load_donations()
+
+
+def fixed(params=PARAMS):
+    model = BGBB()
+    model.params = pd.Series(params, index=list(BGBB.param_names))
+    model.period = "Y"
+    return model
+
+
+def test_reproduces_published_donation_estimates(donations):
+    # Fader, Hardie & Shang (2010), Marketing Science 29(6): alpha = 1.204, beta = 0.750,
+    # gamma = 0.657, delta = 2.783, LL = -33,225.6 on the 11,104 donors x 6 opportunities.
+    model = BGBB().fit(donations)
+    assert model.params.round(3).tolist() == pytest.approx([1.204, 0.750, 0.657, 2.783], abs=1e-3)
+    assert round(model.loglik, 1) == -33225.6
+    assert model.nobs == 11104 and model.period == "Y"
+    assert np.all(np.isfinite(model.bse))
+
+
+def test_sequence_probabilities_sum_to_one():
+    # Each row's likelihood is the probability of one 0/1 sequence; C(t_x-1, x-1) sequences share
+    # (x, t_x). Summed over every pattern of n = 6 opportunities they must add up to 1.
+    n = 6
+    rows = [(0, 0)] + [(x, t) for t in range(1, n + 1) for x in range(1, t + 1)]
+    x = np.array([r[0] for r in rows], dtype=float)
+    t_x = np.array([r[1] for r in rows], dtype=float)
+    ll = fixed()._loglik_rows(PARAMS, {"x": x, "t_x": t_x, "n": np.full(len(rows), float(n))})
+    multiplicity = np.where(x > 0, comb(t_x - 1, x - 1), 1.0)
+    assert (multiplicity * np.exp(ll)).sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_pmf_sums_to_one_and_matches_new_customer_mean():
+    model = fixed()
+    pmf = model.purchase_count_pmf(np.arange(7), 6)
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
+    assert (np.arange(7) * pmf).sum() == pytest.approx(model.expected_purchases_new_customer(6))
+
+
+def test_probability_alive_of_a_donor_who_always_gave():
+    # x = t_x = n: the likelihood is the alive term alone, so P(alive at n+1) = E[(1-theta)]
+    # under the posterior Beta(gamma, delta + n): (delta + n) / (gamma + delta + n).
+    g, d = PARAMS[2:]
+    assert fixed().probability_alive(6, 6, 6) == pytest.approx((d + 6) / (g + d + 6), rel=1e-12)
+
+
+def test_predictions_on_the_panel_are_finite_and_ordered(donations):
+    model = fixed()
+    alive = model.probability_alive(donations)
+    future = model.expected_purchases(5, donations)
+    assert np.all((alive > 0) & (alive < 1)) and np.all(future >= 0)
+    # More recent donors (same frequency) are more likely alive and expected to give more.
+    one = donations[donations["frequency"] == 1].sort_values("recency")
+    assert np.all(np.diff(model.probability_alive(one).to_numpy()) > 0)
+
+
+@pytest.mark.parametrize(
+    ("row", "match"),
+    [
+        ((3, 2, 6), "frequency must not exceed recency"),
+        ((1, 7, 6), "must not exceed n_periods"),
+        ((0, 2, 6), "recency 0"),
+        ((1.5, 2, 6), "whole numbers"),
+    ],
+)
+def test_impossible_rows_raise(row, match):
+    with pytest.raises(DataError, match=match):
+        BGBB().fit(frequency=[row[0]], recency=[row[1]], n_periods=[row[2]])
