@@ -46,6 +46,13 @@ def test_named_range_index_is_kept():
     assert list(back["alive"]) == [1000, 631, 468]
 
 
+def test_unnamed_index_is_kept():
+    frame = pd.DataFrame({"v": [1.0, 2.0]}, index=["a", "b"])
+    back = from_jsonable(to_jsonable(frame))
+    assert list(back.index) == ["a", "b"] and back.index.name is None
+    assert list(back.columns) == ["v"]
+
+
 def test_json_values_are_plain():
     value = {"x": np.float64(1.25), "arr": np.arange(3), "inf": float("inf"), "nan": float("nan")}
     out = to_jsonable(value)

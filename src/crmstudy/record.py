@@ -35,9 +35,11 @@ def to_jsonable(value: Any) -> Any:
             isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1 and idx.name is None
         )
         frame = value if default else value.reset_index()
+        nlev = value.index.nlevels
         return {
             "__kind__": "dataframe",
-            "index": [str(c) for c in value.index.names] if frame is not value else None,
+            "index": None if default else [str(c) for c in frame.columns[:nlev]],
+            "index_names": None if default else [None if n is None else str(n) for n in idx.names],
             "columns": [str(c) for c in frame.columns],
             "data": [[to_jsonable(v) for v in row] for row in frame.itertuples(index=False)],
         }
@@ -78,6 +80,7 @@ def from_jsonable(value: Any) -> Any:
         frame = pd.DataFrame(value["data"], columns=value["columns"])
         if value.get("index"):
             frame = frame.set_index(value["index"])
+            frame.index.names = value.get("index_names") or frame.index.names
         return frame
     if isinstance(value, dict) and value.get("__kind__") == "series":
         import pandas as pd
