@@ -425,6 +425,20 @@ def test_top_persistence_by_hand():
     assert p["still_on_top"] == pytest.approx(0.25)
     with pytest.raises(ParameterError, match="half the log"):
         top_persistence(log, 2)
+    assert top_persistence(log).attrs["months"] == 1  # the longest that fits twice
+
+
+def test_top_persistence_on_cdnow_defaults_to_two_nine_month_halves():
+    from crmstudy.datasets import load_cdnow
+
+    log = load_cdnow(sample=True)
+    halves = top_persistence(log)
+    assert halves.attrs["months"] == 9
+    assert halves.attrs["middle"] == pd.Timestamp("1997-10-01")
+    # Independent check of the first half: the top-20% share of January-September 1997 revenue.
+    first = log.loc[log["date"] < "1997-10-01"].groupby("customer_id")["amount"].sum()
+    assert halves["top_share_first"] == pytest.approx(top_share(first.to_numpy(), 0.2))
+    assert 0 < halves["still_on_top"] < 1
 
 
 # ----------------------------------------------------------------------------------------------

@@ -95,3 +95,12 @@ def test_own_log_from_a_csv_file(run_notebook, tmp_path):
     assert results["n_customers"] == revenue.size
     assert results["top_share"] == pytest.approx(_pandas_top_share(revenue, 0.2), rel=1e-12)
     assert set(results["window_top_share_buyers"]) == {"3", "6", "12"}
+
+
+def test_top_customers_do_not_all_stay_on_top(results):
+    # Two 9-month halves of the CDNOW sample: the first half's top 20% are far from all in the
+    # second half's top 20% (Sharp, Romaniuk & Graham 2019: about half).
+    halves = results["persistence"]
+    assert 0.2 < results["still_on_top"] < 0.8
+    assert halves["customers"] == 2357  # everyone is acquired in the first quarter of 1997
+    assert 0 < halves["buyers_second"] < 1

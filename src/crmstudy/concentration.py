@@ -601,7 +601,7 @@ def _top_membership(values: np.ndarray, fraction: float) -> np.ndarray:
 
 
 def top_persistence(
-    transactions: pd.DataFrame, months: int, *, fraction: float = 0.2, start=None
+    transactions: pd.DataFrame, months: int | None = None, *, fraction: float = 0.2, start=None
 ) -> pd.Series:
     """Do the top customers of one period stay on top in the next? (Sharp 2010, ch. 4.)
 
@@ -616,6 +616,7 @@ def top_persistence(
     transactions : a transaction log (``customer_id``, ``date``, ``amount``), validated by
         :func:`crmstudy.transactions.validate_transactions`.
     months : length of each window, in calendar months (both windows must fit in the log).
+        Default: the longest that fits, half the log in whole months (CDNOW: 9).
     fraction : the top share of customers, in (0, 1].
     start : date, optional. Start of the first window.
 
@@ -629,11 +630,15 @@ def top_persistence(
     window's top) and ``buyers_second`` (fraction of the customers who buy again in the second).
     """
     fraction = _check_share(fraction, "fraction")
-    if not (isinstance(months, int | np.integer) and months >= 1):
-        raise ParameterError(f"months={months!r} must be a whole number of months >= 1")
     log = _validated(transactions)
     first, end = _log_bounds(log)
     begin = first if start is None else pd.Timestamp(start)
+    if months is None:
+        months = 1
+        while begin + pd.DateOffset(months=2 * (months + 1)) <= end:
+            months += 1
+    if not (isinstance(months, int | np.integer) and months >= 1):
+        raise ParameterError(f"months={months!r} must be a whole number of months >= 1")
     middle = begin + pd.DateOffset(months=int(months))
     stop = begin + pd.DateOffset(months=2 * int(months))
     if stop > end:
