@@ -377,6 +377,32 @@ def test_failing_cell_is_counted_in_the_source_notebook_not_the_executed_one():
     assert reports._source_cell_index(nb) == (2, "ratio = 1 / divisor")
 
 
+def test_report_failed_survives_pickling_for_worker_processes():
+    import pickle
+
+    exc = reports.ReportFailed(
+        "01_ok", "01_ok: failed in cell 4", cell_index=4, ename="ZeroDivisionError"
+    )
+    back = pickle.loads(pickle.dumps(exc))
+    assert (back.report, str(back), back.cell_index, back.ename) == (
+        "01_ok",
+        "01_ok: failed in cell 4",
+        4,
+        "ZeroDivisionError",
+    )
+
+
+def test_jobs_survive_pickling_for_worker_processes():
+    import pickle
+
+    (job,) = plan_jobs(reports.discover_notebooks(FIXTURES), ["01_ok"], params=["periods=4"])
+    back = pickle.loads(pickle.dumps(job))
+    assert (
+        back.parameters() == job.parameters()
+        and back.notebook.parameters == job.notebook.parameters
+    )
+
+
 def test_read_results_is_reexported():
     assert reports.read_results is record_read_results
 

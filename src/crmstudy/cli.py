@@ -81,6 +81,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output folder (default: reports/ next to the notebooks folder)",
     )
+    report.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run N notebooks at a time, each in its own process (default 1)",
+    )
     report.add_argument("--timeout", type=int, metavar="SECONDS", help="time limit per cell")
     report.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     check = sub.add_parser(
@@ -164,14 +172,11 @@ def _cmd_report(args: argparse.Namespace, notebooks_dir: Path) -> int:
     out_dir = Path(args.out) if args.out else notebooks_dir.resolve().parent / "reports"
     progress = not args.no_progress
     failures: list[str] = []
-    nested = progress and len(jobs) > 1
-    overall = tqdm(jobs, desc="reports", unit="report", disable=not nested)
-    for job in overall:
-        overall.set_postfix_str(job.report)
-        # papermill's own per-cell bar, drawn under the overall one.
-        bar = {"desc": job.report, "leave": False, "position": int(nested)} if progress else False
+
+    def settle(job, run) -> None:
+        """Run one report (``run`` returns its metadata or raises), print and index the outcome."""
         try:
-            meta = run_report(job, out_dir, progress=bar, timeout=args.timeout)
+            meta = run()
         except ReportFailed as exc:
             failures.append(str(exc))
             tqdm.write(f"FAILED {exc}", file=sys.stderr)
@@ -182,6 +187,37 @@ def _cmd_report(args: argparse.Namespace, notebooks_dir: Path) -> int:
                 file=sys.stderr,
             )
         write_index(out_dir)
+
+    nested = progress and len(jobs) > 1
+    overall = tqdm(total=len(jobs), desc="reports", unit="report", disable=not nested)
+    if args.jobs <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            overall.set_postfix_str(job.report)
+            # papermill's own per-cell bar, drawn under the overall one.
+            bar = (
+                {"desc": job.report, "leave": False, "position": int(nested)} if progress else False
+            )
+            settle(
+                job,
+                lambda job=job, bar=bar: run_report(
+                    job, out_dir, progress=bar, timeout=args.timeout
+                ),
+            )
+            overall.update()
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        # Separate processes, not threads: papermill changes the working directory while it runs.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
+            futures = {
+                pool.submit(run_report, job, out_dir, progress=False, timeout=args.timeout): job
+                for job in jobs
+            }
+            for future in as_completed(futures):
+                settle(futures[future], future.result)
+                overall.update()
     overall.close()
     if not jobs:
         write_index(out_dir)

@@ -108,6 +108,10 @@ class ReportFailed(CrmstudyError, RuntimeError):
         self.evalue = evalue
         self.failed_path = failed_path
 
+    def __reduce__(self):
+        # Picklable, so a report run in a worker process (crmstudy report -j N) can raise it.
+        return (self.__class__, (self.report, str(self)), self.__dict__)
+
 
 # --------------------------------------------------------------------------------------------
 # Parameter schema
