@@ -22,7 +22,13 @@ DuckDB), a CSV path, or a Dask DataFrame. The logic is written once, as narwhals
 (:func:`_summary_frames` and friends), and runs on whichever engine holds the data; only the small
 per-customer result is collected, into pandas. Dates enter the computation as integer day numbers
 built from ``year`` and ``ordinal_day``, the date parts every engine supports, so no engine's own
-date arithmetic (time zones, units, resolutions) can make the engines disagree.
+date arithmetic (time zones, units, resolutions) can make the engines disagree. Amounts are
+summed as integer millionths of the currency unit and divided once, in numpy, after collection,
+so every engine returns a bit-identical frame whatever the order in which it adds.
+
+Spark is not supported or tested: narwhals has a PySpark backend, so the same code may run there,
+but no test covers it. Logs that outgrow one machine should go through Dask (or be written to
+Parquet and read out of core by DuckDB).
 """
 
 from __future__ import annotations
@@ -459,65 +465,106 @@ def _check_lazy(lazy, customer: str, date: str, amount: str) -> dict[str, int]:
     return {"first_day": int(stats["first_day"]), "last_day": int(stats["last_day"])}
 
 
+#: Amounts are summed as whole millionths of the currency unit (int64), so that every engine
+#: adds exactly and returns bit-identical results whatever its summation order. Resolution
+#: 1e-6 currency units; per-customer totals up to 9.2e12 currency units.
+_MICROS = 1_000_000
+
+
 def _prepare(transactions, customer, date, amount) -> tuple[Any, dict[str, int]]:
-    """The log as a lazy frame of ``customer_id``, ``day`` (int), ``amount``, and its day range."""
+    """The log as a lazy frame of ``customer_id``, ``day``, ``date``, ``micros``, + day range."""
     import narwhals as nw
 
     lazy, is_pandas = _as_lazy(transactions, customer, date, amount)
-    lazy = lazy.with_columns(_day_expr(nw, "date").alias("day"))
+    lazy = lazy.select(
+        "customer_id",
+        _day_expr(nw, "date").alias("day"),
+        "date",
+        "amount",
+        # Round half up to the nearest micro-unit; floor + cast is exact on every engine.
+        (nw.col("amount") * _MICROS + 0.5).floor().cast(nw.Int64).alias("micros"),
+    )
     if is_pandas:
         native = lazy.collect().to_native()
         span = {"first_day": int(native["day"].min()), "last_day": int(native["day"].max())}
     else:
         span = _check_lazy(lazy, customer, date, amount)
-    return lazy, span
+    # ``date`` stays for calendar periods (cohorts); lazy engines read it only when used.
+    return lazy.drop("amount"), span
 
 
-def _summary_frames(lazy, end_day: int, days_per_period: float):
-    """The RFM summary of ``lazy`` (days up to ``end_day``) as a lazy frame. Written once.
+def _daily(lazy, first_day: int | None = None, last_day: int | None = None, extra=()):
+    """One row per customer and purchase day: same-day purchases are one transaction.
 
-    Fader, Hardie & Lee (2005): x = repeat transactions (distinct purchase days - 1), t_x = last
-    minus first purchase day, T = end_day minus first purchase day; zbar = mean value of the
-    repeat transactions (0 when x = 0, as in Hardie's CDNOW summary).
+    ``extra`` names columns constant within a day (e.g. the calendar period) to keep.
     """
     import narwhals as nw
 
-    daily = (
-        lazy.filter(nw.col("day") <= end_day)
-        .group_by("customer_id", "day")
-        .agg(nw.col("amount").sum())
-    )
+    if first_day is not None:
+        lazy = lazy.filter(nw.col("day") >= first_day)
+    if last_day is not None:
+        lazy = lazy.filter(nw.col("day") <= last_day)
+    return lazy.group_by("customer_id", "day", *extra).agg(nw.col("micros").sum())
+
+
+def _summary_frames(lazy, end_day: int):
+    """Per-customer integers of the RFM summary of days up to ``end_day``. Written once.
+
+    Fader, Hardie & Lee (2005): x = repeat transactions (distinct purchase days - 1), t_x = last
+    minus first purchase day, T = end_day minus first purchase day. The value of the repeat
+    transactions is the total minus the first day's value. Columns: ``frequency``,
+    ``recency_days``, ``T_days``, ``repeat_micros``; :func:`_summary_columns` turns them into
+    periods and currency.
+    """
+    import narwhals as nw
+
+    daily = _daily(lazy, last_day=end_day)
     per = daily.group_by("customer_id").agg(
         nw.col("day").min().alias("first"),
         nw.col("day").max().alias("last"),
         nw.len().alias("days"),
-        nw.col("amount").sum().alias("total"),
+        nw.col("micros").sum().alias("total"),
     )
-    first_amount = daily.join(
+    first_value = daily.join(
         per.select("customer_id", nw.col("first").alias("day")), on=["customer_id", "day"]
-    ).select("customer_id", nw.col("amount").alias("first_amount"))
-    repeats = nw.col("days") - 1
-    return per.join(first_amount, on="customer_id").select(
+    ).select("customer_id", nw.col("micros").alias("first_micros"))
+    return per.join(first_value, on="customer_id").select(
         "customer_id",
-        repeats.cast(nw.Int64).alias("frequency"),
-        ((nw.col("last") - nw.col("first")) / days_per_period).alias("recency"),
-        ((nw.lit(end_day) - nw.col("first")) / days_per_period).alias("T"),
-        nw.when(repeats > 0)
-        .then((nw.col("total") - nw.col("first_amount")) / repeats)
-        .otherwise(0.0)
-        .alias("monetary_value"),
+        (nw.col("days") - 1).cast(nw.Int64).alias("frequency"),
+        (nw.col("last") - nw.col("first")).cast(nw.Int64).alias("recency_days"),
+        (nw.lit(end_day) - nw.col("first")).cast(nw.Int64).alias("T_days"),
+        (nw.col("total") - nw.col("first_micros")).cast(nw.Int64).alias("repeat_micros"),
     )
 
 
-def _finish(frame: pd.DataFrame, columns: list[str], int_columns: list[str]) -> pd.DataFrame:
-    """Index by customer_id, fix dtypes and row order so every engine gives the same frame."""
-    frame = frame.copy()
-    frame["customer_id"] = frame["customer_id"].astype(str)
-    frame = frame.set_index("customer_id").sort_index()
-    out = pd.DataFrame(index=frame.index)
-    for column in columns:
-        dtype = "int64" if column in int_columns else "float64"
-        out[column] = frame[column].to_numpy().astype(dtype)
+def _by_customer(frame: pd.DataFrame) -> pd.DataFrame:
+    """Index a collected frame by ``customer_id`` (str), sorted, whatever engine produced it."""
+    frame = frame.assign(customer_id=frame["customer_id"].astype(str))
+    return frame.set_index("customer_id").sort_index()
+
+
+def _summary_columns(frame: pd.DataFrame, days_per_period: float) -> pd.DataFrame:
+    """The integers of :func:`_summary_frames` (indexed by customer) -> the summary columns.
+
+    Divisions happen here, once, in numpy, so every engine returns bit-identical floats.
+    """
+    frequency = frame["frequency"].to_numpy().astype("int64")
+    repeat_value = frame["repeat_micros"].to_numpy().astype("int64") / _MICROS
+    out = pd.DataFrame(
+        {
+            "frequency": frequency,
+            "recency": frame["recency_days"].to_numpy().astype("int64") / days_per_period,
+            "T": frame["T_days"].to_numpy().astype("int64") / days_per_period,
+            # zbar is 0 without a repeat transaction, as in Hardie's CDNOW summary.
+            "monetary_value": np.divide(
+                repeat_value,
+                frequency,
+                out=np.zeros(len(frame)),
+                where=frequency > 0,
+            ),
+        },
+        index=frame.index,
+    )
     return out
 
 
@@ -590,8 +637,8 @@ def rfm_summary(
             f"the end date {_day_to_timestamp(end_day).date()} is before the first purchase "
             f"({_day_to_timestamp(span['first_day']).date()}): nothing to summarise"
         )
-    result = _collect(_summary_frames(lazy, end_day, DAYS_PER_PERIOD[period]))
-    out = _finish(result, SUMMARY_COLUMNS, ["frequency"])
+    result = _by_customer(_collect(_summary_frames(lazy, end_day)))
+    out = _summary_columns(result, DAYS_PER_PERIOD[period])
     out.attrs.update(period=period, observation_end=str(_day_to_timestamp(end_day).date()))
     return out
 
@@ -646,23 +693,18 @@ def calibration_holdout(
             f"observation end ({_day_to_timestamp(obs_day).date()})"
         )
     days = DAYS_PER_PERIOD[period]
-    calibration = _summary_frames(lazy, cal_day, days)
     holdout = (
-        lazy.filter(nw.col("day") > cal_day, nw.col("day") <= obs_day)
-        .group_by("customer_id", "day")
-        .agg(nw.col("amount").sum())
+        _daily(lazy, first_day=cal_day + 1, last_day=obs_day)
         .group_by("customer_id")
-        .agg(
-            nw.len().alias("frequency_holdout"),
-            nw.col("amount").sum().alias("amount_holdout"),
-        )
+        .agg(nw.len().alias("frequency_holdout"), nw.col("micros").sum().alias("holdout_micros"))
     )
-    joined = calibration.join(holdout, on="customer_id", how="left").with_columns(
-        nw.col("frequency_holdout").fill_null(0),
-        nw.col("amount_holdout").fill_null(0.0),
+    joined = _by_customer(
+        _collect(_summary_frames(lazy, cal_day).join(holdout, on="customer_id", how="left"))
     )
-    columns = SUMMARY_COLUMNS + ["frequency_holdout", "amount_holdout"]
-    out = _finish(_collect(joined), columns, ["frequency", "frequency_holdout"])
+    out = _summary_columns(joined, days)
+    # Customers without a holdout purchase come back from the left join as missing.
+    out["frequency_holdout"] = joined["frequency_holdout"].fillna(0).to_numpy().astype("int64")
+    out["amount_holdout"] = joined["holdout_micros"].fillna(0).to_numpy().astype("int64") / _MICROS
     out.attrs.update(
         period=period,
         calibration_end=str(_day_to_timestamp(cal_day).date()),
@@ -768,16 +810,12 @@ def purchase_counts(
 
     check_period(period)
     lazy, span = _prepare(transactions, customer, date, amount)
-    daily = (
-        lazy.with_columns(_period_expr(nw, period).alias("p"))
-        .group_by("customer_id", "day", "p")
-        .agg(nw.col("amount").sum())
-    )
+    daily = _daily(lazy.with_columns(_period_expr(nw, period).alias("p")), extra=["p"])
     per_period = _collect(
         daily.group_by("p").agg(
             nw.len().alias("transactions"),
             nw.col("customer_id").n_unique().alias("customers"),
-            nw.col("amount").sum().alias("amount"),
+            nw.col("micros").sum().alias("micros"),
         )
     )
     first = _period_index(_day_to_timestamp(span["first_day"]), period)
@@ -790,7 +828,7 @@ def purchase_counts(
             "period_start": pd.to_datetime([_period_start(int(i), period) for i in table["p"]]),
             "transactions": table["transactions"].astype("int64").to_numpy(),
             "customers": table["customers"].astype("int64").to_numpy(),
-            "amount": table["amount"].astype("float64").to_numpy(),
+            "amount": table["micros"].to_numpy().astype("int64") / _MICROS,
         }
     )
     out.attrs.update(period=period)
