@@ -75,6 +75,11 @@ class LikelihoodModel:
     param_names: ClassVar[tuple[str, ...]] = ()
     #: A one-line name for summaries, with its source.
     model_name: ClassVar[str] = "model"
+    #: What to try when a fit fails; appended to every ConvergenceError of the model.
+    convergence_advice: ClassVar[str] = (
+        "Try initial_params=, and check that the data's time unit is the one you meant (a rate "
+        "per day fitted on weeks looks degenerate)."
+    )
 
     def __init__(self) -> None:
         self.params: pd.Series | None = None
@@ -86,6 +91,7 @@ class LikelihoodModel:
         self.converged: bool | None = None
         self.period: str | None = None
         self._optimizer_message: str = ""
+        self._hessian_pd: bool = False
 
     # --- to implement -----------------------------------------------------------------------
     def _loglik_rows(self, params: np.ndarray, data: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -144,8 +150,8 @@ class LikelihoodModel:
         if not np.isfinite(objective(np.log(x0))):
             raise ConvergenceError(
                 f"{self.model_name}: the log-likelihood is not finite at the starting point "
-                f"{dict(zip(self.param_names, x0, strict=True))}; pass initial_params= closer to "
-                "plausible values"
+                f"{ {k: float(v) for k, v in zip(self.param_names, x0, strict=True)} }; pass "
+                f"initial_params= closer to plausible values. {self.convergence_advice}"
             )
         best = None
         for method in ("L-BFGS-B", "Nelder-Mead"):
@@ -176,18 +182,19 @@ class LikelihoodModel:
             raise ConvergenceError(
                 f"{self.model_name}: maximum likelihood did not converge (a parameter ran towards 0 "
                 f"or infinity: log-params {np.round(best.x, 2).tolist()}; optimiser says "
-                f"{best.message!r}). Try initial_params=, check that the data's time unit is the "
-                "one you meant (a rate per day fitted on weeks looks degenerate), or use a simpler "
-                "model for data with little repeat buying"
+                f"{best.message!r}). {self.convergence_advice}"
             )
         estimate = np.exp(best.x)
         self.params = pd.Series(estimate, index=list(self.param_names), name="estimate")
         self.loglik = -float(best.fun)
         self.nobs = float(w.sum())
         self.n_distinct_rows = int(len(w))
-        self.converged = True
         self._optimizer_message = str(best.message)
         self._set_covariance(data, w)
+        # Converged means a proper interior maximum: finite standard errors from a positive
+        # definite Hessian. A degenerate optimum (a parameter drifting off to a boundary along a
+        # flat ridge) fails this and shows as "Converged: False" in summary().
+        self.converged = bool(np.all(np.isfinite(self.bse.to_numpy())) and self._hessian_pd)
         return self
 
     def _set_covariance(self, data, w) -> None:
@@ -203,6 +210,11 @@ class LikelihoodModel:
         jac = np.diag(1.0 / est)
         # The gradient is zero at the optimum, so H_natural = J^T H_log J with J = d log / d theta.
         hess = jac.T @ hess_log @ jac
+        try:
+            np.linalg.cholesky(hess)
+            self._hessian_pd = True
+        except np.linalg.LinAlgError:
+            self._hessian_pd = False
         try:
             cov = np.linalg.inv(hess)
         except np.linalg.LinAlgError:
@@ -258,6 +270,11 @@ class LikelihoodModel:
         from statsmodels.iolib.table import SimpleTable
 
         self._check_fitted()
+        if self.loglik is None:
+            raise ParameterError(
+                f"summary() needs a {type(self).__name__} fitted by .fit(...); this one has "
+                "parameters but no likelihood or standard errors"
+            )
         unit = self.period or "as given"
         top = [
             ("Model:", self.model_name),
