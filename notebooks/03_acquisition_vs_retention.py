@@ -210,9 +210,10 @@ pd.Series(shares, name="optimal retention share at this margin")
 # acquisition spend per prospect earns `V / MC_a - 1`, one more dollar of (present-value)
 # retention budget earns `(V - MC_r)(1 + d - r) / (MC_r (1 + d - r) + R)`. The map shows, for every
 # current spend, where the next dollar belongs. The dashed line is where retention is 5x cheaper
-# on average; to its right (more acquisition spend) the average cost ratio is higher. Hatched
-# cells are where the maxim says "favour retention" (average ratio at least 5x) and the next
-# retention dollar is not the best use of money.
+# on average; below it and to its right (less retention or more acquisition spend) the average
+# cost ratio is higher. Hatched cells are where the maxim says "favour retention" (average ratio
+# at least 5x) and the next retention dollar is not the best use of money: the next dollar belongs
+# in acquisition (blue), or nowhere (grey).
 
 # %%
 a_hi, r_hi = 2.5 * max(best.acquisition_spend, 4.0), 3.0 * max(best.retention_spend, 4.0)
