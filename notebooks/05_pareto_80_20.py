@@ -17,15 +17,17 @@
 # %% [markdown]
 # # The 80/20 rule: how concentrated are customers, really?
 #
-# Lorenz curve, Gini, top-20% share with bootstrap intervals, its dependence on the observation window, published anchors and the profit whale curve.
+# Is it 80/20? Lorenz curve, Gini and top-20% share with intervals, observation windows, anchors, whale curve.
 #
 # CRM primers say that **80% of a firm's revenue comes from 20% of its customers**, and that the
 # firm's job is to find that 20% and look after it. This notebook measures the claim on a real
-# purchase log (CDNOW, or your own), and asks three questions:
+# purchase log (CDNOW, or your own), and asks five questions:
 #
 # 1. What share of revenue do the top 20% of customers hold, with what uncertainty?
 # 2. Does the answer depend on how long we watch the customers? (It does, a lot.)
-# 3. Where does "80/20" come from, and is it a law or a rule of thumb?
+# 3. Are the top 20% the same customers from one period to the next?
+# 4. How concentrated is *profit*, once serving each order costs money?
+# 5. Where does "80/20" come from, and is it a law or a rule of thumb?
 #
 # Everything is computed by `crmstudy.concentration`; the notebook only calls it and draws.
 
@@ -62,9 +64,10 @@ else:
 #
 # Concentration is measured on **one value per customer**: here the revenue each customer
 # brought over the first `window_months` months of the log, or over the whole log when it is 0
-# (the default; for CDNOW, the 18 months from January 1997 to June 1998). Customers who bought for $0 stay in: they are customers, and
-# dropping them would make the base look more equal than it is. Orders are purchase *days*:
-# several records on one day are one order (Fader, Hardie & Lee 2005).
+# (the default; for CDNOW, the 18 months from January 1997 to June 1998). Customers who bought
+# for $0 stay in: they are customers, and dropping them would make the base look more equal than
+# it is. Orders are purchase *days*: several records on one day are one order (Fader, Hardie &
+# Lee 2005).
 
 # %%
 totals = conc.customer_totals(log, months=window_months or None)
@@ -280,23 +283,34 @@ plt.show()
 # **Pareto (1896)**, in his *Cours d'économie politique*, found that incomes in several countries
 # followed a power law: the number of people with income above x falls like x^(-a). For that
 # distribution the top q of the population holds q^(1-1/a) of the total, whatever the scale, so
-# the whole curve depends on one number, the shape a. "80/20" is simply the case a = 1.16.
-# **Juran** (1951, *Quality Control Handbook*) borrowed Pareto's name for a general principle of
-# management, the "vital few and the trivial many": most quality losses come from a few causes.
-# The 80 and 20 were an illustration, and the rule travelled from there into sales management
-# and CRM.
+# the whole curve depends on one number, the shape a. "80/20" is the case a = 1.16; Pareto's own
+# estimates for incomes were nearer a = 1.5, which gives about 58/20. **Juran** (1951, *Quality
+# Control Handbook*) borrowed Pareto's name for a general principle of management, the "vital few
+# and the trivial many" (most quality losses come from a few causes), and later admitted he had
+# attached the wrong name to it (Juran 1975, "The non-Pareto principle; mea culpa"). "80/20"
+# became the principle's shorthand and travelled into sales management and CRM.
 
 # %%
 pareto = pd.DataFrame(
     {
-        "top20_share": [0.8, ci20.loc["top_share", "estimate"], 0.5],
-        "label": ["the 80/20 rule", f"{source} (measured)", "Sharp's ~50% over a year"],
+        "label": [
+            "the 80/20 rule",
+            "Pareto's incomes (a about 1.5)",
+            f"{source}, measured",
+            "Sharp's about 50% over a year",
+        ],
+        "pareto_shape": [
+            conc.pareto_shape(0.8, 0.2),
+            1.5,
+            conc.pareto_shape(ci20.loc["top_share", "estimate"], 0.2),
+            conc.pareto_shape(0.5, 0.2),
+        ],
     }
 )
-pareto["pareto_shape"] = [conc.pareto_shape(s, 0.2) for s in pareto["top20_share"]]
+pareto["top20_share"] = [conc.pareto_top_share(a, 0.2) for a in pareto["pareto_shape"]]
 pareto["pareto_gini"] = [conc.pareto_gini(a) for a in pareto["pareto_shape"]]
 crmstudy.record("pareto_shape_80_20", conc.pareto_shape(0.8, 0.2))
-crmstudy.record("pareto_shape_measured", float(pareto["pareto_shape"].iloc[1]))
+crmstudy.record("pareto_shape_measured", float(pareto["pareto_shape"].iloc[2]))
 pareto
 
 # %% [markdown]
@@ -308,7 +322,7 @@ pareto
 # billionaire. One point of the curve does not pin down the rest.
 
 # %%
-shape = float(pareto["pareto_shape"].iloc[1])
+shape = float(pareto["pareto_shape"].iloc[2])
 points = [0.01, 0.05, 0.2, 0.5, 0.8]
 pareto_check = pd.DataFrame(
     {
@@ -351,6 +365,7 @@ pareto_check
 #   *Marketing Science* 24(2), 275-284.
 # - Gini, C. (1912), *Variabilità e mutabilità*, Bologna.
 # - Juran, J. M. (1951), *Quality Control Handbook*, McGraw-Hill.
+# - Juran, J. M. (1975), "The non-Pareto principle; mea culpa", *Quality Progress*, May 1975, 8.
 # - Kaplan, R. S. and Narayanan, V. G. (2001), "Measuring and managing customer profitability",
 #   *Journal of Cost Management* 15(5), 5-15.
 # - Kim, B. J., Singh, V. and Winer, R. S. (2017), "The Pareto rule for frequently purchased
