@@ -224,9 +224,10 @@ def _cmd_report(args: argparse.Namespace, notebooks_dir: Path) -> int:
     done = len(jobs) - len(failures)
     summary = f"{done} of {len(jobs)} reports written to {out_dir}"
     if failures or problems:
-        _err(f"{summary}; {len(failures)} failed, {len(problems)} skipped as invalid:")
-        for line in failures + problems:
-            print(f"  - {line}", file=sys.stderr)
+        if len(jobs) + len(problems) > 1:  # one failure was already printed in full above
+            _err(f"{summary}; {len(failures)} failed, {len(problems)} skipped as invalid:")
+            for line in failures + problems:
+                print(f"  - {line}", file=sys.stderr)
         return EXIT_FAILED
     print(summary + f"; index: {out_dir / 'index.html'}", file=sys.stderr)
     return 0

@@ -733,6 +733,8 @@ def run_report(
                 cwd=str(job.notebook.path.resolve().parent),
                 progress_bar=progress,
                 execution_timeout=timeout,
+                # Keeps ipykernel's start-up notice about plain-TCP transport off the console.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except PapermillExecutionError as exc:
             index, first_line = (None, "")
