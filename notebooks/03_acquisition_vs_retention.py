@@ -47,7 +47,8 @@
 # In both cases the maxim's own threshold, 5x, is used to test the rule "favour retention".
 #
 # All formulas, and their derivations, live in `crmstudy.acquisition`; the notebook only calls
-# them. The period is whatever your margin is per (a year by default).
+# them. The period is whatever your margin is per (a year by default). Section 8 puts a value on
+# real customers: CDNOW's, from a BG/NBD and Gamma-Gamma fit.
 
 # %% tags=["parameters"]
 margin: float = 100.0  # margin per customer per period (US$ per year); range: (0, 100000]
@@ -368,6 +369,8 @@ by_kind
 # * Keeping beats replacing exactly when a retained customer costs less than an acquired one (or,
 #   if replacing does not pay, less than the margin it secures): a break-even ratio of 1, or
 #   `c_A / m`, not 5.
+# * On CDNOW, a customer who has come back is worth several times a one-time buyer: that value,
+#   not a ratio of average costs, is the yardstick for the next dollar of either kind.
 # * The model is deliberately simple: constant margins, a retention rate that is zero without
 #   spending, one prospect pool, no competition. Change the parameters (or the scenario files
 #   under `notebooks/params/03_acquisition_vs_retention/`) to test your own firm.
