@@ -8,7 +8,6 @@ STAMP   := $(VENV)/.installed
 JOBS    ?= 2
 
 export PATH := $(abspath $(VENV))/bin:$(PATH)
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,9 @@ def execute_notebook(name: str, out_dir: Path, **parameters) -> dict:
     src_ipynb = out_dir / f"{name}.source.ipynb"
     jupytext.write(nb, src_ipynb)
     out = out_dir / f"{name}.ipynb"
+    # The kernel inherits this process's environment; an MPLBACKEND such as Agg would replace the
+    # inline backend and the executed notebook would keep no figures.
+    os.environ.pop("MPLBACKEND", None)
     papermill.execute_notebook(
         str(src_ipynb),
         str(out),
