@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from crmstudy.errors import ParameterError
-from crmstudy.units import DAYS_PER_PERIOD, check_period, convert_duration, convert_rate, periods_per
+from crmstudy.units import (
+    DAYS_PER_PERIOD,
+    check_period,
+    convert_duration,
+    convert_rate,
+    periods_per,
+)
 
 
 def test_calendar_identities():
