@@ -27,7 +27,7 @@ import pandas as pd
 from crmstudy.errors import ParameterError
 from crmstudy.units import check_period, convert_duration
 
-__all__ = ["customer_lifetime_value", "step_boundaries"]
+__all__ = ["customer_lifetime_value", "step_boundaries", "top_customer_overlap"]
 
 
 def step_boundaries(horizon: float, horizon_period: str, step_period: str, model_period: str):
@@ -128,3 +128,32 @@ def customer_lifetime_value(
         margin=float(margin),
     )
     return out
+
+
+def top_customer_overlap(predicted, past, fraction: float = 0.2) -> dict[str, float]:
+    """Are tomorrow's best customers today's? Compare the top ``fraction`` by two measures.
+
+    ``predicted`` (e.g. CLV) and ``past`` (e.g. calibration spend) are one value per customer,
+    aligned. Ties at the cut are broken by position (stable sort), so each top group has exactly
+    ``ceil(fraction * n)`` customers. Returns:
+
+    * ``overlap``: share of the top customers by ``predicted`` who are also top by ``past``;
+    * ``predicted_share_of_top_predicted``: share of total ``predicted`` value they hold;
+    * ``predicted_share_of_top_past``: share of total ``predicted`` value held by the top by
+      ``past`` (what targeting on past spend would capture).
+    """
+    pred = np.asarray(predicted, dtype=float).ravel()
+    hist = np.asarray(past, dtype=float).ravel()
+    if pred.shape != hist.shape or pred.size == 0:
+        raise ParameterError("predicted and past must be non-empty and of equal length")
+    if not (0 < fraction < 1):
+        raise ParameterError(f"fraction must be in (0, 1), got {fraction!r}")
+    k = math.ceil(fraction * pred.size)
+    top_pred = np.argsort(-pred, kind="stable")[:k]
+    top_past = np.argsort(-hist, kind="stable")[:k]
+    total = pred.sum()
+    return {
+        "overlap": len(np.intersect1d(top_pred, top_past)) / k,
+        "predicted_share_of_top_predicted": float(pred[top_pred].sum() / total),
+        "predicted_share_of_top_past": float(pred[top_past].sum() / total),
+    }

@@ -15,8 +15,8 @@ left out of the fit. On the 946 CDNOW-sample customers with repeat purchases, Fa
 The model assumes spend is independent of the purchase process; check it with the correlation
 of frequency and monetary value among repeat buyers (FHL 2005b report 0.11 on CDNOW).
 
-``customer_lifetime_value`` (combining a purchase model with this one) lives in
-:mod:`crmstudy.models._clv` and is re-exported here.
+``customer_lifetime_value`` (combining a purchase model with this one) and
+``top_customer_overlap`` live in :mod:`crmstudy.models._clv` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from scipy import special
 
 from crmstudy.errors import DataError, ParameterError
 from crmstudy.models._base import LikelihoodModel, as_weights
-from crmstudy.models._clv import customer_lifetime_value
+from crmstudy.models._clv import customer_lifetime_value, top_customer_overlap
 from crmstudy.units import check_period
 
-__all__ = ["GammaGamma", "customer_lifetime_value"]
+__all__ = ["GammaGamma", "customer_lifetime_value", "top_customer_overlap"]
 
 
 def _spend_columns(summary, frequency, monetary_value):

@@ -1,0 +1,307 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Who is still a customer? Valuing the CDNOW customer base
+#
+# Buy-till-you-die models (BG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB) fitted by maximum likelihood on CDNOW and the donations panel: validation in a holdout, CLV, and who the best customers will be.
+#
+# In a non-contractual business nobody tells the firm when they leave: a customer who has not
+# bought for months may be gone or merely between purchases. The CRM primer's "customer lifetime
+# value" needs an answer to that question first. The classic answer is a *buy-till-you-die* model:
+#
+# * **Pareto/NBD** (Schmittlein, Morrison & Colombo 1987): while alive, a customer buys at a
+#   Poisson rate λ; their lifetime is exponential with rate μ; λ and μ vary across customers
+#   (gamma distributions).
+# * **BG/NBD** (Fader, Hardie & Lee 2005a, "Counting your customers the easy way"): the same, but
+#   a customer can drop out only right after a purchase, with probability p (beta distributed).
+# * **Gamma-Gamma** (Fader, Hardie & Lee 2005b; Fader & Hardie 2013): spend per transaction, for
+#   turning expected purchases into money.
+# * **BG/BB** (Fader, Hardie & Shang 2010): the discrete-time cousin, for yearly "opportunities"
+#   such as fund-raising drives.
+#
+# The models need only three numbers per customer: **frequency** (repeat purchases), **recency**
+# (time of the last one, from the first) and **T** (time since the first purchase). We follow FHL
+# (2005a): the CDNOW cohort of customers who first bought in the first quarter of 1997, a 39-week
+# calibration period ending 1997-09-30 and a 39-week holdout. Everything is computed by tested
+# package code (`crmstudy.models`, `crmstudy.transactions`); the notebook calls and explains.
+#
+# **Your own data.** Set `transactions_path` to a CSV or Parquet log with columns `customer_id`,
+# `date`, `amount`, and choose `calibration_end` and `observation_end` inside its date range.
+# The time unit (`period`) is the unit of every fitted rate; the CLV horizon and discount rate are
+# stated in years and converted explicitly.
+
+# %% tags=["parameters"]
+sample: bool = True  # CDNOW 1/10 sample (2,357 customers) if True, else the master file (23,570)
+transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); "" = CDNOW
+calibration_end: str = "1997-09-30"  # last day of the calibration period (YYYY-MM-DD)
+observation_end: str = "1998-06-30"  # last day of the holdout period; "" = last day in the log
+period: str = "W"  # time unit of recency, T and the fitted rates; choices: D, W, M
+horizon: float = 3.0  # CLV horizon, in years; range: (0, 10]
+discount_rate: float = 0.10  # discount rate per year; range: [0, 1)
+margin: float = 0.30  # share of spend kept as margin; range: (0, 1]
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown, display
+
+import crmstudy
+from crmstudy import datasets, transactions
+from crmstudy.models import diagnostics
+from crmstudy.models.bgbb import BGBB
+from crmstudy.models.bgnbd import BGNBD
+from crmstudy.models.gammagamma import GammaGamma, customer_lifetime_value, top_customer_overlap
+from crmstudy.models.paretonbd import ParetoNBD
+from crmstudy.plots import customer_base as figures
+from crmstudy.units import PERIOD_NAMES
+
+pd.set_option("display.precision", 3)
+unit = PERIOD_NAMES[period]
+
+# %% [markdown]
+# ## 1. The data: calibration and holdout
+#
+# `calibration_holdout` summarises each customer's calibration purchases (same-day purchases
+# count once) and counts their purchases in the holdout. Only customers whose first purchase falls
+# in the calibration period are kept.
+
+# %%
+if transactions_path:
+    log = transactions.read_transactions(transactions_path)
+    source = transactions_path
+else:
+    log = datasets.load_cdnow(sample=sample)
+    source = "CDNOW " + ("1/10 sample" if sample else "master file")
+end = observation_end or str(pd.Timestamp(log["date"].max()).date())
+data = transactions.calibration_holdout(log, calibration_end, end, period=period)
+holdout_length = data.attrs["holdout_duration"]
+crmstudy.record("n_customers", len(data))
+crmstudy.record("holdout_length", holdout_length)
+display(
+    Markdown(
+        f"**{source}**: {len(data):,} customers, calibration to {calibration_end}, holdout "
+        f"{holdout_length:.1f} {unit} to {end}. {int((data['frequency'] > 0).sum()):,} made a "
+        "repeat purchase in calibration."
+    )
+)
+data.describe().T
+
+# %% [markdown]
+# ## 2. Fitting BG/NBD and Pareto/NBD
+#
+# Both are fitted by maximum likelihood; identical (frequency, recency, T) rows are grouped first,
+# so a fit costs the number of distinct rows. The log-likelihood is on the papers' scale. On the
+# CDNOW sample FHL (2005a) report BG/NBD r = 0.243, α = 4.414, a = 0.793, b = 2.426
+# (LL = −9582.4) and Pareto/NBD r = 0.553, α = 10.578, s = 0.606, β = 11.669 (LL = −9595.0).
+
+# %%
+bgnbd = BGNBD().fit(data)
+pareto = ParetoNBD().fit(data)
+models = {"BG/NBD": bgnbd, "Pareto/NBD": pareto}
+crmstudy.record("bgnbd_params", bgnbd.params.to_dict())
+crmstudy.record("bgnbd_loglik", bgnbd.loglik)
+crmstudy.record("paretonbd_params", pareto.params.to_dict())
+crmstudy.record("paretonbd_loglik", pareto.loglik)
+bgnbd.summary()
+
+# %%
+pareto.summary()
+
+# %% [markdown]
+# ## 3. Do the models describe the calibration data?
+#
+# The histogram of repeat purchases, actual against the models' expected counts given each
+# customer's T (FHL 2005a, Figure 1).
+
+# %%
+fig = figures.plot_frequency_histogram(
+    {name: diagnostics.frequency_histogram(m, data) for name, m in models.items()}
+)
+
+# %% [markdown]
+# ## 4. Do they predict the holdout?
+#
+# The real test: each customer's expected purchases in the holdout, given their calibration
+# history, against what they did (FHL 2005a, Figure 4), and the weekly tracking of the cohort's
+# repeat purchases through calibration and holdout (Figures 2-3).
+
+# %%
+by_frequency = {name: diagnostics.holdout_by_frequency(m, data) for name, m in models.items()}
+fig = figures.plot_holdout_by_frequency(by_frequency)
+holdout_actual = int(data["frequency_holdout"].sum())
+holdout_predicted = {
+    name: float(m.expected_purchases(holdout_length, data).sum()) for name, m in models.items()
+}
+crmstudy.record("holdout_actual", holdout_actual)
+crmstudy.record("holdout_predicted", holdout_predicted)
+display(
+    Markdown(
+        f"Repeat purchases in the holdout: **{holdout_actual:,} actual**; "
+        + "; ".join(
+            f"{name} {value:,.0f} ({value / holdout_actual - 1:+.0%})"
+            for name, value in holdout_predicted.items()
+        )
+        + "."
+    )
+)
+by_frequency["BG/NBD"]
+
+# %%
+track = {
+    name: diagnostics.tracking(m, log, calibration_end, end, period=period)
+    for name, m in models.items()
+}
+fig = figures.plot_tracking(track)
+
+# %% [markdown]
+# ## 5. Who is still alive?
+#
+# P(alive) and the expected purchases over the holdout length for every frequency/recency pair of
+# a customer observed for the whole calibration period. A customer who bought often but not
+# lately is probably gone: the "recency" lesson of RFM, now with a probability attached.
+
+# %%
+T_full = float(data["T"].max())
+fig, axes = plt.subplots(1, 2, figsize=(14, 5))
+figures.plot_frequency_recency_heatmap(
+    diagnostics.frequency_recency_grid(bgnbd, T_full, "probability_alive", n_recency=8),
+    ax=axes[0],
+)
+figures.plot_frequency_recency_heatmap(
+    diagnostics.frequency_recency_grid(
+        bgnbd, T_full, "expected_purchases", horizon=holdout_length, n_recency=8
+    ),
+    ax=axes[1],
+)
+p_alive = bgnbd.probability_alive(data)
+crmstudy.record("mean_p_alive_bgnbd", float(p_alive.mean()))
+
+# %% [markdown]
+# ## 6. Spend per transaction: Gamma-Gamma
+#
+# Fitted on the customers with repeat purchases (their mean repeat spend). Fader & Hardie (2013)
+# report p = 6.25, q = 3.74, γ = 15.44 on the 946 CDNOW-sample repeat buyers. The model assumes
+# spend is independent of purchase frequency; the correlation below should be small.
+
+# %%
+spend = GammaGamma().fit(data)
+repeat = data[data["frequency"] > 0]
+corr = float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1])
+crmstudy.record("gammagamma_params", spend.params.to_dict())
+crmstudy.record("frequency_spend_correlation", corr)
+display(
+    Markdown(
+        f"{int(spend.nobs):,} repeat buyers; correlation of frequency and mean spend: {corr:.3f}. "
+        f"Mean spend per transaction of a new customer: "
+        f"${spend.expected_spend_new_customer():.2f}."
+    )
+)
+spend.summary()
+
+# %% [markdown]
+# ## 7. Customer lifetime value and the cohort's equity
+#
+# CLV = margin × expected spend per transaction × discounted expected purchases over the horizon
+# (FHL 2005b, eq. 2), summed month by month and discounted at the end of each month. The horizon
+# and discount rate are in years; the model's unit is converted explicitly (52.18 weeks a year,
+# `crmstudy.units`). Summed over the cohort, CLV is the cohort's *customer equity*: the same
+# quantity the closed-form view of notebook 02 computes from a retention rate, here from each
+# customer's own history.
+
+# %%
+clv = customer_lifetime_value(
+    bgnbd,
+    spend,
+    data,
+    horizon=horizon,
+    horizon_period="Y",
+    discount_rate=discount_rate,
+    discount_period="Y",
+    margin=margin,
+    step_period="M",
+)
+equity = float(clv.sum())
+crmstudy.record("cohort_equity", equity)
+crmstudy.record("clv_mean", float(clv.mean()))
+crmstudy.record("clv_median", float(clv.median()))
+crmstudy.record("horizon_in_model_period", clv.attrs["horizon_in_model_period"])
+fig = figures.plot_clv_distribution(clv)
+display(
+    Markdown(
+        f"Horizon {horizon:g} years = {clv.attrs['horizon_in_model_period']:.1f} {unit}; "
+        f"discount {discount_rate:.0%} a year; margin {margin:.0%}. Cohort equity "
+        f"**${equity:,.0f}** ({len(clv):,} customers; mean ${clv.mean():.2f}, median "
+        f"${clv.median():.2f})."
+    )
+)
+
+# %% [markdown]
+# ## 8. Are tomorrow's best customers yesterday's?
+#
+# The 80/20 notebook (05) ranks customers by *past* revenue. Here we rank them by predicted CLV
+# and ask how many of the top 20% by CLV were also the top 20% by calibration spend, and how much
+# future value a firm would reach by targeting on past spend instead.
+
+# %%
+past_spend = data["monetary_value"] * data["frequency"]
+overlap = top_customer_overlap(clv, past_spend, fraction=0.2)
+crmstudy.record("top20_overlap", overlap["overlap"])
+crmstudy.record("top20_clv_share", overlap["predicted_share_of_top_predicted"])
+crmstudy.record("top20_by_past_clv_share", overlap["predicted_share_of_top_past"])
+pd.Series(overlap, name="top 20%")
+
+# %% [markdown]
+# Ties matter here: most customers made no repeat purchase, so past spend cannot rank them and
+# the cut falls among equals. Recency separates them, which is what the models add.
+#
+# ## 9. Discrete opportunities: BG/BB on the donations panel
+#
+# 11,104 first-time supporters of a nonprofit in 1995, each with six yearly chances to give again.
+# FHS (2010) report α = 1.204, β = 0.750, γ = 0.657, δ = 2.783, LL = −33,225.6.
+
+# %%
+donations = datasets.load_donations()
+bgbb = BGBB().fit(donations)
+crmstudy.record("bgbb_params", bgbb.params.to_dict())
+crmstudy.record("bgbb_loglik", bgbb.loglik)
+table = donations.assign(
+    p_alive_1802=bgbb.probability_alive(donations),
+    expected_next_5_years=bgbb.expected_purchases(5, donations),
+)
+crmstudy.record(
+    "bgbb_expected_next_5",
+    float((table["expected_next_5_years"] * table["count"]).sum() / table["count"].sum()),
+)
+bgbb.summary()
+
+# %%
+table
+
+# %% [markdown]
+# ## What we learned
+#
+# * Both models reproduce the published CDNOW estimates from the raw log. Customer by customer,
+#   the conditional expectations track the holdout by calibration frequency; summed over the
+#   cohort they fall short of the actual holdout purchases by about a tenth on the sample (the
+#   cumulative tracking is closer), a gap FHL (2005a) also show: the cohort bought a little more
+#   in 1998 than a stationary model expects.
+# * P(alive) falls steeply with time since the last purchase for frequent buyers: "not bought for
+#   a while" means more for a customer who used to buy often.
+# * CLV is very skewed; targeting on past spend alone misses part of the future value, because it
+#   ignores recency.
+# * The BG/BB reproduces the published donation estimates: the same ideas work in discrete time.
