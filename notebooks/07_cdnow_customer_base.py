@@ -46,9 +46,9 @@
 
 # %% tags=["parameters"]
 sample: bool = True  # CDNOW 1/10 sample (2,357 customers) if True, else the master file (23,570)
-transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); "" = CDNOW
+transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); empty for CDNOW
 calibration_end: str = "1997-09-30"  # last day of the calibration period (YYYY-MM-DD)
-observation_end: str = "1998-06-30"  # last day of the holdout period; "" = last day in the log
+observation_end: str = "1998-06-30"  # last day of the holdout period; empty for the last day in the log
 period: str = "W"  # time unit of recency, T and the fitted rates; choices: D, W, M
 horizon: float = 3.0  # CLV horizon, in years; range: (0, 10]
 discount_rate: float = 0.10  # discount rate per year; range: [0, 1)
@@ -199,14 +199,15 @@ crmstudy.record("mean_p_alive_bgnbd", float(p_alive.mean()))
 # spend is independent of purchase frequency; the correlation below should be small.
 
 # %%
-spend = GammaGamma().fit(data)
+spend = GammaGamma().fit(data, drop_zero_spend=True)
 repeat = data[data["frequency"] > 0]
 corr = float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1])
 crmstudy.record("gammagamma_params", spend.params.to_dict())
 crmstudy.record("frequency_spend_correlation", corr)
 display(
     Markdown(
-        f"{int(spend.nobs):,} repeat buyers; correlation of frequency and mean spend: {corr:.3f}. "
+        f"{int(spend.nobs):,} repeat buyers ({spend.n_dropped_zero_spend} with zero spend left "
+        f"out); correlation of frequency and mean spend: {corr:.3f}. "
         f"Mean spend per transaction of a new customer: "
         f"${spend.expected_spend_new_customer():.2f}."
     )

@@ -33,7 +33,7 @@ from crmstudy.units import check_period
 __all__ = ["GammaGamma", "customer_lifetime_value", "top_customer_overlap"]
 
 
-def _spend_columns(summary, frequency, monetary_value):
+def _spend_columns(summary, frequency, monetary_value, require_positive: bool = True):
     index = None
     if summary is not None:
         missing = [c for c in ("frequency", "monetary_value") if c not in summary.columns]
@@ -67,13 +67,13 @@ def _spend_columns(summary, frequency, monetary_value):
         i = int(np.flatnonzero(bad)[0])
         raise DataError(f"column 'frequency' must be whole numbers; first bad value {x[i]!r}")
     bad = (x > 0) & (m <= 0)
-    if bad.any():
+    if require_positive and bad.any():
         i = int(np.flatnonzero(bad)[0])
         label = index[i] if index is not None else i
         raise DataError(
             "a customer with repeat transactions must have monetary_value > 0 (Gamma spend is "
             f"positive); {int(bad.sum())} rows, first at row {label!r}: {m[i]!r}. Remove returns "
-            "and zero-value orders first"
+            "and zero-value orders first, or fit with drop_zero_spend=True"
         )
     return x, m, index
 
@@ -92,6 +92,7 @@ class GammaGamma(LikelihoodModel):
     def __init__(self) -> None:
         super().__init__()
         self.currency: str | None = None
+        self.n_dropped_zero_spend: int = 0
 
     def fit(
         self,
@@ -102,19 +103,25 @@ class GammaGamma(LikelihoodModel):
         weights=None,
         period: str | None = None,
         initial_params=None,
+        drop_zero_spend: bool = False,
     ):
         """Fit on the customers with ``frequency > 0``; returns ``self``.
 
         ``summary`` has columns ``frequency`` (number of transactions averaged) and
         ``monetary_value`` (their mean, currency units); or pass them as arrays. ``weights``
         counts customers per row. ``period`` only labels the summary (spend has no time unit).
+        A repeat buyer whose mean spend is 0 (e.g. free orders; one customer of the CDNOW master
+        file) has no Gamma density: by default that raises :class:`DataError`; with
+        ``drop_zero_spend=True`` such customers are left out of the fit and counted in
+        ``self.n_dropped_zero_spend``.
         """
-        x, m, _ = _spend_columns(summary, frequency, monetary_value)
+        x, m, _ = _spend_columns(summary, frequency, monetary_value, not drop_zero_spend)
         if period is None and summary is not None:
             period = summary.attrs.get("period")
         self.period = check_period(period) if period is not None else None
         w = as_weights(weights, len(x))
-        keep = x > 0
+        keep = (x > 0) & (m > 0)
+        self.n_dropped_zero_spend = int(((x > 0) & (m <= 0)).sum())
         if not keep.any():
             raise DataError(
                 "no customer has frequency > 0: Gamma-Gamma is fitted on repeat buyers only"
@@ -164,9 +171,9 @@ class GammaGamma(LikelihoodModel):
         """
         p, q, g = self._params_array()
         if isinstance(frequency, pd.DataFrame):
-            x, m, index = _spend_columns(frequency, None, None)
+            x, m, index = _spend_columns(frequency, None, None, require_positive=False)
         else:
-            x, m, index = _spend_columns(None, frequency, monetary_value)
+            x, m, index = _spend_columns(None, frequency, monetary_value, require_positive=False)
         m = np.where(x > 0, m, 0.0)
         population = self.expected_spend_new_customer()
         values = (q - 1.0) / (p * x + q - 1.0) * population + p * x / (p * x + q - 1.0) * m
