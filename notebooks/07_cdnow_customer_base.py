@@ -46,9 +46,9 @@
 
 # %% tags=["parameters"]
 sample: bool = True  # CDNOW 1/10 sample (2,357 customers) if True, else the master file (23,570)
-transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); empty for CDNOW
+transactions_path: str = ""  # own log, CSV/Parquet (customer_id, date, amount); empty for CDNOW
 calibration_end: str = "1997-09-30"  # last day of the calibration period (YYYY-MM-DD)
-observation_end: str = "1998-06-30"  # last day of the holdout period; empty for the last day in the log
+observation_end: str = "1998-06-30"  # last day of the holdout; empty for the last log date
 period: str = "W"  # time unit of recency, T and the fitted rates; choices: D, W, M
 horizon: float = 3.0  # CLV horizon, in years; range: (0, 10]
 discount_rate: float = 0.10  # discount rate per year; range: [0, 1)
