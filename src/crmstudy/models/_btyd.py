@@ -126,8 +126,10 @@ def summary_columns(summary, frequency, recency, T, period, model_period=None):
 class TransactionModel(LikelihoodModel):
     """A continuous-time model of repeat purchasing fitted on (frequency, recency, T).
 
-    Subclasses implement ``_loglik_rows`` and the formula hooks ``_log_p_alive``,
-    ``_conditional_expected``, ``_new_customer_expected`` and ``_pmf``.
+    Every model here writes a customer's likelihood as the sum of two branches: alive at T, or
+    dropped out unobserved after the last purchase. Subclasses implement ``_log_branches``
+    (returning the log of each), from which the log-likelihood and P(alive) follow, and the
+    formula hooks ``_conditional_expected``, ``_new_customer_expected`` and ``_pmf``.
     """
 
     def fit(
@@ -195,8 +197,21 @@ class TransactionModel(LikelihoodModel):
         return np.array([start[k] for k in self.param_names])
 
     # --- formula hooks ------------------------------------------------------------------------
-    def _log_p_alive(self, params, x, t_x, T):
+    def _log_branches(self, params, x, t_x, T):
+        """(log L of 'alive at T', log L of 'dropped out in (t_x, T]'), per row."""
         raise NotImplementedError
+
+    def _loglik_rows(self, params, data):
+        alive, dead = self._log_branches(params, data["x"], data["t_x"], data["T"])
+        return np.logaddexp(alive, dead)
+
+    def _log_p_alive(self, params, x, t_x, T):
+        """log P(alive at T | x, t_x, T): the alive branch's share of the likelihood.
+
+        FHL (2005a) eq. 11 for BG/NBD; FHL Pareto/NBD note eq. 21; Batislam et al. (2007) eq. 6.
+        """
+        alive, dead = self._log_branches(params, x, t_x, T)
+        return alive - np.logaddexp(alive, dead)
 
     def _conditional_expected(self, params, t, x, t_x, T):
         raise NotImplementedError

@@ -66,15 +66,6 @@ class BGNBD(TransactionModel):
         dead = common + special.betaln(a + 1.0, b_dead) - (r + x) * np.log(alpha + t_x)
         return alive, np.where(possible, dead, -np.inf)
 
-    def _loglik_rows(self, params, data):
-        alive, dead = self._log_branches(params, data["x"], data["t_x"], data["T"])
-        return np.logaddexp(alive, dead)
-
-    def _log_p_alive(self, params, x, t_x, T):
-        """FHL (2005a) eq. 11: P(alive) = 1 / (1 + [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x))."""
-        alive, dead = self._log_branches(params, x, t_x, T)
-        return alive - np.logaddexp(alive, dead)
-
     def _conditional_expected(self, params, t, x, t_x, T):
         """FHL (2005a) eq. 10: E[Y(t) | x, t_x, T] = P(alive) * E[(1-e^{-lambda p t})/p | alive]."""
         r, alpha, a, b = params

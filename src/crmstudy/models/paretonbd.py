@@ -52,15 +52,6 @@ class ParetoNBD(TransactionModel):
         dead = common + np.log(s) + log_paretonbd_death_integral(r, alpha, s, beta, x, t_x, T)
         return alive, dead
 
-    def _loglik_rows(self, params, data):
-        alive, dead = self._log_branches(params, data["x"], data["t_x"], data["T"])
-        return np.logaddexp(alive, dead)
-
-    def _log_p_alive(self, params, x, t_x, T):
-        """P(alive at T | x, t_x, T): the alive branch over the whole likelihood (FHL note eq. 21)."""
-        alive, dead = self._log_branches(params, x, t_x, T)
-        return alive - np.logaddexp(alive, dead)
-
     def _conditional_expected(self, params, t, x, t_x, T):
         """FHL note eq. 25 (SMC 1987 eq. 22):
 
