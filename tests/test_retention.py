@@ -168,7 +168,7 @@ def test_kaplan_meier_of_a_cohort_reproduces_its_survival():
 
 
 def test_kaplan_meier_rejects_bad_input():
-    with pytest.raises(DataError, match="churned must be 0 or 1"):
+    with pytest.raises(DataError, match=r"churned has 1 value\(s\) that are not 0 or 1"):
         retention.kaplan_meier([1, 2], [1, 2])
     with pytest.raises(DataError, match=">= 0"):
         retention.kaplan_meier([1, -2], [1, 1])

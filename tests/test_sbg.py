@@ -239,7 +239,9 @@ def test_parameter_errors():
         model.discounted_expected_lifetime(-0.1)
     with pytest.raises(ParameterError, match="renewals"):
         model.discounted_expected_residual_lifetime(0.1, 1.5)
-    with pytest.raises(ParameterError, match="t must be whole"):
+    with pytest.raises(
+        ParameterError, match=r"t=-1 is outside the allowed range: whole numbers >= 0"
+    ):
         model.survival(-1)
     with pytest.raises(ParameterError, match=">= 1"):
         model.retention_rate(0)

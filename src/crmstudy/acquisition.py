@@ -121,16 +121,14 @@ rate enters too.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
-# The clv module's number-or-array check (finite floats, errors naming the argument) is shared.
-from crmstudy.clv import _as_float_array as _array
+from crmstudy._checks import as_float_array, check_number, check_range, check_share
+from crmstudy._checks import scalar_or_array as _out
 from crmstudy.clv import margin_multiple
-from crmstudy.errors import ConvergenceError, ParameterError
+from crmstudy.errors import ConvergenceError
 
 __all__ = [
     "acquisition_response",
@@ -167,43 +165,35 @@ _FOC_RTOL = 1e-7
 # --------------------------------------------------------------------------------------------
 
 
-def _check(value, name: str, bad, allowed: str) -> np.ndarray:
-    arr = _array(value, name)
-    mask = np.atleast_1d(bad(arr))
-    if np.any(mask):
-        first = np.atleast_1d(arr)[mask][0] if np.ndim(arr) else arr
-        raise ParameterError(f"{name}={float(first)!r} is outside the allowed range {allowed}")
-    return arr
-
-
 def _rate(value, name: str, what: str = "a share per period") -> np.ndarray:
-    return _check(value, name, lambda x: (x < 0) | (x >= 1), f"[0, 1) ({what})")
+    return check_share(value, name, what)
+
+
+def _discount_rate(value) -> np.ndarray:
+    # The customer equity test needs 0 <= d < 1 (B&D 1996 discount per period).
+    return check_share(value, "discount_rate", "a discount rate per period")
+
+
+def _ceiling(value, name: str) -> np.ndarray:
+    return check_range(value, name, low=0.0, low_open=True, high=1.0, high_open=True)
 
 
 def _efficiency(value, name: str) -> np.ndarray:
-    return _check(value, name, lambda x: x <= 0, "(0, inf) (response per currency unit spent)")
+    return check_range(value, name, low=0.0, low_open=True, what="response per currency unit spent")
 
 
-def _spend(value, name: str) -> np.ndarray:
-    return _check(value, name, lambda x: x < 0, "[0, inf) (currency spent)")
+def _spend(value, name: str, *, positive: bool = False) -> np.ndarray:
+    return check_range(value, name, low=0.0, low_open=positive, what="currency spent")
 
 
 def _margin(value) -> np.ndarray:
-    return _check(value, "margin", lambda x: x <= 0, "(0, inf) (currency per customer per period)")
+    return check_range(
+        value, "margin", low=0.0, low_open=True, what="currency per customer per period"
+    )
 
 
 def _positive_ratio(value, name: str) -> np.ndarray:
-    return _check(value, name, lambda x: x <= 0, "(0, inf)")
-
-
-def _scalar(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ParameterError(f"{name} must be a single number, got {value!r}")
-    return float(value)
-
-
-def _out(x):
-    return float(x) if np.ndim(x) == 0 else x
+    return check_range(value, name, low=0.0, low_open=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,7 +258,7 @@ def customer_value(retention_spend, margin, discount_rate, r_max, k_r):
     float or array, currency per customer.
     """
     m = _margin(margin)
-    d = _rate(discount_rate, "discount_rate", "a discount rate per period")
+    d = _discount_rate(discount_rate)
     R = _spend(retention_spend, "retention_spend")
     r = np.asarray(retention_response(R, r_max, k_r))
     return _out(_value_from_rate(R, r, m, d))
@@ -304,7 +294,7 @@ def customer_equity_test(
     """
     a = np.asarray(acquisition_response(acquisition_spend, a_max, k_a))
     V = np.asarray(customer_value(retention_spend, margin, discount_rate, r_max, k_r))
-    return _out(a * V - _array(acquisition_spend, "acquisition_spend"))
+    return _out(a * V - as_float_array(acquisition_spend, "acquisition_spend"))
 
 
 def retention_budget(acquisition_spend, retention_spend, discount_rate, a_max, k_a, r_max, k_r):
@@ -315,7 +305,7 @@ def retention_budget(acquisition_spend, retention_spend, discount_rate, a_max, k
     ``a (R/r) r/(1+d-r)``. Currency per prospect, comparable with the acquisition spend ``A``.
     Arguments and units as in :func:`customer_equity_test`.
     """
-    d = _rate(discount_rate, "discount_rate", "a discount rate per period")
+    d = _discount_rate(discount_rate)
     a = np.asarray(acquisition_response(acquisition_spend, a_max, k_a))
     R = _spend(retention_spend, "retention_spend")
     r = np.asarray(retention_response(R, r_max, k_r))
@@ -404,19 +394,16 @@ def marginal_costs(acquisition_spend, retention_spend, a_max, k_a, r_max, k_r) -
 
 
 def _model_args(margin, discount_rate, a_max, k_a, r_max, k_r) -> tuple[float, ...]:
-    m = _scalar(margin, "margin")
-    d = _scalar(discount_rate, "discount_rate")
-    a_max = _scalar(a_max, "a_max")
-    k_a = _scalar(k_a, "k_a")
-    r_max = _scalar(r_max, "r_max")
-    k_r = _scalar(k_r, "k_r")
-    _margin(m)
-    _rate(d, "discount_rate", "a discount rate per period")
-    _rate(a_max, "a_max")
-    _rate(r_max, "r_max")
-    _efficiency(k_a, "k_a")
-    _efficiency(k_r, "k_r")
-    return m, d, a_max, k_a, r_max, k_r
+    positive = {"low": 0.0, "low_open": True}
+    share = {"low": 0.0, "high": 1.0, "high_open": True}
+    return (
+        check_number(margin, "margin", **positive, what="currency per customer per period"),
+        check_number(discount_rate, "discount_rate", **share, what="a discount rate per period"),
+        check_number(a_max, "a_max", **share, what="a share of prospects"),
+        check_number(k_a, "k_a", **positive, what="response per currency unit spent"),
+        check_number(r_max, "r_max", **share, what="a share per period"),
+        check_number(k_r, "k_r", **positive, what="response per currency unit spent"),
+    )
 
 
 def _optimal_retention_spend(m: float, d: float, r_max: float, k_r: float) -> float:
@@ -554,8 +541,7 @@ def first_customer_cost_ratio(a_max, k_a, r_max, k_r):
     that fixes the response curves without fixing the spend. Ceilings in (0, 1), efficiencies
     > 0 per currency unit.
     """
-    a_max = _check(a_max, "a_max", lambda x: (x <= 0) | (x >= 1), "(0, 1)")
-    r_max = _check(r_max, "r_max", lambda x: (x <= 0) | (x >= 1), "(0, 1)")
+    a_max, r_max = _ceiling(a_max, "a_max"), _ceiling(r_max, "r_max")
     return _out((r_max * _efficiency(k_r, "k_r")) / (a_max * _efficiency(k_a, "k_a")))
 
 
@@ -567,8 +553,7 @@ def acquisition_efficiency_for_ratio(cost_ratio, a_max, r_max, k_r):
     per customer; returns ``k_a`` per currency unit spent per prospect.
     """
     c = _positive_ratio(cost_ratio, "cost_ratio")
-    a_max = _check(a_max, "a_max", lambda x: (x <= 0) | (x >= 1), "(0, 1)")
-    r_max = _check(r_max, "r_max", lambda x: (x <= 0) | (x >= 1), "(0, 1)")
+    a_max, r_max = _ceiling(a_max, "a_max"), _ceiling(r_max, "r_max")
     return _out(r_max * _efficiency(k_r, "k_r") / (a_max * c))
 
 
@@ -672,8 +657,8 @@ def marginal_dollar_map(
     """
     m, d, a_max, k_a, r_max, k_r = _model_args(margin, discount_rate, a_max, k_a, r_max, k_r)
     claimed = float(_positive_ratio(claimed_ratio, "claimed_ratio"))
-    A0 = _check(np.atleast_1d(acquisition_spend), "acquisition_spend", lambda x: x <= 0, "(0, inf)")
-    R0 = _check(np.atleast_1d(retention_spend), "retention_spend", lambda x: x <= 0, "(0, inf)")
+    A0 = _spend(np.atleast_1d(acquisition_spend), "acquisition_spend", positive=True)
+    R0 = _spend(np.atleast_1d(retention_spend), "retention_spend", positive=True)
     A, R = (x.ravel() for x in np.meshgrid(A0, R0, indexing="ij"))
     a = np.asarray(acquisition_response(A, a_max, k_a))
     r = np.asarray(retention_response(R, r_max, k_r))
@@ -739,8 +724,8 @@ def under_acquisition_check(
     acquisition pays are left out): ``cost_ratio``, ``k_a`` and the columns of
     :func:`marginal_dollar_map`.
     """
-    frac = _check(
-        acquisition_fraction, "acquisition_fraction", lambda x: (x <= 0) | (x > 1), "(0, 1]"
+    frac = check_number(
+        acquisition_fraction, "acquisition_fraction", low=0.0, low_open=True, high=1.0
     )
     rows = []
     for c in _positive_ratio(np.atleast_1d(cost_ratios), "cost_ratios"):
@@ -806,17 +791,27 @@ def break_even_cost_ratio(
     ``break_even_ratio`` (``c_A / c_R*``: the smallest acquisition-to-retention cost ratio at which
     keeping pays; ``inf`` when keeping never pays).
     """
-    m = float(_margin(_scalar(margin, "margin")))
-    r = _scalar(retention, "retention")
-    d = _scalar(discount_rate, "discount_rate")
-    c_a = _scalar(acquisition_cost, "acquisition_cost")
-    r0 = _scalar(baseline_retention, "baseline_retention")
-    _rate(r0, "baseline_retention")
-    _check(
-        r, "retention", lambda x: (x <= r0) | (x >= 1), f"({r0!r}, 1) (above baseline_retention)"
+    m = check_number(margin, "margin", low=0.0, low_open=True, what="currency per period")
+    r0 = check_number(baseline_retention, "baseline_retention", low=0.0, high=1.0, high_open=True)
+    r = check_number(
+        retention,
+        "retention",
+        low=r0,
+        low_open=True,
+        high=1.0,
+        high_open=True,
+        what="above baseline_retention",
     )
-    _check(d, "discount_rate", lambda x: (x <= 0) | (x >= 1), "(0, 1) (a rate per period)")
-    _positive_ratio(c_a, "acquisition_cost")
+    d = check_number(
+        discount_rate,
+        "discount_rate",
+        low=0.0,
+        low_open=True,
+        high=1.0,
+        high_open=True,
+        what="a rate per period",
+    )
+    c_a = check_number(acquisition_cost, "acquisition_cost", low=0.0, low_open=True)
 
     no_keep = max((m - (1.0 - r0) * c_a) / d, r0 * m / (1.0 + d - r0))
     spend = max(m - (1.0 - r) * c_a - d * no_keep, r * m - (1.0 + d - r) * no_keep)

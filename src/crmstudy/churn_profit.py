@@ -32,12 +32,18 @@ zero discount rate, margins from the first period on (``timing="start"``) and th
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from crmstudy._checks import (
+    as_float_array,
+    check_choice,
+    check_number,
+    check_range,
+    check_whole,
+)
 from crmstudy.clv import lifetime_value
 from crmstudy.errors import ParameterError
 from crmstudy.units import check_period
@@ -62,19 +68,11 @@ PROFIT_SOURCES = ("base_profit", "purchase_growth", "cost_savings", "referrals",
 _KINDS = ("points", "relative")
 
 
-def _check_number(name: str, value, *, low=-math.inf, low_open=False, high=math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ParameterError(f"{name} must be a finite number, got {value!r}")
-    too_low = value <= low if low_open else value < low
-    if too_low or value > high:
-        left = "(" if low_open else "["
-        raise ParameterError(f"{name}={value!r} is outside the allowed range {left}{low}, {high}]")
-    return float(value)
-
-
 def _check_defection(value, name: str = "defection") -> float:
     """Defection per period in (0, 1]: 0 would make lifetimes infinite and the steady state too."""
-    return _check_number(name, value, low=0.0, low_open=True, high=1.0)
+    return check_number(
+        value, name, low=0.0, low_open=True, high=1.0, what="share of customers lost per period"
+    )
 
 
 @dataclass(frozen=True)
@@ -117,19 +115,16 @@ class CustomerBase:
     period: str = "Y"
 
     def __post_init__(self) -> None:
-        _check_number("new_customers", self.new_customers, low=0.0, low_open=True)
-        _check_number("acquisition_cost", self.acquisition_cost, low=0.0)
-        _check_number("base_profit", self.base_profit)
+        check_number(self.new_customers, "new_customers", low=0.0, low_open=True)
+        check_number(self.acquisition_cost, "acquisition_cost", low=0.0)
+        check_number(self.base_profit, "base_profit")
         for name in PROFIT_SOURCES[1:]:
-            _check_number(name, getattr(self, name), low=0.0)
-        ramp = self.ramp_periods
-        if isinstance(ramp, bool) or not isinstance(ramp, numbers.Integral) or ramp < 0:
-            raise ParameterError(
-                f"ramp_periods={ramp!r} is outside the allowed range: a whole number of periods "
-                ">= 0"
-            )
-        _check_number("fixed_cost", self.fixed_cost, low=0.0)
-        _check_number("discount_rate", self.discount_rate, low=0.0, low_open=True)
+            check_number(getattr(self, name), name, low=0.0)
+        # A whole-valued float (4.0, e.g. from a notebook parameter) is stored as the int 4.
+        ramp = check_whole(self.ramp_periods, "ramp_periods", what="periods")
+        object.__setattr__(self, "ramp_periods", ramp)
+        check_number(self.fixed_cost, "fixed_cost", low=0.0)
+        check_number(self.discount_rate, "discount_rate", low=0.0, low_open=True)
         check_period(self.period)
 
 
@@ -141,11 +136,7 @@ def tenure_profile(base: CustomerBase, periods: int | None = None) -> pd.DataFra
     currency per period. The shape follows R&S's exhibit "Why customers are more profitable over
     time"; the amounts are parameters.
     """
-    n = base.ramp_periods + 1 if periods is None else periods
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ParameterError(
-            f"periods={periods!r} is outside the allowed range: a whole number >= 1"
-        )
+    n = base.ramp_periods + 1 if periods is None else check_whole(periods, "periods", minimum=1)
     tenure = np.arange(1, n + 1)
     steps = np.minimum(tenure - 1, base.ramp_periods)
     frame = pd.DataFrame({"tenure": tenure, "base_profit": np.full(n, float(base.base_profit))})
@@ -213,9 +204,8 @@ def defection_after_cut(defection_before: float, cut: float = 0.05, kind: str = 
     above 0.
     """
     d = _check_defection(defection_before, "defection_before")
-    cut = _check_number("cut", cut, low=0.0, low_open=True, high=1.0)
-    if kind not in _KINDS:
-        raise ParameterError(f"kind={kind!r} is not allowed; choices: points, relative")
+    cut = check_number(cut, "cut", low=0.0, low_open=True, high=1.0, what="a share per period")
+    check_choice(kind, "kind", _KINDS)
     after = d - cut if kind == "points" else d * (1.0 - cut)
     if after <= 0:
         raise ParameterError(
@@ -294,10 +284,8 @@ def uplift_map(
     leave no defection are NaN.
     """
     base = CustomerBase() if base is None else base
-    mus = np.asarray(net_margins, dtype=float)
-    if mus.ndim != 1 or np.any(~np.isfinite(mus)) or np.any(mus <= 0) or np.any(mus > 1):
-        raise ParameterError("net_margins must be shares in (0, 1]")
-    ds = [_check_defection(float(d)) for d in np.asarray(defections, dtype=float).ravel()]
+    mus = np.ravel(check_range(net_margins, "net_margins", low=0.0, low_open=True, high=1.0))
+    ds = [_check_defection(float(d)) for d in np.ravel(as_float_array(defections, "defections"))]
     gain = []
     for d in ds:
         try:
@@ -339,7 +327,7 @@ def retention_elasticity(defection: float, base: CustomerBase | None = None, ste
     Stuart (2004). Returns a Series with ``profit`` and ``clv`` (percent per ``100 * step`` %).
     """
     d = _check_defection(defection)
-    step = _check_number("step", step, low=0.0, low_open=True, high=0.5)
+    step = check_number(step, "step", low=0.0, low_open=True, high=0.5)
     after = 1.0 - (1.0 - d) * (1.0 + step)
     if after <= 0:
         raise ParameterError(
@@ -380,10 +368,7 @@ def transition_path(
     base = CustomerBase() if base is None else base
     d0 = _check_defection(defection_before, "defection_before")
     d1 = _check_defection(defection_after, "defection_after")
-    if isinstance(periods, bool) or not isinstance(periods, numbers.Integral) or periods < 1:
-        raise ParameterError(
-            f"periods={periods!r} is outside the allowed range: a whole number >= 1"
-        )
+    periods = check_whole(periods, "periods", minimum=1)
     profile = _profile(base)
     k = profile.size  # tenures 1..k-1 tracked one by one; group k holds tenure >= k
     n = base.new_customers

@@ -24,12 +24,21 @@ Conventions used throughout:
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from crmstudy._checks import (
+    as_float_array,
+    check_choice,
+    check_cohort_counts,
+    check_discount_rate,
+    check_number,
+    check_range,
+    check_retention,
+    check_whole,
+    scalar_or_array,
+)
 from crmstudy.errors import ParameterError
 from crmstudy.units import check_period, convert_rate, periods_per
 
@@ -54,75 +63,20 @@ _TIMINGS = ("end", "start")
 
 
 # --------------------------------------------------------------------------------------------
-# validation helpers
+# validation helpers (the shared ones live in crmstudy._checks)
 # --------------------------------------------------------------------------------------------
-
-
-def _as_float_array(value, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            f"{name} must be a number or an array of numbers, got {value!r}"
-        ) from None
-    if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"{name} must be finite, got {value!r}")
-    return arr
-
-
-def _first_bad(arr: np.ndarray, bad: np.ndarray):
-    flat = np.atleast_1d(arr)[np.atleast_1d(bad)]
-    return flat[0] if flat.size else arr
-
-
-def check_retention(retention, name: str = "retention") -> np.ndarray:
-    """Return ``retention`` as a float array; raise :class:`ParameterError` outside [0, 1)."""
-    r = _as_float_array(retention, name)
-    bad = (r < 0) | (r >= 1)
-    if np.any(bad):
-        raise ParameterError(
-            f"{name}={_first_bad(r, bad)!r} is outside the allowed range [0, 1) "
-            "(a share of customers kept per period; 1 would mean nobody ever leaves)"
-        )
-    return r
-
-
-def check_discount_rate(discount_rate, name: str = "discount_rate") -> np.ndarray:
-    """Return ``discount_rate`` as a float array; raise :class:`ParameterError` if <= -1."""
-    i = _as_float_array(discount_rate, name)
-    bad = i <= -1
-    if np.any(bad):
-        raise ParameterError(
-            f"{name}={_first_bad(i, bad)!r} is outside the allowed range (-1, inf) "
-            "(a per-period rate; 1 + rate must be positive)"
-        )
-    return i
 
 
 def check_timing(timing: str) -> str:
     """Return ``timing`` if it is ``"end"`` or ``"start"``, else raise :class:`ParameterError`."""
-    if timing not in _TIMINGS:
-        raise ParameterError(
-            f"timing={timing!r} is not allowed; use 'end' (margins at the end of each period, "
-            "Gupta & Lehmann 2003) or 'start' (margins at the start, the current one included)"
-        )
-    return timing
+    return check_choice(timing, "timing", _TIMINGS)
 
 
 def check_horizon(horizon, name: str = "horizon") -> int | None:
     """Return ``horizon`` (a whole number of periods >= 0, or None for infinite)."""
-    if horizon is None:
+    if horizon is None or (isinstance(horizon, float) and horizon == np.inf):
         return None
-    if isinstance(horizon, float) and np.isinf(horizon) and horizon > 0:
-        return None
-    if isinstance(horizon, bool) or not isinstance(horizon, numbers.Real):
-        raise ParameterError(f"{name} must be a whole number of periods or None, got {horizon!r}")
-    if not float(horizon).is_integer() or horizon < 0:
-        raise ParameterError(
-            f"{name}={horizon!r} is outside the allowed range: a whole number of periods >= 0 "
-            "(or None for an infinite horizon)"
-        )
-    return int(horizon)
+    return check_whole(horizon, name, what="periods; None for an infinite horizon")
 
 
 def _check_convergent(q: np.ndarray, retention: np.ndarray, discount_rate: np.ndarray) -> None:
@@ -136,10 +90,6 @@ def _check_convergent(q: np.ndarray, retention: np.ndarray, discount_rate: np.nd
             "infinite sum of discounted margins diverges; use a finite horizon or a discount rate "
             "above retention - 1"
         )
-
-
-def _scalar_or_array(x: np.ndarray):
-    return float(x) if np.ndim(x) == 0 else x
 
 
 # --------------------------------------------------------------------------------------------
@@ -178,7 +128,7 @@ def margin_multiple(retention, discount_rate, timing: str = "end"):
     q = r / (1.0 + i)
     _check_convergent(np.asarray(q), r, i)
     numerator = r if timing == "end" else 1.0 + i
-    return _scalar_or_array(numerator / (1.0 + i - r))
+    return scalar_or_array(numerator / (1.0 + i - r))
 
 
 def lifetime_value(
@@ -223,10 +173,10 @@ def lifetime_value(
     -------
     float or array: lifetime value in the currency of ``margin``.
     """
-    m = _as_float_array(margin, "margin")
+    m = as_float_array(margin, "margin")
     r = check_retention(retention)
     i = check_discount_rate(discount_rate)
-    c = _as_float_array(acquisition_cost, "acquisition_cost")
+    c = as_float_array(acquisition_cost, "acquisition_cost")
     check_timing(timing)
     h = check_horizon(horizon)
     q = np.asarray(r / (1.0 + i))
@@ -243,9 +193,9 @@ def lifetime_value(
             with np.errstate(divide="ignore", invalid="ignore"):
                 closed = q**shift * (1.0 - q**h) / (1.0 - q)
             total = np.where(q == 1.0, float(h), closed)
-        return _scalar_or_array(m * total - c)
+        return scalar_or_array(m * total - c)
 
-    profile = _as_float_array(margin_profile, "margin_profile")
+    profile = as_float_array(margin_profile, "margin_profile")
     if profile.ndim != 1 or profile.size == 0:
         raise ParameterError(
             f"margin_profile must be a non-empty 1-d sequence of multipliers, got shape "
@@ -266,7 +216,7 @@ def lifetime_value(
                 closed = q ** (L + shift) * (1.0 - q ** (h - L)) / (1.0 - q)
             tail = np.where(q == 1.0, float(h - L), closed)
         total = total + profile[-1] * tail
-    return _scalar_or_array(m * total - c)
+    return scalar_or_array(m * total - c)
 
 
 def margin_multiple_table(retentions, discount_rates, timing: str = "end") -> pd.DataFrame:
@@ -299,7 +249,7 @@ def simple_retention_elasticity(retention, discount_rate):
     r = check_retention(retention)
     i = check_discount_rate(discount_rate)
     _check_convergent(np.asarray(r / (1.0 + i)), r, i)
-    return _scalar_or_array((1.0 + i) / (1.0 + i - r))
+    return scalar_or_array((1.0 + i) / (1.0 + i - r))
 
 
 def retention_per_period(retention, from_period: str, to_period: str):
@@ -312,7 +262,7 @@ def retention_per_period(retention, from_period: str, to_period: str):
     """
     r = check_retention(retention)
     k = periods_per(to_period, from_period)
-    return _scalar_or_array(r**k)
+    return scalar_or_array(r**k)
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,16 +271,8 @@ def retention_per_period(retention, from_period: str, to_period: str):
 
 
 def _check_logistic(alpha, gamma) -> None:
-    if not (np.isfinite(alpha) and alpha > 0):
-        raise ParameterError(
-            f"alpha={alpha!r} is outside the allowed range (0, inf): it is the ceiling of the "
-            "number of customers"
-        )
-    if not (np.isfinite(gamma) and gamma > 0):
-        raise ParameterError(
-            f"gamma={gamma!r} is outside the allowed range (0, inf): it is the growth rate of the "
-            "logistic curve, per period"
-        )
+    check_number(alpha, "alpha", low=0.0, low_open=True, what="the ceiling of customers")
+    check_number(gamma, "gamma", low=0.0, low_open=True, what="the growth rate, per period")
 
 
 def logistic_customers(t, alpha: float, beta: float, gamma: float):
@@ -343,7 +285,7 @@ def logistic_customers(t, alpha: float, beta: float, gamma: float):
     """
     _check_logistic(alpha, gamma)
     t = np.asarray(t, dtype=float)
-    return _scalar_or_array(alpha / (1.0 + np.exp(-beta - gamma * t)))
+    return scalar_or_array(alpha / (1.0 + np.exp(-beta - gamma * t)))
 
 
 def logistic_through(current_customers: float, ceiling: float, gamma: float):
@@ -354,10 +296,7 @@ def logistic_through(current_customers: float, ceiling: float, gamma: float):
     Solving ``N(0) = alpha / (1 + exp(-beta))`` gives ``beta = -ln(alpha / N0 - 1)``.
     Requires ``ceiling > current_customers > 0``.
     """
-    if not current_customers > 0:
-        raise ParameterError(
-            f"current_customers={current_customers!r} is outside the allowed range (0, inf)"
-        )
+    check_number(current_customers, "current_customers", low=0.0, low_open=True)
     if not ceiling > current_customers:
         raise ParameterError(
             f"ceiling={ceiling!r} must exceed current_customers={current_customers!r}: a "
@@ -377,9 +316,7 @@ def logistic_new_customers(alpha: float, beta: float, gamma: float, periods: int
     period so that the counts add up exactly to the growth of ``N``. ``N`` counts every customer
     ever acquired (as the firms' reported cumulative accounts do), so no churn is added back.
     """
-    horizon = check_horizon(periods, "periods")
-    if horizon is None:
-        raise ParameterError("periods must be a finite whole number of periods")
+    horizon = check_whole(periods, "periods")
     _check_logistic(alpha, gamma)
     x = beta + gamma * np.arange(horizon + 1, dtype=float)
     # N(k) - N(k-1) as a difference of the logistic's lower tail where the curve is below half
@@ -459,19 +396,10 @@ def customer_equity(
     """
     period = check_period(period)
     rate_period = period if rate_period is None else check_period(rate_period)
-    for name, value in (
-        ("margin", margin),
-        ("acquisition_cost", acquisition_cost),
-        ("current_customers", current_customers),
-    ):
-        if not isinstance(value, numbers.Real) or not np.isfinite(value):
-            raise ParameterError(f"{name} must be a finite number, got {value!r}")
-    if current_customers < 0:
-        raise ParameterError(
-            f"current_customers={current_customers!r} is outside the allowed range [0, inf)"
-        )
-    if not (isinstance(tax_rate, numbers.Real) and 0 <= tax_rate < 1):
-        raise ParameterError(f"tax_rate={tax_rate!r} is outside the allowed range [0, 1)")
+    check_number(margin, "margin")
+    check_number(acquisition_cost, "acquisition_cost")
+    check_number(current_customers, "current_customers", low=0.0)
+    check_number(tax_rate, "tax_rate", low=0.0, high=1.0, high_open=True)
     r_in = float(check_retention(retention))
     i_in = float(check_discount_rate(discount_rate))
     r = float(retention_per_period(r_in, rate_period, period))
@@ -483,9 +411,7 @@ def customer_equity(
     if new_customers is None:
         discounted_arrivals = 0.0
     elif np.ndim(new_customers) == 0:
-        n = float(_as_float_array(new_customers, "new_customers"))
-        if n < 0:
-            raise ParameterError(f"new_customers={n!r} is outside the allowed range [0, inf)")
+        n = float(check_range(new_customers, "new_customers", low=0.0))
         if n > 0 and i <= 0:
             raise ParameterError(
                 f"a constant flow of new_customers={n!r} forever needs a positive discount rate, "
@@ -494,10 +420,11 @@ def customer_equity(
         # sum_{k>=1} n / (1 + i)**k = n / i
         discounted_arrivals = 0.0 if n == 0 else n / i
     else:
-        n_k = _as_float_array(new_customers, "new_customers")
-        if n_k.ndim != 1 or np.any(n_k < 0):
+        n_k = check_range(new_customers, "new_customers", low=0.0, what="customers per period")
+        if n_k.ndim != 1:
             raise ParameterError(
-                "new_customers must be a 1-d sequence of counts >= 0, one per future period"
+                f"new_customers has shape {n_k.shape}: give a 1-d sequence of counts >= 0, one "
+                "per future period"
             )
         k = np.arange(1, n_k.size + 1)
         discounted_arrivals = float(np.sum(n_k / (1.0 + i) ** k))
@@ -550,8 +477,7 @@ def elasticities(step: float = 0.01, **ce_kwargs) -> pd.Series:
     Series indexed by ``retention``, ``margin``, ``acquisition_cost``, ``discount_rate``: the %
     change in ``customer_equity`` (percent, positive = value rises).
     """
-    if not (isinstance(step, numbers.Real) and 0 < step < 0.5):
-        raise ParameterError(f"step={step!r} is outside the allowed range (0, 0.5)")
+    check_number(step, "step", low=0.0, low_open=True, high=0.5, high_open=True)
     base = customer_equity(**ce_kwargs)["customer_equity"]
     if base == 0:
         raise ParameterError("customer equity is 0 at the given inputs: an elasticity is undefined")
@@ -633,8 +559,7 @@ def gls_valuation(
     (1/4) (1 + i_q) / (1 + i_q - r_q), the same derivative taken in the quarterly model (a 1%
     rise in annual retention is a 1/4% rise in quarterly retention).
     """
-    if growth not in _GROWTH:
-        raise ParameterError(f"growth={growth!r} is not allowed; choices: {', '.join(_GROWTH)}")
+    check_choice(growth, "growth", _GROWTH)
     if table is None:
         from crmstudy.datasets import gupta_lehmann_stuart_2004
 
@@ -680,13 +605,7 @@ def pooled_retention(alive) -> float:
     last count treated as censored. ``alive`` are the counts still active at t = 0, 1, ..., k
     (periods), non-increasing, k >= 1.
     """
-    counts = np.asarray(alive, dtype=float)
-    if counts.ndim != 1 or counts.size < 2 or not np.all(np.isfinite(counts)):
-        raise ParameterError("alive must be a 1-d sequence of at least two finite counts")
-    if np.any(counts < 0) or np.any(np.diff(counts) > 0) or counts[0] <= 0:
-        raise ParameterError(
-            "alive must be non-negative, non-increasing counts of one cohort, starting above 0"
-        )
+    counts = check_cohort_counts(alive, "alive", whole=False, error=ParameterError)
     return float(counts[1:].sum() / counts[:-1].sum())
 
 
@@ -726,10 +645,8 @@ def heterogeneity_comparison(
     ``misvaluation_pct`` (100 * (constant - sBG) / sBG; negative = the shortcut undervalues).
     """
     r = float(check_retention(constant_retention, "constant_retention"))
-    d = float(check_discount_rate(discount_rate))
-    if d <= 0:
-        raise ParameterError(f"discount_rate={d!r} is outside the allowed range (0, inf)")
-    m = float(_as_float_array(margin, "margin"))
+    d = check_number(discount_rate, "discount_rate", low=0.0, low_open=True, what="per period")
+    m = float(as_float_array(margin, "margin"))
     n = np.asarray(list(renewals), dtype=int)
     new_constant = lifetime_value(m, r, d, timing="start")
     existing_constant = (1.0 + d) * lifetime_value(m, r, d, timing="end")

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from crmstudy._checks import bad_values_error, check_cohort_counts, check_number, check_whole
 from crmstudy.errors import DataError, ParameterError
 from crmstudy.units import check_period
 
@@ -63,9 +64,7 @@ def simple_retention_rate(customers_this_period, customers_next_period):
     for name, arr in (("customers_this_period", this), ("customers_next_period", nxt)):
         bad = ~np.isfinite(arr) | (arr < 0)
         if bad.any():
-            raise DataError(
-                f"{name} must be counts >= 0; got {arr.ravel()[np.flatnonzero(bad.ravel())[0]]!r}"
-            )
+            raise bad_values_error(arr, bad, name, "value(s) that are not counts >= 0")
     if (this == 0).any():
         raise DataError(
             "customers_this_period is 0, so the ratio is undefined (no customers to retain)"
@@ -96,8 +95,7 @@ def cohort_retention(transactions, period: str = "M", *, min_cohort_size: int = 
     from crmstudy.transactions import cohort_table
 
     check_period(period)
-    if not isinstance(min_cohort_size, int | np.integer) or min_cohort_size < 1:
-        raise ParameterError(f"min_cohort_size must be an integer >= 1, got {min_cohort_size!r}")
+    check_whole(min_cohort_size, "min_cohort_size", minimum=1, what="customers")
     table = cohort_table(transactions, period=period)
     kept = table[table["cohort_size"] >= min_cohort_size].reset_index(drop=True)
     kept.attrs.update(table.attrs)
@@ -241,14 +239,7 @@ def durations_from_alive(alive) -> pd.DataFrame:
     until churn, 1..k; k for the survivors), ``churned`` (1 = churned, 0 = still active at k, i.e.
     right-censored) and ``count`` (customers), for :func:`kaplan_meier` with ``weights=``.
     """
-    values = np.asarray(alive, dtype=float)
-    if values.ndim != 1 or len(values) < 2:
-        raise DataError("alive must be a 1-d sequence of counts at t = 0, 1, ..., k with k >= 1")
-    if (~np.isfinite(values) | (values < 0) | (values != np.round(values))).any():
-        raise DataError("alive must hold whole numbers of customers >= 0")
-    if (np.diff(values) > 0).any():
-        t = int(np.flatnonzero(np.diff(values) > 0)[0]) + 1
-        raise DataError(f"alive rises at t = {t}: a cohort can only lose customers")
+    values = check_cohort_counts(alive, "alive")
     k = len(values) - 1
     return pd.DataFrame(
         {
@@ -311,20 +302,30 @@ def kaplan_meier(
         raise DataError("durations is empty: there are no customers")
     bad = ~np.isfinite(time) | (time < 0)
     if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise DataError(f"durations must be finite and >= 0; row {row} has {time[row]!r}")
+        raise bad_values_error(time, bad, "durations", "value(s) that are not finite and >= 0")
     bad = ~np.isin(status, (0.0, 1.0))
     if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise DataError(f"churned must be 0 or 1; row {row} has {status[row]!r}")
-    if not (isinstance(alpha, float | int) and 0 < alpha < 1):
-        raise ParameterError(f"alpha must be in (0, 1) (0.05 for 95% intervals), got {alpha!r}")
+        raise bad_values_error(status, bad, "churned", "value(s) that are not 0 or 1")
+    check_number(
+        alpha,
+        "alpha",
+        low=0.0,
+        low_open=True,
+        high=1.0,
+        high_open=True,
+        what="0.05 for 95% intervals",
+    )
     if period is not None:
         check_period(period)
     if weights is not None:
         w = np.asarray(weights, dtype=float)
-        if w.shape != time.shape or (~np.isfinite(w) | (w < 0) | (w != np.round(w))).any():
-            raise DataError("weights must be whole numbers of customers >= 0, one per row")
+        if w.shape != time.shape:
+            raise DataError(
+                f"weights has shape {w.shape} but durations {time.shape}: give one weight per row"
+            )
+        bad = ~np.isfinite(w) | (w < 0) | (w != np.round(w))
+        if bad.any():
+            raise bad_values_error(w, bad, "weights", "value(s) that are not whole numbers >= 0")
         counts = w.astype(np.int64)
         time, status = np.repeat(time, counts), np.repeat(status, counts)
     if status.sum() == 0:
@@ -405,14 +406,14 @@ def regression_projection(survival, horizon: int, kinds=REGRESSION_KINDS) -> pd.
     if (~np.isfinite(y)).any():
         raise DataError("survival must hold finite numbers")
     k = len(y) - 1
-    if not isinstance(horizon, int | np.integer) or horizon < k:
-        raise ParameterError(
-            f"horizon must be a whole number of periods >= {k} (the last observed t), "
-            f"got {horizon!r}"
-        )
+    check_whole(horizon, "horizon", minimum=k, what="periods; at least the last observed t")
+    horizon = int(horizon)
     unknown = [kind for kind in kinds if kind not in REGRESSION_KINDS]
     if unknown:
-        raise ParameterError(f"unknown regression kind(s) {unknown}; use {list(REGRESSION_KINDS)}")
+        raise ParameterError(
+            f"kinds={list(kinds)!r} has unknown regression kind(s) {unknown}; choices: "
+            f"{', '.join(REGRESSION_KINDS)}"
+        )
     t_fit = np.arange(k + 1, dtype=float)
     t_all = np.arange(horizon + 1, dtype=float)
     frames = []

@@ -32,6 +32,14 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, special, stats
 
+from crmstudy._checks import (
+    bad_values_error,
+    check_choice,
+    check_number,
+    check_whole,
+    numeric_values,
+)
+from crmstudy.clv import margin_multiple
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.units import check_period
 
@@ -167,25 +175,19 @@ def _as_ratings_frame(x: Any, name: str) -> tuple[pd.DataFrame, bool]:
 
 def _check_rating_values(values: pd.Series, column: str, what: str, integer: bool) -> np.ndarray:
     """Check that ``values`` are ratings on the 1-5 scale; name the first bad row and value."""
-    numeric = pd.to_numeric(values, errors="coerce")
-    arr = numeric.to_numpy(dtype=float, na_value=np.nan)
+    arr = numeric_values(values)
+    name = f"{what} column '{column}'"
     bad = np.isnan(arr)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            f"{what} column '{column}' has {int(bad.sum())} missing or non-numeric values, "
-            f"first at row {values.index[i]!r}: {values.iloc[i]!r}; ratings must be numbers in 1..5"
+        raise bad_values_error(
+            values, bad, name, "missing or non-numeric value(s)", hint="ratings are numbers 1..5"
         )
     bad = (arr < 1) | (arr > 5)
     if integer:
         bad |= arr != np.round(arr)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
         kind = "whole numbers 1..5" if integer else "on the 1..5 scale"
-        raise DataError(
-            f"{what} column '{column}' has {int(bad.sum())} values not {kind}, first at row "
-            f"{values.index[i]!r}: {values.iloc[i]!r}"
-        )
+        raise bad_values_error(values, bad, name, f"value(s) not {kind}")
     return arr
 
 
@@ -200,39 +202,29 @@ def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...] | list[str], 
         )
 
 
-def _check_binary(values: pd.Series, column: str) -> np.ndarray:
-    arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = ~np.isin(arr, (0.0, 1.0))
+def _check_column(values: pd.Series, column: str, bad_of, problem: str) -> np.ndarray:
+    """``values`` as floats; DataError naming the column where ``bad_of(array)`` is true."""
+    arr = numeric_values(values)
+    bad = bad_of(arr)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            f"column '{column}' must be 0/1 (1 = defected), but has {int(bad.sum())} other "
-            f"values, first at row {values.index[i]!r}: {values.iloc[i]!r}"
-        )
+        raise bad_values_error(values, bad, f"column '{column}'", problem)
     return arr
+
+
+def _check_binary(values: pd.Series, column: str) -> np.ndarray:
+    return _check_column(
+        values, column, lambda a: ~np.isin(a, (0.0, 1.0)), "value(s) not 0/1 (1 = defected)"
+    )
 
 
 def _check_finite(values: pd.Series, column: str) -> np.ndarray:
-    arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            f"column '{column}' has {int(bad.sum())} missing or non-finite values, first at row "
-            f"{values.index[i]!r}: {values.iloc[i]!r}"
-        )
-    return arr
-
-
-def _check_unit_interval(name: str, value: float, closed: bool = True) -> float:
-    is_number = isinstance(value, int | float | np.floating | np.integer) and not isinstance(
-        value, bool
+    return _check_column(
+        values, column, lambda a: ~np.isfinite(a), "missing or non-finite value(s)"
     )
-    ok = is_number and (0.0 <= value <= 1.0 if closed else 0.0 < value < 1.0)
-    if not ok:
-        rng = "[0, 1]" if closed else "(0, 1)"
-        raise ParameterError(f"{name}={value!r} is outside its allowed range {rng}")
-    return float(value)
+
+
+def _check_unit_interval(name: str, value: float) -> float:
+    return check_number(value, name, low=0.0, high=1.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,8 +269,7 @@ def perceived_value(
             other customers than benefits, or a column on both sides.
         ParameterError: an unknown ``form``, a missing, negative or all-zero weight.
     """
-    if form not in ("difference", "ratio"):
-        raise ParameterError(f"form={form!r} is not allowed; use 'difference' or 'ratio'")
+    check_choice(form, "form", ("difference", "ratio"))
     b, single_b = _as_ratings_frame(benefits, "benefits")
     c, single_c = _as_ratings_frame(costs, "costs")
     if single_b != single_c:
@@ -446,10 +437,8 @@ def simulate_survey(
     Raises:
         ParameterError: a parameter outside its range (named with its allowed range).
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ParameterError(f"n={n!r} must be a whole number of customers >= 1")
-    if competition not in _DEFECTION_LOGITS:
-        raise ParameterError(f"competition={competition!r} is not allowed; use 'low' or 'high'")
+    n = check_whole(n, "n", minimum=1, what="customers")
+    check_choice(competition, "competition", tuple(_DEFECTION_LOGITS))
     mu = _check_unit_interval("switching_cost", switching_cost)
     check_period(period)
     shares = _merge(_SEGMENT_SHARES, segment_shares, "segment_shares")
@@ -466,14 +455,11 @@ def simulate_survey(
     marg = _merge(_MARGINS, margins, "margins")
     for k, v in marg.items():
         _check_unit_interval(f"margins['{k}']", v)
-    if not switching_cost_effect >= 0:
-        raise ParameterError(f"switching_cost_effect={switching_cost_effect!r} must be >= 0")
-    if not switching_cost_concentration > 0:
-        raise ParameterError(
-            f"switching_cost_concentration={switching_cost_concentration!r} must be > 0"
-        )
-    if not spend_sigma > 0:
-        raise ParameterError(f"spend_sigma={spend_sigma!r} must be > 0")
+    check_number(switching_cost_effect, "switching_cost_effect", low=0.0)
+    check_number(
+        switching_cost_concentration, "switching_cost_concentration", low=0.0, low_open=True
+    )
+    check_number(spend_sigma, "spend_sigma", low=0.0, low_open=True)
 
     rng = np.random.default_rng(seed)
     p = np.array([shares[d] for d in DISCIPLINES])
@@ -549,8 +535,7 @@ def true_retention_curve(
     Returns:
         Series ``retention`` (per period, in [0, 1)) indexed by satisfaction level 1..5.
     """
-    if competition not in _DEFECTION_LOGITS:
-        raise ParameterError(f"competition={competition!r} is not allowed; use 'low' or 'high'")
+    check_choice(competition, "competition", tuple(_DEFECTION_LOGITS))
     mu = _check_unit_interval("switching_cost", switching_cost)
     alpha = _merge(
         {int(k): v for k, v in _DEFECTION_LOGITS[competition].items()},
@@ -752,9 +737,7 @@ def true_parameters(true_params: Mapping[str, Any], model: str) -> pd.Series:
         coef = {f"segment[{s}]": v for s, v in true_params["log_spend_mean"].items()}
         coef["satisfaction_minus_3"] = float(true_params["spend_satisfaction_effect"])
     else:
-        raise ParameterError(
-            f"model={model!r} is not allowed; use 'satisfaction', 'defection' or 'spend'"
-        )
+        check_choice(model, "model", ("satisfaction", "defection", "spend"))
     return pd.Series(coef, dtype=float, name="true")
 
 
@@ -978,16 +961,15 @@ def satisfaction_gain_value(
         ``retention_from``, ``retention_to``, ``retention_gain``, ``value_from``, ``value_to``,
         ``value_gain`` (currency per customer) and ``share_of_total_gain``.
     """
-    if not np.isfinite(profit_per_period) or profit_per_period <= 0:
-        raise ParameterError(f"profit_per_period={profit_per_period!r} must be > 0")
-    if discount_rate is not None and not 0.0 <= discount_rate < 1.0:
-        raise ParameterError(f"discount_rate={discount_rate!r} is outside its allowed range [0, 1)")
+    m = check_number(profit_per_period, "profit_per_period", low=0.0, low_open=True)
+    if discount_rate is not None:
+        check_number(discount_rate, "discount_rate", low=0.0, high=1.0, high_open=True)
     r = predicted_retention(fit, switching_cost)["categorical"]
 
     def value(x: float) -> float:
         if discount_rate is None:
-            return profit_per_period * x
-        return profit_per_period * x / (1.0 + discount_rate - x)
+            return m * x
+        return m * margin_multiple(x, discount_rate, timing="end")
 
     rows = []
     levels = list(r.index)

@@ -31,6 +31,12 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from crmstudy._checks import (
+    check_cohort_counts,
+    check_number,
+    check_whole_array,
+    scalar_or_array,
+)
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import LikelihoodModel
 from crmstudy.models._special import log_hyp2f1_one
@@ -47,68 +53,23 @@ def _hyp2f1_one(b: float, c: float, z: float) -> float:
 
 
 def _check_discount_rate(discount_rate) -> float:
-    if not isinstance(discount_rate, int | float | np.integer | np.floating) or not (
-        math.isfinite(discount_rate) and discount_rate >= 0
-    ):
-        raise ParameterError(
-            f"discount_rate must be a number >= 0 (per period of the fitted data), got "
-            f"{discount_rate!r}"
-        )
-    return float(discount_rate)
+    return check_number(
+        discount_rate, "discount_rate", low=0.0, what="per period of the fitted data"
+    )
 
 
 def _as_periods(t, name: str, minimum: int) -> np.ndarray:
     """Validate integer period indices ``t >= minimum``; returns a float array (same shape)."""
-    arr = np.asarray(t, dtype=float)
-    bad = ~np.isfinite(arr) | (arr != np.round(arr)) | (arr < minimum)
-    if bad.any():
-        first = arr.ravel()[int(np.flatnonzero(bad.ravel())[0])]
-        raise ParameterError(f"{name} must be whole numbers of periods >= {minimum}; got {first!r}")
-    return arr
-
-
-def _scalar_or_array(values: np.ndarray, like) -> float | np.ndarray:
-    return float(values) if np.ndim(like) == 0 else values
+    return check_whole_array(t, name, minimum=minimum, what="periods of the fitted data")
 
 
 def _validate_alive(alive) -> np.ndarray:
     """Check the alive counts of a cohort, t = 0..k; returns them as an int array."""
-    if isinstance(alive, pd.DataFrame):
-        raise DataError(
-            "alive must be one column of counts (customers still active at t = 0, 1, ..., k), "
-            "not a DataFrame; pass e.g. df['alive']"
-        )
-    values = np.asarray(alive, dtype=float) if not isinstance(alive, str) else None
-    if values is None or values.ndim != 1:
-        raise DataError(
-            "alive must be a 1-d sequence of counts of customers still active at t = 0, 1, ..., k"
-        )
+    values = check_cohort_counts(alive, "alive")
     if len(values) < 3:
         raise DataError(
             f"alive has {len(values)} value(s); the sBG needs the cohort size at t = 0 and the "
             "survivors of at least two periods (t = 0, 1, 2) to estimate its two parameters"
-        )
-    for check, what in (
-        (~np.isfinite(values), "is not a finite number"),
-        (values < 0, "is negative"),
-        (values != np.round(values), "is not a whole number of customers"),
-    ):
-        if check.any():
-            row = int(np.flatnonzero(check)[0])
-            raise DataError(
-                f"alive at t = {row} {what}: {values[row]!r}. alive counts customers, so each "
-                "value must be a whole number >= 0 (convert percentages with "
-                "round(percent * cohort_size / 100))"
-            )
-    if values[0] == 0:
-        raise DataError("alive at t = 0 (the cohort size) is 0: there is no cohort to fit")
-    rising = np.diff(values) > 0
-    if rising.any():
-        t = int(np.flatnonzero(rising)[0]) + 1
-        raise DataError(
-            f"alive rises from {values[t - 1]:.0f} at t = {t - 1} to {values[t]:.0f} at t = {t}: "
-            "a cohort can only lose customers. Count one acquisition cohort only (customers won "
-            "later belong to a later cohort)"
         )
     if values[-1] == values[0]:
         raise DataError(
@@ -154,8 +115,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
         Predictions work as after ``fit``; ``bse``, ``loglik`` and ``summary()`` stay unset.
         """
         for name, value in (("alpha", alpha), ("beta", beta)):
-            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-                raise ParameterError(f"{name} must be a positive number, got {value!r}")
+            check_number(value, name, low=0.0, low_open=True)
         model = cls()
         model.params = pd.Series([float(alpha), float(beta)], index=list(cls.param_names))
         model.period = check_period(period)
@@ -244,7 +204,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
         alpha, beta = self._params_array()
         tt = _as_periods(t, "t", 0)
         values = np.exp(special.betaln(alpha, beta + tt) - special.betaln(alpha, beta))
-        return _scalar_or_array(values, t)
+        return scalar_or_array(values)
 
     def expected_alive(self, t, cohort_size: int | None = None):
         """Expected number of the cohort still active at period t: cohort_size * S(t).
@@ -262,7 +222,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
         """
         alpha, beta = self._params_array()
         tt = _as_periods(t, "t", 1)
-        return _scalar_or_array((beta + tt - 1.0) / (alpha + beta + tt - 1.0), t)
+        return scalar_or_array((beta + tt - 1.0) / (alpha + beta + tt - 1.0))
 
     def churn_probability(self, t):
         """P(T = t): probability that a newly acquired customer churns in period t >= 1.
@@ -274,7 +234,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
         alpha, beta = self._params_array()
         tt = _as_periods(t, "t", 1)
         values = np.exp(special.betaln(alpha + 1.0, beta + tt - 1.0) - special.betaln(alpha, beta))
-        return _scalar_or_array(values, t)
+        return scalar_or_array(values)
 
     def churn_density(self, theta, t: int = 0):
         """Density of the churn probability theta among the customers still active at period t.
@@ -287,7 +247,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
         alpha, beta = self._params_array()
         tt = float(_as_periods(t, "t", 0))
         values = stats.beta(alpha, beta + tt).pdf(np.asarray(theta, dtype=float))
-        return _scalar_or_array(values, theta)
+        return scalar_or_array(values)
 
     def expected_lifetime(self, horizon: int | None = None) -> float:
         """Expected number of periods a newly acquired customer stays, E[T] = sum_{t>=0} S(t).
@@ -346,7 +306,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
                 for m in np.atleast_1d(n).ravel()
             ]
         ).reshape(np.shape(n))
-        return _scalar_or_array(values, renewals)
+        return scalar_or_array(values)
 
     def retention_elasticity(self, discount_rate: float, renewals=0, increase: float = 0.01):
         """Percent change in DERL per percent increase in every customer's retention probability.
@@ -368,8 +328,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
         """
         alpha, beta = self._params_array()
         d = _check_discount_rate(discount_rate)
-        if not (isinstance(increase, int | float) and math.isfinite(increase) and increase >= 0):
-            raise ParameterError(f"increase must be a number >= 0 (0.01 = 1%), got {increase!r}")
+        increase = check_number(increase, "increase", low=0.0, what="0.01 = 1%")
         z = 1.0 / (1.0 + d)
         c = 1.0 + increase
         if c * z >= 1.0:
@@ -392,7 +351,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
             else:
                 ratio = c * _hyp2f1_one(b, a, c * z) / base
                 out.append((ratio - 1.0) / increase)
-        return _scalar_or_array(np.array(out).reshape(np.shape(n)), renewals)
+        return scalar_or_array(np.array(out).reshape(np.shape(n)))
 
     def projection(self, horizon: int) -> pd.DataFrame:
         """Tidy projection for t = 0..horizon: survival, expected alive, retention rate, churn.
