@@ -9,6 +9,7 @@ fixture notebooks in tests/fixtures/notebooks (00_fails raises ZeroDivisionError
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from datetime import UTC, datetime, timedelta
@@ -218,6 +219,8 @@ def test_report_writes_ipynb_offline_html_results_and_index(
     capsys, notebooks, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)  # --out relative to where the command runs, not to the kernel's cwd
+    # A headless backend here (as `make` exports) must not keep the figure out of the report.
+    monkeypatch.setenv("MPLBACKEND", "Agg")
     out = tmp_path / "reports"
     out.mkdir()
     stale = out / "01_ok__high_end.failed.ipynb"
@@ -270,7 +273,8 @@ def test_report_writes_ipynb_offline_html_results_and_index(
     page = (out / f"{name}.html").read_text()
     assert remote_references(page) == []
     assert "<script" not in page and 'href="http' not in page and "@import" not in page
-    assert "data:image/png;base64," in page
+    assert re.search(r"<img[^>]+src=\"data:image/png;base64,", page), "the figure is missing"
+    assert "&lt;Figure size" not in page
     assert "plt.subplots" not in page  # code cells are hidden
     assert "$1 / (1 - r)$" in page  # math stays as readable TeX
 

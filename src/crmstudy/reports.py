@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -691,6 +692,29 @@ def _input_checksums(values: Mapping[str, Any]) -> dict[str, str]:
     return sums
 
 
+#: The matplotlib backend that puts figures into a notebook's outputs.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+@contextmanager
+def _inline_figures():
+    """Give the kernel matplotlib's inline backend for the duration of a run.
+
+    The kernel inherits this process's environment, and a headless setting such as
+    ``MPLBACKEND=Agg`` (which ``make`` exports for the tests) would keep every figure a notebook
+    returns out of its report: the output would be the text ``<Figure size ...>``.
+    """
+    before = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = before
+
+
 def run_report(
     job: Job,
     out_dir: str | os.PathLike,
@@ -725,17 +749,18 @@ def run_report(
         started = datetime.now(UTC)
         clock = time.perf_counter()
         try:
-            papermill.execute_notebook(
-                nb,
-                str(executed),
-                parameters=dict(job.overrides),
-                kernel_name=kernel_name,
-                cwd=str(job.notebook.path.resolve().parent),
-                progress_bar=progress,
-                execution_timeout=timeout,
-                # Keeps ipykernel's start-up notice about plain-TCP transport off the console.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            )
+            with _inline_figures():
+                papermill.execute_notebook(
+                    nb,
+                    str(executed),
+                    parameters=dict(job.overrides),
+                    kernel_name=kernel_name,
+                    cwd=str(job.notebook.path.resolve().parent),
+                    progress_bar=progress,
+                    execution_timeout=timeout,
+                    # Keeps ipykernel's start-up notice about plain-TCP transport off the console.
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                )
         except PapermillExecutionError as exc:
             index, first_line = (None, "")
             if executed.exists():
