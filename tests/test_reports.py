@@ -275,6 +275,8 @@ def _executed_notebook() -> nbformat.NotebookNode:
                     },
                 ),
                 nbformat.v4.new_output("display_data", data={"image/png": PNG_1PX}),
+                # The same figure again, as the inline backend shows a returned Figure twice.
+                nbformat.v4.new_output("display_data", data={"image/png": PNG_1PX}),
             ],
         ),
     ]
@@ -308,7 +310,7 @@ def test_render_html_is_offline_with_code_hidden_and_figures_embedded():
     page = render_html(_executed_notebook(), _meta(), _info())
     assert remote_references(page) == []
     assert "<script" not in page  # no require.js, MathJax, mermaid or widget loader at all
-    assert f"data:image/png;base64,{PNG_1PX}" in page
+    assert page.count(f"data:image/png;base64,{PNG_1PX}") == 1
     assert "secret_code_line" not in page
     assert "$1 - r$" in page  # math stays readable as TeX
     # The record() text fallback is not repeated in the body; the footer lists the number once.

@@ -947,6 +947,28 @@ def remote_references(page: str) -> list[str]:
     return [m.group(0) for m in _REMOTE.finditer(page)]
 
 
+def _report_outputs(outputs: list) -> list:
+    """The outputs of one cell as the report shows them.
+
+    record() outputs are dropped: they are data for the index, and the footer lists them once,
+    formatted. A figure shown twice is shown once: a cell that ends with a call returning a
+    matplotlib Figure displays it as its result *and* the inline backend displays it again.
+    """
+    kept, seen = [], set()
+    for output in outputs:
+        data = output.get("data", {})
+        if MIME_TYPE in data:
+            continue
+        image = data.get("image/png") or data.get("image/svg+xml")
+        if image is not None:
+            key = image if isinstance(image, str) else "".join(image)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(output)
+    return kept
+
+
 def render_html(nb, meta: Mapping[str, Any], info: NotebookInfo | None = None) -> str:
     """An executed notebook as a self-contained HTML page: code cells hidden, figures embedded as
     data URIs, no remote script or stylesheet (math is left as TeX source), with a header naming
@@ -958,11 +980,8 @@ def render_html(nb, meta: Mapping[str, Any], info: NotebookInfo | None = None) -
 
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
-        # record() outputs are data for the index; the footer shows them once, formatted.
         if cell.cell_type == "code":
-            cell.outputs = [
-                o for o in cell.get("outputs", []) if MIME_TYPE not in o.get("data", {})
-            ]
+            cell.outputs = _report_outputs(cell.get("outputs", []))
     exporter = HTMLExporter(
         extra_loaders=[jinja2.DictLoader({"crmstudy_report.html.j2": _TEMPLATE})],
         template_file="crmstudy_report.html.j2",
