@@ -49,6 +49,15 @@ class BGNBD(TransactionModel):
         """Whether the 'died after the last purchase' branch exists (x > 0 for BG/NBD)."""
         return (x > 0) | (self._shift > 0)
 
+    def _distinct(self, x):
+        """Distinct values of x and the index of each row, cached for the optimiser's repeats."""
+        cached = getattr(self, "_distinct_cache", None)
+        if cached is not None and cached[0].shape == x.shape and np.array_equal(cached[0], x):
+            return cached[1], cached[2]
+        xs, inverse = np.unique(x.ravel(), return_inverse=True)
+        self._distinct_cache = (x.copy(), xs, inverse)
+        return xs, inverse
+
     def _log_branches(self, params, x, t_x, T):
         """Log-likelihood of (alive at T) and of (died right after the last purchase).
 
@@ -56,14 +65,22 @@ class BGNBD(TransactionModel):
         """
         r, alpha, a, b = params
         k = self._shift
+        x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, t_x, T)))
+        # The gamma and beta functions depend on x alone, which takes few distinct values (tens,
+        # against thousands of rows): evaluate them once per value.
+        xs, inverse = self._distinct(x)
         common = (
-            special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) - special.betaln(a, b)
+            special.gammaln(r + xs) - special.gammaln(r) + r * np.log(alpha) - special.betaln(a, b)
         )
-        alive = common + special.betaln(a, b + x + k) - (r + x) * np.log(alpha + T)
-        possible = self._death_possible(x)
+        possible_xs = self._death_possible(xs)
         # b + x + k - 1 > 0 wherever the branch exists; guard the others before betaln.
-        b_dead = np.where(possible, b + x + k - 1.0, 1.0)
-        dead = common + special.betaln(a + 1.0, b_dead) - (r + x) * np.log(alpha + t_x)
+        b_dead = np.where(possible_xs, b + xs + k - 1.0, 1.0)
+        alive_x = (common + special.betaln(a, b + xs + k))[inverse].reshape(x.shape)
+        dead_x = np.where(possible_xs, common + special.betaln(a + 1.0, b_dead), -np.inf)
+        dead_x = dead_x[inverse].reshape(x.shape)
+        alive = alive_x - (r + x) * np.log(alpha + T)
+        possible = self._death_possible(x)
+        dead = dead_x - (r + x) * np.log(alpha + t_x)
         return alive, np.where(possible, dead, -np.inf)
 
     def _conditional_expected(self, params, t, x, t_x, T):
