@@ -203,7 +203,7 @@ def test_list_shows_descriptions_parameters_and_scenarios(capsys, notebooks):
     assert "Records a few numbers and draws one figure" in out
     assert "retention: float = 0.5" in out and "per period [in [0, 1)]" in out
     assert "segment: str = 'regular'" in out and "[one of: regular, high_end]" in out
-    assert "scenarios: high_end" in out
+    assert "high_end: The high-end segment, with a higher retention rate." in out
     assert "00_fails  A notebook that fails" in out
 
 

@@ -101,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_list(notebooks_dir: Path) -> int:
-    from crmstudy.reports import discover_notebooks, orphan_scenarios
+    from crmstudy.reports import discover_notebooks, orphan_scenarios, read_scenario
 
     notebooks = discover_notebooks(notebooks_dir)
     if not notebooks:
@@ -123,7 +123,13 @@ def _cmd_list(notebooks_dir: Path) -> int:
                 allowed = f" [{p.allowed()}]" if p.allowed() else ""
                 print(f"      {decl:<{width}}  {p.help}{allowed}")
         if info.scenarios:
-            print("    scenarios: " + ", ".join(info.scenarios))
+            print("    scenarios (crmstudy report NAME -f FILE; all of them with --all):")
+            for scenario, path in info.scenarios.items():
+                try:
+                    _, about = read_scenario(path)
+                except ParameterError as exc:
+                    about = f"PROBLEM: {exc}"
+                print(f"      {scenario}: {about or path}")
         print()
     for folder in orphan_scenarios(notebooks_dir, notebooks):
         print(f"warning: scenario folder {folder} names no notebook")
