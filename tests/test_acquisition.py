@@ -478,3 +478,37 @@ def test_average_cost_ratio_at_optimum_rises_to_its_bound_and_budget_share_falls
     assert np.all(sweep["average_cost_ratio"] < bound)
     assert sweep["average_cost_ratio"].iloc[-1] == pytest.approx(bound, rel=1e-4)
     assert np.isnan(acq.average_cost_ratio_bound(100.0, 0.1, 0.8, 0.001))
+
+
+def test_customer_value_breakdown_by_hand():
+    # R = 5: r = 0.8 (1 - e^-1); gross = m (1 + d) / (1 + d - r); spending = R / (1 + d - r).
+    m, d = BASE["margin"], BASE["discount_rate"]
+    r = 0.8 * (1 - np.exp(-1.0))
+    got = acq.customer_value_breakdown(5.0, m, d, BASE["r_max"], BASE["k_r"])
+    assert got["gross_lifetime_value"] == pytest.approx(m * (1 + d) / (1 + d - r))
+    assert got["retention_spending"] == pytest.approx(5.0 / (1 + d - r))
+    # The direct sum of discounted spending on the customers left: sum_t R r^(t-1) / (1 + d)^t.
+    direct = sum(5.0 * r ** (t - 1) / (1 + d) ** t for t in range(1, 2000))
+    assert got["retention_spending"] == pytest.approx(direct)
+    assert got["customer_value"] == pytest.approx(acq.customer_value(5.0, m, d, 0.8, 0.2))
+
+
+def test_next_dollar_shares_counts_the_cheap_rows():
+    grid = pd.DataFrame(
+        {
+            "average_cost_ratio": [6.0, 5.0, 7.0, 2.0, 9.0],
+            "next_dollar": ["retention", "acquisition", "acquisition", "retention", "neither"],
+            "favour_retention_wrong": [False, True, True, False, True],
+        }
+    )
+    shares = acq.next_dollar_shares(grid, claimed_ratio=5.0)
+    # Four rows at >= 5x: one retention, two acquisition, one neither.
+    assert shares.to_dict() == pytest.approx(
+        {"retention": 0.25, "acquisition": 0.5, "neither": 0.25}
+    )
+    assert shares.attrs["rows"] == 4
+    assert shares.attrs["favour_retention_wrong"] == pytest.approx(0.75)
+    none = acq.next_dollar_shares(grid, claimed_ratio=100.0)
+    assert none.isna().all() and none.attrs["rows"] == 0
+    with pytest.raises(ParameterError, match="marginal_dollar_map"):
+        acq.next_dollar_shares(grid.drop(columns="next_dollar"))

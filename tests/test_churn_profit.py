@@ -192,6 +192,10 @@ def test_transition_path_reaches_the_new_steady_state_and_its_value():
     assert path.attrs["value_of_change"] == pytest.approx(brute, rel=1e-9)
     first = path.index[path["share_of_gain"] >= 0.9][0]
     assert path.attrs["periods_to_90pct"] == first
+    # The naive value: the steady gain as a perpetuity from period 1, sum_s gain / (1 + i)**s.
+    naive = sum((new - old) / (1 + i) ** s for s in range(1, 3000))
+    assert path.attrs["naive_value_of_change"] == pytest.approx(naive, rel=1e-9)
+    assert path.attrs["value_of_change"] < path.attrs["naive_value_of_change"]
 
 
 def test_no_change_no_transition():

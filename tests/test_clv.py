@@ -9,8 +9,10 @@ from crmstudy.clv import (
     customer_equity,
     elasticities,
     firm_inputs,
+    gls_summary,
     gls_valuation,
     heterogeneity_comparison,
+    horizon_share,
     lifetime_value,
     logistic_customers,
     logistic_new_customers,
@@ -19,6 +21,7 @@ from crmstudy.clv import (
     margin_multiple_table,
     pooled_retention,
     retention_per_period,
+    shortcut_comparison,
     simple_retention_elasticity,
 )
 from crmstudy.errors import ParameterError
@@ -450,3 +453,51 @@ def test_replacement_growth_collapses_to_a_perpetuity():
     n0, m, r, i, c = 46.6, 13.71, 0.96, 0.0287, 75.49
     ce = customer_equity(m, r, i, c, current_customers=n0, new_customers=n0 * (1 - r))
     assert ce["customer_equity"] == pytest.approx(n0 * (m * r - (1 - r) * c) / i, rel=1e-12)
+
+
+def test_horizon_share_against_direct_sums():
+    r, i, h = 0.8, 0.1, 5
+    q = [(r / (1 + i)) ** t for t in range(1, 400)]
+    assert horizon_share(r, i, h) == pytest.approx(sum(q[:h]) / sum(q))
+    # Margins at period starts: the same share (the sum shifts by one period).
+    assert horizon_share(r, i, h, timing="start") == pytest.approx(1 - (r / (1 + i)) ** h)
+    assert horizon_share(r, i, 0) == 0.0
+    assert horizon_share(r, i, None) == 1.0
+    with pytest.raises(ParameterError, match="horizon"):
+        horizon_share(r, i, -1)
+
+
+def test_gls_summary_and_shortcut_comparison_by_hand():
+    import pandas as pd
+
+    def table(ret, mar, acq, disc):
+        return pd.DataFrame(
+            {
+                "retention": ret,
+                "margin": mar,
+                "acquisition_cost": acq,
+                "discount_rate": disc,
+                "simple_annual": [2.0, 4.0],
+                "simple_quarterly": [1.0, 5.0],
+            },
+            index=["A", "B"],
+        )
+
+    v = {
+        "none": table([3.0, 6.0], [1.0, 1.2], [0.1, 0.3], [1.0, 2.0]),
+        "replacement": table([4.0, 8.0], [1.0, 1.0], [0.0, 0.2], [1.0, 1.0]),
+        "logistic": table([2.0, 6.0], [1.1, 1.1], [0.1, 0.1], [0.5, 1.0]),
+    }
+    got = gls_summary(v)
+    assert got.loc["retention, lowest", "none"] == 3.0
+    assert got.loc["retention, highest", "replacement"] == 8.0
+    assert got.loc["margin, mean", "none"] == pytest.approx(1.1)
+    assert got.loc["acquisition cost, highest", "none"] == 0.3
+    # Ratios 3/1 and 6/2 -> median 3; 4 and 8 -> 6; 4 and 6 -> 5.
+    assert got.loc["retention / discount rate, median"].tolist() == pytest.approx([3.0, 6.0, 5.0])
+    short = shortcut_comparison(v)
+    assert short["full, logistic"].tolist() == [2.0, 6.0]
+    # 100 * (2 / 1 - 1) = 100 and 100 * (6 / 5 - 1) = 20.
+    assert short["logistic_vs_quarterly_pct"].tolist() == pytest.approx([100.0, 20.0])
+    with pytest.raises(ParameterError, match="logistic"):
+        shortcut_comparison({"none": v["none"]})

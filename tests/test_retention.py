@@ -236,3 +236,36 @@ def test_sbg_beats_every_regression_at_year_12(segment):
         retention.projection_errors(proj, pd.Series(observed), t=13)
     with pytest.raises(DataError, match="no rows"):
         retention.projection_errors(proj[proj["t"] < 12], pd.Series(observed), t=12)
+
+
+# --- notebook helpers --------------------------------------------------------------------------
+def test_ratio_above_one_flags_win_back_periods():
+    # Hand-built: ratio > 1 in periods b (new customers) and c (none new: win-backs only).
+    by_period = pd.DataFrame(
+        {
+            "period": ["a", "b", "c", "d"],
+            "simple_ratio": [0.8, 1.2, 1.05, 1.0],
+            "new_next": [3, 5, 0, 0],
+        }
+    )
+    above = retention.ratio_above_one(by_period)
+    assert above["period"].tolist() == ["b", "c"]
+    assert above["without_acquisition"].tolist() == [False, True]
+    assert (above.attrs["periods"], above.attrs["above_one"]) == (4, 2)
+    assert above.attrs["above_one_without_acquisition"] == 1
+    with pytest.raises(DataError, match="period_retention"):
+        retention.ratio_above_one(pd.DataFrame({"simple_ratio": [1.0]}))
+
+
+def test_observed_retention_rates_by_hand():
+    # S = 100, 80, 60, 54: r(1) = 0.8, r(2) = 0.75, r(3) = 0.9.
+    rates = retention.observed_retention_rates(pd.Series([100, 80, 60, 54], index=[0, 1, 2, 3]))
+    assert rates.index.tolist() == [1, 2, 3]
+    assert rates.tolist() == pytest.approx([0.8, 0.75, 0.9])
+    # Reindexed beyond the data: NaN where S(t) is unknown.
+    wide = retention.observed_retention_rates([100, 80], periods=[1, 2])
+    assert wide.iloc[0] == pytest.approx(0.8) and np.isnan(wide.iloc[1])
+    with pytest.raises(DataError, match="reaches 0"):
+        retention.observed_retention_rates([100, 0, 0])
+    with pytest.raises(DataError, match=">= 0"):
+        retention.observed_retention_rates([100, -5])

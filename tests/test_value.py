@@ -35,6 +35,7 @@ from crmstudy.value import (
     satisfaction_thresholds,
     segment_profitability,
     simulate_survey,
+    top_gap,
     top_gap_by_switching_cost,
     true_parameters,
     true_retention_curve,
@@ -425,3 +426,21 @@ def test_perfect_separation_is_a_convergence_error(high):
     sub.loc[sub["satisfaction"] == 3, "defected"] = 1
     with pytest.raises(ConvergenceError, match="more customers"):
         fit_defection_models(sub)
+
+
+def test_top_gap_by_hand():
+    curves = pd.DataFrame(
+        {
+            "competition": ["low", "low", "low", "high", "high", "high"],
+            "satisfaction": [3, 4, 5, 3, 4, 5],
+            "retention": [0.8, 0.9, 0.95, 0.1, 0.2, 0.9],
+        }
+    )
+    got = top_gap(curves)
+    assert got.loc["high", "gap"] == pytest.approx(0.7)
+    assert got.loc["high", "ratio"] == pytest.approx(4.5)
+    assert got.loc["low", "retention_4"] == 0.9 and got.loc["low", "retention_5"] == 0.95
+    with pytest.raises(DataError, match=r"level\(s\) \[5\]"):
+        top_gap(curves[curves["satisfaction"] < 5])
+    with pytest.raises(DataError, match="'competition'"):
+        top_gap(curves.drop(columns="competition"))

@@ -127,13 +127,14 @@ from scipy import optimize
 
 from crmstudy._checks import as_float_array, check_number, check_range, check_share
 from crmstudy._checks import scalar_or_array as _out
-from crmstudy.clv import margin_multiple
-from crmstudy.errors import ConvergenceError
+from crmstudy.clv import lifetime_value, margin_multiple
+from crmstudy.errors import ConvergenceError, ParameterError
 
 __all__ = [
     "acquisition_response",
     "retention_response",
     "customer_value",
+    "customer_value_breakdown",
     "customer_equity_test",
     "retention_budget",
     "average_cost_per_acquired",
@@ -147,6 +148,7 @@ __all__ = [
     "cost_ratio_sweep",
     "response_curves",
     "marginal_dollar_map",
+    "next_dollar_shares",
     "under_acquisition_check",
     "break_even_cost_ratio",
     "QUOTED_COST_RATIOS",
@@ -262,6 +264,31 @@ def customer_value(retention_spend, margin, discount_rate, r_max, k_r):
     R = _spend(retention_spend, "retention_spend")
     r = np.asarray(retention_response(R, r_max, k_r))
     return _out(_value_from_rate(R, r, m, d))
+
+
+def customer_value_breakdown(retention_spend, margin, discount_rate, r_max, k_r) -> pd.Series:
+    """The customer value ``V`` as gross lifetime value minus the retention spending it takes.
+
+    ``V = m (1 + d) / (1 + d - r) - R / (1 + d - r)``: the first term is
+    :func:`crmstudy.clv.lifetime_value` with margins at the start of each period (the current
+    margin included, Gupta & Lehmann 2003), the second the present value of spending ``R`` in
+    each later period on a customer still there (Blattberg & Deighton 1996 timing). Arguments
+    and units as in :func:`customer_value` (scalars). Returns a Series with
+    ``gross_lifetime_value``, ``retention_spending`` and ``customer_value`` (currency per
+    customer).
+    """
+    R = check_number(retention_spend, "retention_spend", low=0.0, what="currency spent")
+    value = float(customer_value(R, margin, discount_rate, r_max, k_r))
+    r = float(retention_response(R, r_max, k_r))
+    gross = float(lifetime_value(margin, r, discount_rate, timing="start"))
+    return pd.Series(
+        {
+            "gross_lifetime_value": gross,
+            "retention_spending": gross - value,
+            "customer_value": value,
+        },
+        name="customer_value",
+    )
 
 
 def customer_equity_test(
@@ -687,6 +714,39 @@ def marginal_dollar_map(
             "favour_retention_wrong": (avg_ratio >= claimed) & (next_dollar != "retention"),
         }
     )
+
+
+def next_dollar_shares(grid: pd.DataFrame, claimed_ratio: float = 5.0) -> pd.Series:
+    """Where the next dollar belongs, among the spends where retention looks cheap enough.
+
+    ``grid`` is :func:`marginal_dollar_map`. Among its rows whose average cost ratio is at least
+    ``claimed_ratio`` (where the maxim says "favour retention"), the share whose next dollar
+    belongs in ``retention``, ``acquisition`` or ``neither`` (shares summing to 1; all NaN when
+    no row qualifies). ``attrs["favour_retention_wrong"]`` is the share of those rows where the
+    rule is wrong, ``attrs["rows"]`` their number.
+    """
+    claimed = float(_positive_ratio(claimed_ratio, "claimed_ratio"))
+    missing = {"average_cost_ratio", "next_dollar", "favour_retention_wrong"} - set(grid.columns)
+    if missing:
+        raise ParameterError(
+            f"grid lacks column(s) {sorted(missing)}; pass the output of marginal_dollar_map"
+        )
+    cheap = grid[grid["average_cost_ratio"] >= claimed]
+    labels = ["retention", "acquisition", "neither"]
+    if cheap.empty:
+        shares = pd.Series(np.nan, index=labels)
+    else:
+        counts = cheap["next_dollar"].value_counts().reindex(labels, fill_value=0)
+        shares = counts / len(cheap)
+    shares = shares.rename("share").rename_axis("next_dollar")
+    shares.attrs.update(
+        rows=len(cheap),
+        favour_retention_wrong=float(cheap["favour_retention_wrong"].mean())
+        if len(cheap)
+        else np.nan,
+        claimed_ratio=claimed,
+    )
+    return shares
 
 
 def under_acquisition_check(

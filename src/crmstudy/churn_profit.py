@@ -363,7 +363,9 @@ def transition_path(
     ``steady_state_gain``, ``periods_to_90pct`` (first period with 90% of the gain reached, also
     beyond ``periods``) and ``value_of_change``: the present value of all future gains, simulated
     until the old base has gone (the gap shrinks like ``(1 - defection_after)**s``) and continued
-    as the perpetuity ``steady gain / i`` after that.
+    as the perpetuity ``steady gain / i`` after that, and ``naive_value_of_change``: the
+    perpetuity ``steady gain / i`` as if the whole gain came from period 1 on (the value the
+    steady-state comparison implies).
     """
     base = CustomerBase() if base is None else base
     d0 = _check_defection(defection_before, "defection_before")
@@ -406,5 +408,6 @@ def transition_path(
         steady_state_gain=steady_gain,
         periods_to_90pct=int(reached[0]) if len(reached) else None,
         value_of_change=float(full["discounted_gain"].iloc[-1] + tail),
+        naive_value_of_change=float(steady_gain / i),
     )
     return path

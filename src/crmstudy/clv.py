@@ -46,6 +46,7 @@ __all__ = [
     "margin_multiple",
     "margin_multiple_table",
     "lifetime_value",
+    "horizon_share",
     "retention_per_period",
     "simple_retention_elasticity",
     "logistic_customers",
@@ -55,6 +56,8 @@ __all__ = [
     "elasticities",
     "firm_inputs",
     "gls_valuation",
+    "gls_summary",
+    "shortcut_comparison",
     "pooled_retention",
     "heterogeneity_comparison",
 ]
@@ -217,6 +220,24 @@ def lifetime_value(
             tail = np.where(q == 1.0, float(h - L), closed)
         total = total + profile[-1] * tail
     return scalar_or_array(m * total - c)
+
+
+def horizon_share(retention, discount_rate, horizon: int, timing: str = "end"):
+    """Share of the infinite-horizon lifetime value that the first ``horizon`` margins carry.
+
+    ``lifetime_value(m, r, i, horizon) / lifetime_value(m, r, i)`` with no acquisition cost; the
+    margin cancels. With a constant margin it is ``1 - q**H``, ``q = r / (1 + i)`` (the finite
+    geometric sum of Gupta & Lehmann 2003's margin multiple over its infinite sum), whatever the
+    timing. ``retention`` and ``discount_rate`` per period, ``horizon`` in periods (>= 0).
+    """
+    h = check_horizon(horizon)
+    if h is None:
+        return scalar_or_array(np.ones(np.broadcast(retention, discount_rate).shape))
+    finite = lifetime_value(1.0, retention, discount_rate, horizon=h, timing=timing)
+    return scalar_or_array(
+        np.asarray(finite)
+        / np.asarray(lifetime_value(1.0, retention, discount_rate, timing=timing))
+    )
 
 
 def margin_multiple_table(retentions, discount_rates, timing: str = "end") -> pd.DataFrame:
@@ -588,6 +609,56 @@ def gls_valuation(
         growth_rate=growth_rate,
         unit="US$ millions; elasticities in % per 1%",
     )
+    return out
+
+
+def gls_summary(valuations) -> pd.DataFrame:
+    """The statistics of GLS (2004) that a valuation of the five firms can be compared with.
+
+    ``valuations`` maps a growth assumption to a :func:`gls_valuation` result. Rows: the lowest
+    and highest retention elasticity across firms, the mean margin elasticity, the lowest and
+    highest acquisition-cost elasticity, and the median ratio of the retention to the
+    discount-rate elasticity (GLS: 3 to 7, about 1, 0.02 to 0.3, "almost five"). Columns: the
+    growth assumptions. Elasticities in % per 1%.
+    """
+    rows = {}
+    for growth, v in valuations.items():
+        rows[growth] = {
+            "retention, lowest": v["retention"].min(),
+            "retention, highest": v["retention"].max(),
+            "margin, mean": v["margin"].mean(),
+            "acquisition cost, lowest": v["acquisition_cost"].min(),
+            "acquisition cost, highest": v["acquisition_cost"].max(),
+            "retention / discount rate, median": (v["retention"] / v["discount_rate"]).median(),
+        }
+    return pd.DataFrame(rows).rename_axis("statistic")
+
+
+def shortcut_comparison(valuations) -> pd.DataFrame:
+    """The full model's retention elasticity against the single-cohort shortcut, by firm.
+
+    ``valuations`` maps ``"none"``, ``"replacement"`` and ``"logistic"`` to :func:`gls_valuation`
+    results. Columns: the retention elasticity of the full model under each growth assumption,
+    the shortcuts ``simple_annual`` and ``simple_quarterly`` (:func:`simple_retention_elasticity`,
+    GLS 2004), and ``logistic_vs_quarterly_pct``: by how much (%) the full logistic-growth model
+    exceeds the quarterly shortcut.
+    """
+    missing = {"none", "replacement", "logistic"} - set(valuations)
+    if missing:
+        raise ParameterError(
+            f"valuations lacks the growth assumption(s) {sorted(missing)}; give gls_valuation "
+            "results for none, replacement and logistic"
+        )
+    out = pd.DataFrame(
+        {
+            "full, no growth": valuations["none"]["retention"],
+            "full, replacement": valuations["replacement"]["retention"],
+            "full, logistic": valuations["logistic"]["retention"],
+            "simple_annual": valuations["none"]["simple_annual"],
+            "simple_quarterly": valuations["none"]["simple_quarterly"],
+        }
+    )
+    out["logistic_vs_quarterly_pct"] = 100.0 * (out["full, logistic"] / out["simple_quarterly"] - 1)
     return out
 
 

@@ -31,6 +31,8 @@ __all__ = [
     "cohort_retention",
     "average_cohort_retention",
     "period_retention",
+    "ratio_above_one",
+    "observed_retention_rates",
     "durations_from_alive",
     "kaplan_meier",
     "regression_projection",
@@ -228,6 +230,50 @@ def period_retention(transactions, period: str = "M") -> pd.DataFrame:
     ]
     out.attrs.update(period=period)
     return out
+
+
+def ratio_above_one(by_period: pd.DataFrame) -> pd.DataFrame:
+    """The periods in which the primer's ratio exceeds 1, and whether acquisition explains it.
+
+    ``by_period`` is the output of :func:`period_retention`. Returns its rows with
+    ``simple_ratio > 1`` plus a bool column ``without_acquisition`` (no newly acquired customer in
+    t + 1, so the ratio exceeds 1 through win-backs alone). ``attrs``: ``periods`` (rows of
+    ``by_period``), ``above_one`` and ``above_one_without_acquisition`` (counts), ``period``.
+    """
+    missing = {"simple_ratio", "new_next"} - set(by_period.columns)
+    if missing:
+        raise DataError(
+            f"by_period lacks column(s) {sorted(missing)}; pass the output of period_retention"
+        )
+    above = by_period[by_period["simple_ratio"] > 1].copy()
+    above["without_acquisition"] = above["new_next"] == 0
+    above.attrs.update(
+        period=by_period.attrs.get("period"),
+        periods=len(by_period),
+        above_one=len(above),
+        above_one_without_acquisition=int(above["without_acquisition"].sum()),
+    )
+    return above
+
+
+def observed_retention_rates(survival, periods=None) -> pd.Series:
+    """A cohort's observed retention rate r(t) = S(t) / S(t - 1) from its survival curve.
+
+    The empirical counterpart of the sBG's r(t) (Fader & Hardie 2007, eq. 8): the share of the
+    customers active at t - 1 who are still active at t. ``survival`` holds S(t) (a share, a
+    percentage or a count: the ratio has no unit) at t = 0, 1, ..., k, as a sequence or a Series
+    indexed by t in periods. Returns a Series ``observed_retention`` indexed by ``t``; with
+    ``periods`` (t values), reindexed to them, NaN where S(t) or S(t - 1) is not observed.
+    """
+    s = survival if isinstance(survival, pd.Series) else pd.Series(np.asarray(survival, float))
+    values = s.to_numpy(dtype=float)
+    if values.ndim != 1 or (~np.isfinite(values) | (values < 0)).any():
+        raise DataError("survival must be a 1-d sequence of finite values >= 0 (S(t), t = 0..k)")
+    if (values[:-1] == 0).any():
+        raise DataError("survival reaches 0 before its last value: r(t) is undefined after that")
+    rates = pd.Series(values, index=s.index) / pd.Series(values, index=s.index).shift(1)
+    rates = rates.iloc[1:].rename("observed_retention").rename_axis("t")
+    return rates if periods is None else rates.reindex(periods)
 
 
 # --- survival of subscription durations --------------------------------------------------------

@@ -55,6 +55,7 @@ __all__ = [
     "true_retention_curve",
     "top_gap_by_switching_cost",
     "loyalty_curves",
+    "top_gap",
     "retention_by_satisfaction",
     "fit_satisfaction_model",
     "satisfaction_thresholds",
@@ -610,6 +611,29 @@ def loyalty_curves(
         frames.append(obs.reset_index().assign(competition=comp))
     out = pd.concat(frames, ignore_index=True)
     return out[["competition", "satisfaction", "customers", "retention", "se", "true_retention"]]
+
+
+def top_gap(curves: pd.DataFrame, column: str = "retention") -> pd.DataFrame:
+    """Retention at levels 4 and 5 of each loyalty curve, their gap and their ratio.
+
+    ``curves`` is :func:`loyalty_curves` (or any long table with ``competition``,
+    ``satisfaction`` and ``column``). ``gap = r_5 - r_4`` is the extra loyalty of a completely
+    satisfied over a merely satisfied customer, and ``ratio = r_5 / r_4`` how many times as likely
+    the completely satisfied are to stay (Jones & Sasser 1995, the Xerox "six times").
+
+    Returns:
+        DataFrame indexed by ``competition`` with ``retention_4``, ``retention_5``, ``gap``
+        (retention per period) and ``ratio``.
+    """
+    _require_columns(curves, ["competition", "satisfaction", column], "curves")
+    wide = curves.pivot(index="competition", columns="satisfaction", values=column)
+    lacking = [k for k in (4, 5) if k not in wide.columns]
+    if lacking:
+        raise DataError(f"curves has no rows at satisfaction level(s) {lacking}")
+    out = pd.DataFrame({"retention_4": wide[4], "retention_5": wide[5]})
+    out["gap"] = out["retention_5"] - out["retention_4"]
+    out["ratio"] = out["retention_5"] / out["retention_4"]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
