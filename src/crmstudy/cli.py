@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from crmstudy.errors import ParameterError
@@ -203,12 +204,7 @@ def _cmd_report(args: argparse.Namespace, notebooks_dir: Path) -> int:
             bar = (
                 {"desc": job.report, "leave": False, "position": int(nested)} if progress else False
             )
-            settle(
-                job,
-                lambda job=job, bar=bar: run_report(
-                    job, out_dir, progress=bar, timeout=args.timeout
-                ),
-            )
+            settle(job, partial(run_report, job, out_dir, progress=bar, timeout=args.timeout))
             overall.update()
     else:
         import multiprocessing
