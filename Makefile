@@ -44,7 +44,7 @@ notebooks-smoke: $(STAMP)
 
 ## reports: run every notebook (defaults plus every scenario file) into reports/
 reports: $(STAMP)
-	$(VENV)/bin/crmstudy report --all
+	$(VENV)/bin/crmstudy report --all -j $(JOBS)
 
 ## bench: run the benchmarks and print their table (written to benchmarks/results/)
 bench: $(STAMP)

@@ -31,6 +31,7 @@ __all__ = [
     "fader_hardie_2007",
     "gupta_lehmann_stuart_2004",
     "file_checksums",
+    "sha256_file",
 ]
 
 #: SHA-256 of each file, as shipped in the lifetimes 0.11.3 wheel.
@@ -54,7 +55,8 @@ _HOW_TO_GET = (
 CACHE_DIR = Path(os.environ.get("CRMSTUDY_DATA_DIR", Path(__file__).resolve().parents[2] / "data"))
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: str | os.PathLike) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks (for data files and a reader's own logs)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -86,7 +88,7 @@ def data_file(name: str, path: str | os.PathLike | None = None, *, verify: bool 
                 f"{name} is missing from the installed '{_CARRIER}' wheel at {found}. {_HOW_TO_GET}"
             )
     if verify and name in CHECKSUMS:
-        actual = _sha256(found)
+        actual = sha256_file(found)
         if actual != CHECKSUMS[name]:
             raise DataError(
                 f"{found} has SHA-256 {actual}, expected {CHECKSUMS[name]} for {name}: the file is "

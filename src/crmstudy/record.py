@@ -13,10 +13,18 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MIME_TYPE", "record", "read_results", "to_jsonable", "from_jsonable"]
+__all__ = [
+    "MIME_TYPE",
+    "record",
+    "read_results",
+    "recorded_values",
+    "to_jsonable",
+    "from_jsonable",
+]
 
 MIME_TYPE = "application/vnd.crmstudy.record+json"
 
@@ -123,12 +131,20 @@ def read_results(path: str | Path) -> dict[str, Any]:
     if not path.exists():
         raise FileNotFoundError(f"no results at {path}")
     doc = json.loads(path.read_text(encoding="utf-8"))
-    if path.suffix == ".ipynb":
-        found: dict[str, Any] = {}
-        for cell in doc.get("cells", []):
-            for output in cell.get("outputs", []):
-                payload = output.get("data", {}).get(MIME_TYPE)
-                if payload is not None:
-                    found[payload["name"]] = from_jsonable(payload["value"])
-        return found
-    return {k: from_jsonable(v) for k, v in doc.get("results", {}).items()}
+    raw = recorded_values(doc) if path.suffix == ".ipynb" else doc.get("results", {})
+    return {k: from_jsonable(v) for k, v in raw.items()}
+
+
+def recorded_values(notebook: Mapping[str, Any]) -> dict[str, Any]:
+    """The values recorded in an executed notebook, as stored (plain JSON types).
+
+    ``notebook`` is the notebook as a mapping (a parsed ``.ipynb`` or an ``nbformat`` node). When a
+    name was recorded more than once, the last value wins.
+    """
+    found: dict[str, Any] = {}
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            payload = output.get("data", {}).get(MIME_TYPE)
+            if payload is not None:
+                found[payload["name"]] = payload["value"]
+    return found

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from crmstudy.errors import CrmstudyError, ParameterError
-from crmstudy.record import MIME_TYPE, read_results
+from crmstudy.record import MIME_TYPE, read_results, recorded_values
 
 __all__ = [
     "Job",
@@ -634,17 +634,6 @@ def orphan_scenarios(notebooks_dir: Path, notebooks: Mapping[str, NotebookInfo])
 # --------------------------------------------------------------------------------------------
 
 
-def _records(nb) -> dict[str, Any]:
-    """The recorded values of an executed notebook, as stored (JSON types), last one winning."""
-    found: dict[str, Any] = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            payload = output.get("data", {}).get(MIME_TYPE)
-            if payload is not None:
-                found[payload["name"]] = payload["value"]
-    return found
-
-
 def _source_cell_index(nb) -> tuple[int | None, str]:
     """Index (from 0, in the .py source) and first code line of the cell that raised."""
     index = 0
@@ -683,17 +672,13 @@ def _provenance() -> dict[str, Any]:
 
 def _input_checksums(values: Mapping[str, Any]) -> dict[str, str]:
     """SHA-256 of each file a ``*_path`` parameter points to (a reader's own data)."""
-    import hashlib
+    from crmstudy.datasets import sha256_file
 
-    sums = {}
-    for name, value in values.items():
-        if name.endswith("_path") and isinstance(value, str) and value and Path(value).is_file():
-            digest = hashlib.sha256()
-            with open(value, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(block)
-            sums[value] = digest.hexdigest()
-    return sums
+    return {
+        value: sha256_file(value)
+        for name, value in values.items()
+        if name.endswith("_path") and isinstance(value, str) and value and Path(value).is_file()
+    }
 
 
 #: The matplotlib backend that puts figures into a notebook's outputs.
@@ -811,7 +796,7 @@ def run_report(
             "input_checksums": _input_checksums(job.parameters()),
             "run_at_utc": started.isoformat(timespec="seconds"),
             "duration_seconds": round(duration, 2),
-            "results": _records(executed_nb),
+            "results": recorded_values(executed_nb),
         }
         try:
             page = render_html(executed_nb, meta, job.notebook)
