@@ -109,7 +109,7 @@ ci
 # %%
 top = ci.loc["top_share", "estimate"]
 curve = conc.lorenz_curve(totals["revenue"], from_top=True, grid=1000)
-conc_plots.concentration_curves(
+fig = conc_plots.concentration_curves(
     {source: curve},
     fraction=fraction,
     marks={f"top {fraction:.0%}": top},
@@ -165,7 +165,7 @@ crmstudy.record(
 window_summary
 
 # %%
-conc_plots.window_strip(
+fig = conc_plots.window_strip(
     {"buyers in the window": by_buyers, "whole cohort (zeros kept)": by_cohort},
     {
         "buyers in the window": conc.summarise_windows(by_buyers),
@@ -230,7 +230,7 @@ crmstudy.record("comparison", comparison.drop(columns="label"))
 comparison[["source", "setting", "top20_share", "lower", "upper"]]
 
 # %%
-conc_plots.anchor_dots(comparison)
+fig = conc_plots.anchor_dots(comparison)
 plt.show()
 
 # %% [markdown]
@@ -267,7 +267,7 @@ crmstudy.record("top_profit_share", float(whale["top_profit_share"]))
 whale
 
 # %%
-conc_plots.whale(conc.whale_curve(profit, grid=1000), whale)
+fig = conc_plots.whale(conc.whale_curve(profit, grid=1000), whale)
 plt.show()
 
 # %% [markdown]
@@ -339,7 +339,7 @@ pareto_curve = pd.DataFrame(
         "value_share": [0.0, *(conc.pareto_top_share(shape, q) for q in grid)],
     }
 )
-conc_plots.concentration_curves(
+fig = conc_plots.concentration_curves(
     {source: curve, f"Pareto, shape {shape:.2f} (same top-20% share)": pareto_curve},
     title="One point does not make a Pareto distribution",
 )
