@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
+from crmstudy.errors import ParameterError
 from crmstudy.models._btyd import TransactionModel
 from crmstudy.models._special import log_paretonbd_death_integral
 
@@ -94,3 +95,34 @@ class ParetoNBD(TransactionModel):
         )
         alive = stats.nbinom.pmf(n, r, alpha / (alpha + t)) * (1.0 - upper)
         return alive + died
+
+    def discounted_expected_transactions(
+        self, discount_rate: float, discount_period: str, frequency, recency=None, T=None
+    ):
+        """DET: the present value of all future purchases, FHL (2005b) eq. 2 (in purchases).
+
+        ``DET = integral_0^inf E[purchases at t | x, t_x, T] e^{-delta t} dt``
+        ``= P(alive) * (r+x)/(alpha+T) * (beta+T)^s delta^(s-1) Psi(s, s; delta (beta+T))``,
+        with Psi Tricomi's confluent hypergeometric function and ``delta`` the continuously
+        compounded discount rate per model period, ``log(1 + d)`` for ``discount_rate`` d per
+        ``discount_period`` converted with :func:`crmstudy.units.convert_rate`. Multiplied by the
+        margin on expected spend it is the infinite-horizon CLV of FHL (2005b), eq. 1.
+        ``frequency`` may be a summary DataFrame (returns a Series).
+        """
+        from crmstudy.units import convert_rate
+
+        self._check_fitted()
+        if not (isinstance(discount_rate, int | float) and 0 < discount_rate < 1):
+            raise ParameterError(
+                f"discount_rate (per {discount_period}) must be in (0, 1) for an infinite "
+                f"horizon, got {discount_rate!r}"
+            )
+        x, tx, tt, index = self._rows(frequency, recency, T)
+        r, alpha, s, beta = self._params_array()
+        delta = np.log1p(convert_rate(float(discount_rate), discount_period, self.period))
+        p_alive = np.exp(self._log_p_alive(self._params_array(), x, tx, tt))
+        mean_discount = np.exp(s * np.log(beta + tt) + (s - 1.0) * np.log(delta)) * special.hyperu(
+            s, s, delta * (beta + tt)
+        )
+        values = p_alive * (r + x) / (alpha + tt) * mean_discount
+        return self._wrap(values, index, "discounted_expected_transactions")
