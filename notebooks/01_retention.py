@@ -39,17 +39,22 @@
 # calls them.
 
 # %% tags=["parameters"]
-segment: str = "high_end"  # customer segment of Fader & Hardie (2007) Table 1; choices: regular, high_end
+segment: str = (
+    "high_end"  # customer segment of Fader & Hardie (2007) Table 1; choices: regular, high_end
+)
 fit_years: int = 7  # years of data (after year 0) used to fit the models; range: [2, 11]
 horizon: int = 12  # last year to project to, in years; range: [3, 30]
 discount_rate: float = 0.10  # per year, for discounted lifetimes; range: (0, 1)
 period: str = "M"  # calendar period of the CDNOW retention part; choices: W, M, Q
-transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); empty for CDNOW
+transactions_path: str = (
+    ""  # your own log (CSV/Parquet: customer_id, date, amount); empty for CDNOW
+)
 
 # %%
 # %matplotlib inline
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown, display
 
 import crmstudy
 from crmstudy import clv, datasets, retention, transactions
@@ -122,9 +127,9 @@ crmstudy.record("best_model", str(errors["model"].iloc[0]))
 # %% [markdown]
 # Fader & Hardie report that the exponential curve misses year-12 survival by 54% (Regular) and
 # 30% (High End); with `fit_years = 7` the table above reproduces the figure for the chosen
-# segment, while the sBG is within a few percent (Regular -1.7%, High End -4.1%). The regressions have no story for *why* customers leave, so nothing
-# constrains them outside the data; the sBG's story (constant individual churn, heterogeneity
-# across customers) does.
+# segment, while the sBG is within a few percent. The regressions have no story for *why*
+# customers leave, so nothing constrains them outside the data; the sBG's story (constant
+# individual churn, heterogeneity across customers) does.
 #
 # The Kaplan-Meier estimate of the same cohort (one row per churn year, survivors censored at
 # `fit_years`) is the model-free view of the calibration data, with its uncertainty.
@@ -146,7 +151,7 @@ fig = plots.kaplan_meier_curve(km, model.projection(horizon), period="Y")
 
 # %%
 t_rates = np.arange(1, horizon + 1)
-observed_rates = (actual / actual.shift(1)).reindex(t_rates)
+observed_rates = retention.observed_retention_rates(actual, periods=t_rates)
 rates = pd.DataFrame(
     {"t": t_rates, "observed": observed_rates.to_numpy(), "sbg": model.retention_rate(t_rates)}
 )
@@ -181,17 +186,21 @@ crmstudy.record("retention_at_horizon", float(model.retention_rate(horizon)))
 # %%
 renewals = np.array([0, 1, 2, 4, fit_years])
 r1 = float(model.retention_rate(1))
+# Values per unit of margin (margin = 1) are the lifetimes themselves: DEL for the new customer,
+# DERL after n renewals (clv.heterogeneity_comparison, margins at the start of each year).
+lifetimes = clv.heterogeneity_comparison(model, 1.0, discount_rate, r1, renewals=renewals)
+existing = lifetimes[lifetimes["renewals"] >= 0]
 value = pd.DataFrame(
     {
         "renewals": renewals,
-        "DERL_sbg": model.discounted_expected_residual_lifetime(discount_rate, renewals),
-        "DERL_aggregate": r1 * clv.margin_multiple(r1, discount_rate, timing="start"),
+        "DERL_sbg": existing["sbg_value"].to_numpy(),
+        "DERL_aggregate": existing["constant_value"].to_numpy(),
         "elasticity_sbg": model.retention_elasticity(discount_rate, renewals, increase=0),
         "elasticity_aggregate": clv.simple_retention_elasticity(r1, discount_rate),
     }
 )
-del_sbg = model.discounted_expected_lifetime(discount_rate)
-del_aggregate = float(clv.margin_multiple(r1, discount_rate, timing="start"))
+new_customer = lifetimes.set_index("renewals").loc[-1]
+del_sbg, del_aggregate = float(new_customer["sbg_value"]), float(new_customer["constant_value"])
 print(f"DEL of a new customer: sBG {del_sbg:.2f} years, aggregate {del_aggregate:.2f} years")
 value
 
@@ -240,23 +249,31 @@ fig = plots.cohort_heatmap(cohorts)
 retention.average_cohort_retention(cohorts).head(13)
 
 # %%
-disagree = by_period[(by_period["simple_ratio"] > 1) & (by_period["new_next"] == 0)]
-print(
-    f"primer's ratio > 1 in {(by_period['simple_ratio'] > 1).sum()} of {len(by_period)} periods, "
-    f"{len(disagree)} of them without any newly acquired customer"
+above = retention.ratio_above_one(by_period)
+max_ratio = float(by_period["simple_ratio"].max())
+max_retention = float(by_period["retention"].max())
+crmstudy.record("max_simple_ratio", max_ratio)
+crmstudy.record("max_period_retention", max_retention)
+crmstudy.record("periods_ratio_above_one", above.attrs["above_one"])
+crmstudy.record(
+    "periods_ratio_above_one_without_acquisition", above.attrs["above_one_without_acquisition"]
 )
-crmstudy.record("max_simple_ratio", float(by_period["simple_ratio"].max()))
-crmstudy.record("max_period_retention", float(by_period["retention"].max()))
-crmstudy.record("periods_ratio_above_one", int((by_period["simple_ratio"] > 1).sum()))
-crmstudy.record("periods_ratio_above_one_without_acquisition", int(len(disagree)))
-disagree
+display(
+    Markdown(
+        f"With `period = {period!r}`: the primer's ratio exceeds 1 in **{above.attrs['above_one']}**"
+        f" of {above.attrs['periods']} periods (highest {max_ratio:.2f}),"
+        f" **{above.attrs['above_one_without_acquisition']}** of them without any newly acquired"
+        f" customer; period retention never exceeds **{max_retention:.2f}**."
+    )
+)
+above
 
 # %% [markdown]
-# With monthly periods (the default) on CDNOW, the primer's ratio exceeds 1 in the acquisition
-# months (new customers counted as "retained") and again in several later months with no
-# acquisition at all, because lapsed customers come back; the table above lists those months.
-# Period retention, in contrast, stays below 0.4: most customers active in one month do not buy
-# in the next. With quarters the ratio stays below 1 on CDNOW, but it still overstates retention
-# by the win-back share. Neither is a survival probability in a non-contractual business, which
-# is why such settings need models of "alive" customers (BG/NBD, Pareto/NBD) rather than a
-# retention rate.
+# The table lists the periods in which the primer's ratio exceeds 1. On CDNOW with monthly
+# periods (the default) these are the acquisition months (new customers counted as "retained")
+# and several later months with no acquisition at all (`without_acquisition`), because lapsed
+# customers come back. Period retention, in contrast, stays far below 1: most customers active in
+# one month do not buy in the next. With longer periods the ratio may stay below 1, but it still
+# overstates retention by the win-back share. Neither is a survival probability in a
+# non-contractual business, which is why such settings need models of "alive" customers (BG/NBD,
+# Pareto/NBD) rather than a retention rate.

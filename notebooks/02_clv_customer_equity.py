@@ -53,6 +53,7 @@ growth_rate: float = 0.1  # logistic growth rate gamma, per quarter; range: (0, 
 # %%
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown, display
 
 import crmstudy
 from crmstudy import clv, datasets
@@ -98,8 +99,7 @@ summary = pd.Series(
         "margin multiple (start of period)": multiple_start,
         "CLV, infinite horizon (US$)": clv_infinite,
         f"CLV, {horizon}-year horizon (US$)": clv_finite,
-        "share of the value in the horizon": (clv_finite + acquisition_cost)
-        / (clv_infinite + acquisition_cost),
+        "share of the value in the horizon": clv.horizon_share(retention, discount_rate, horizon),
     }
 )
 crmstudy.record("margin_multiple_end", multiple_end)
@@ -167,14 +167,22 @@ old_gap = heterogeneity.query("renewals == 7").set_index("segment")["misvaluatio
 crmstudy.record("misvaluation_new_regular", new_gap["regular"])
 crmstudy.record("misvaluation_tenured_regular", old_gap["regular"])
 crmstudy.record("misvaluation_tenured_high_end", old_gap["high_end"])
+display(
+    Markdown(
+        f"At a discount rate of {discount_rate:.0%} per year, the constant rate misvalues a new "
+        f"customer by **{new_gap['regular']:+.0f}%** (regular) and "
+        f"**{new_gap['high_end']:+.0f}%** (high end), and a customer who has renewed seven times "
+        f"by **{old_gap['regular']:+.0f}%** and **{old_gap['high_end']:+.0f}%** "
+        "(negative: the shortcut undervalues)."
+    )
+)
 
 # %% [markdown]
-# The constant rate is fitted to the same data, yet it misvalues everyone. At a 10% discount
-# rate it **undervalues a new customer** by about 9% (at high discount rates the sign can flip:
-# the constant rate overstates the near years, which then dominate). It undervalues, much more,
-# **the customers who have already stayed**: after seven renewals, a regular customer is worth
-# far more than one constant rate says (about -60% for the regular segment and -35% for the
-# high-end one at the defaults). The survivors are the customers with low churn probabilities;
+# The constant rate is fitted to the same data, yet it misvalues everyone. At moderate discount
+# rates it **undervalues a new customer** a little (at high discount rates the sign can flip: the
+# constant rate overstates the near years, which then dominate). It undervalues, much more,
+# **the customers who have already stayed**: after seven renewals a customer is worth far more
+# than one constant rate says. The survivors are the customers with low churn probabilities;
 # one average rate treats them like newcomers. Valuing an existing base with one retention rate
 # therefore understates it, which is the point of Fader & Hardie (2010).
 
@@ -232,34 +240,33 @@ clv_plots.firm_elasticities(
 # about five times that of the discount rate (abstract and results section). Our values:
 
 # %%
-comparison = pd.DataFrame(
-    {
-        g: {
-            "retention, lowest": v["retention"].min(),
-            "retention, highest": v["retention"].max(),
-            "margin, mean": v["margin"].mean(),
-            "acquisition cost, lowest": v["acquisition_cost"].min(),
-            "acquisition cost, highest": v["acquisition_cost"].max(),
-            "retention / discount rate, median": (v["retention"] / v["discount_rate"]).median(),
-        }
-        for g, v in valuations.items()
-    }
-).rename_axis("statistic")
-comparison["GLS 2004"] = ["3", "7", "about 1", "0.02", "0.3", "about 5"]
-crmstudy.record("published_comparison", comparison.drop(columns="GLS 2004"))
-comparison
+comparison = clv.gls_summary(valuations)
+crmstudy.record("published_comparison", comparison)
+# The published values, as GLS (2004) state them (abstract and results section).
+comparison.assign(**{"GLS 2004": ["3", "7", "about 1", "0.02", "0.3", "about 5"]})
+
+# %%
+lowest, highest = comparison.loc["retention, lowest"], comparison.loc["retention, highest"]
+ratio = comparison.loc["retention / discount rate, median"]
+display(
+    Markdown(
+        f"With these parameters the retention elasticity spans {lowest.min():.1f} to "
+        f"{highest.max():.1f} across firms and growth assumptions. The median ratio of the "
+        f"retention to the discount-rate elasticity is {ratio['none']:.1f} without growth, "
+        f"{ratio['logistic']:.1f} with logistic growth and {ratio['replacement']:.1f} with "
+        "replacement growth."
+    )
+)
 
 # %% [markdown]
 # The ranking is the paper's in every variant: retention far ahead, then margin (at or a little
 # above 1: the margin also pays back the acquisition cost), then the discount rate, then
-# acquisition cost. The sizes are close: with the default parameters the retention elasticity
-# spans about 2.3-2.8 (Amazon) to 6.6-7.8 (the brokers), against the published 3-7; Amazon falls
-# below 3 in every variant, because its 70% annual retention gives short lifetimes. The ratio of
-# the retention to the discount-rate elasticity depends on the growth assumption, because future
-# cohorts are far away and make value more sensitive to discounting: about 9.5 without growth,
-# 8 with the logistic default, and a median of 5.2 with replacement growth, against GLS's "almost
-# five". Exact agreement would need the paper's fitted growth curves and its treatment of taxes,
-# which we do not have; the direction and the order of magnitude stand.
+# acquisition cost. The sizes are close to the published 3-7; the firm with the lowest retention
+# elasticity is the one whose low annual retention gives the shortest lifetimes (Amazon, 70%). The
+# ratio of the retention to the discount-rate elasticity depends on the growth assumption,
+# because future cohorts are far away and make value more sensitive to discounting; compare it
+# with GLS's "almost five" above. Exact agreement would need the paper's fitted growth curves and
+# its treatment of taxes, which we do not have; the direction and the order of magnitude stand.
 #
 # A by-product of the replacement variant: when the firm replaces every lost customer, the sum
 # collapses to `CE = N0 (m r - (1 - r) c) / i` (per-quarter rates), the steady-state profit per
@@ -276,29 +283,19 @@ comparison
 # cohorts, whose value net of acquisition cost reacts more than one-for-one.
 
 # %%
-shortcut = pd.DataFrame(
-    {
-        "full, no growth": valuations["none"]["retention"],
-        "full, replacement": valuations["replacement"]["retention"],
-        "full, logistic": valuations["logistic"]["retention"],
-        "simple_annual": valuations["none"]["simple_annual"],
-        "simple_quarterly": valuations["none"]["simple_quarterly"],
-    }
-)
-gap = 100 * (shortcut["full, logistic"] / shortcut["simple_quarterly"] - 1)
-shortcut["logistic vs simple_quarterly (%)"] = gap
+shortcut = clv.shortcut_comparison(valuations)
 crmstudy.record("shortcut", shortcut)
 shortcut.round(2)
 
 # %% [markdown]
 # Without future customers the full model and the quarterly shortcut agree to within the error of
-# a 1% finite step (2-6%). The annual shortcut is as close for the brokers (95% retention) but
-# 10-16% too high for eBay and Amazon, whose lower retention makes the quarterly compounding
-# matter. The shortcut stops being enough when new customers carry much of the value *and* cost
-# a lot relative to their CLV: for Capital One and E*Trade, where the acquisition cost is about
-# 40% of a new customer's lifetime value, the full model's retention elasticity is about 25%
-# higher than the shortcut (13% for the other three), since better retention raises the *net*
-# value `m M - c` of every future cohort proportionally more than `m M`.
+# a 1% finite step. The annual shortcut is as close for the brokers (95% retention) but too high
+# for the firms with lower retention, where the quarterly compounding matters. The shortcut stops
+# being enough when new customers carry much of the value *and* cost a lot relative to their
+# CLV: where the acquisition cost is a large share of a new customer's lifetime value (Capital One
+# and E*Trade), the full model's retention elasticity exceeds the shortcut the most
+# (`logistic_vs_quarterly_pct`), since better retention raises the *net* value `m M - c` of every
+# future cohort proportionally more than `m M`.
 
 # %% [markdown]
 # ### The selected firm
@@ -321,6 +318,6 @@ detail
 #   sensitive to retention when retention is already high.
 # * One constant retention rate misvalues a heterogeneous base: it undervalues the loyal survivors
 #   most, which is exactly the part of the base a firm already has.
-# * In the GLS model, 1% more retention raises customer equity by roughly 2-8% for these five
-#   firms, 1% more margin by about 1%, and 1% less acquisition cost by 0-0.3%: the paper's
-#   ordering holds under every growth assumption we tried.
+# * In the GLS model, 1% more retention raises customer equity by several percent for these five
+#   firms, 1% more margin by about 1%, and 1% less acquisition cost by a fraction of a percent:
+#   the paper's ordering holds under every growth assumption we tried.

@@ -67,7 +67,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import crmstudy
-from crmstudy import acquisition, clv, datasets
+from crmstudy import acquisition, datasets
 from crmstudy.models.bgnbd import BGNBD
 from crmstudy.models.gammagamma import GammaGamma, customer_lifetime_value
 from crmstudy.plots import acquisition as acq_plots
@@ -227,14 +227,9 @@ grid = acquisition.marginal_dollar_map(
 fig = acq_plots.marginal_dollar_map(grid, best, claimed=CLAIM)
 
 # %%
-cheap = grid[grid["average_cost_ratio"] >= CLAIM]
-verdict = (
-    cheap["next_dollar"]
-    .value_counts(normalize=True)
-    .reindex(["retention", "acquisition", "neither"], fill_value=0.0)
-)
+verdict = acquisition.next_dollar_shares(grid, claimed_ratio=CLAIM)
 crmstudy.record("next_dollar_where_retention_5x_cheaper", verdict.to_dict())
-crmstudy.record("favour_retention_wrong_share", float(cheap["favour_retention_wrong"].mean()))
+crmstudy.record("favour_retention_wrong_share", verdict.attrs["favour_retention_wrong"])
 verdict.rename("share of current spends where retention is at least 5x cheaper on average")
 
 # %% [markdown]
@@ -310,18 +305,18 @@ keep
 # customer, by either route.
 
 # %%
-gross = clv.lifetime_value(margin, best.retention_rate, discount_rate, timing="start")
-value = pd.Series(
-    {
-        "lifetime value of the margins (clv.lifetime_value)": gross,
-        "less: retention spending it takes": gross - best.customer_value,
-        "value of a retained customer, V*": best.customer_value,
-    },
-    name="US$ per customer",
+value = acquisition.customer_value_breakdown(
+    best.retention_spend, margin, discount_rate, r_max, k_r
 )
-crmstudy.record("value_of_retained_customer", float(best.customer_value))
-crmstudy.record("gross_lifetime_value", float(gross))
-value
+crmstudy.record("value_of_retained_customer", float(value["customer_value"]))
+crmstudy.record("gross_lifetime_value", float(value["gross_lifetime_value"]))
+value.rename(
+    {
+        "gross_lifetime_value": "lifetime value of the margins (clv.lifetime_value)",
+        "retention_spending": "less: retention spending it takes",
+        "customer_value": "value of a retained customer, V*",
+    }
+).rename("US$ per customer")
 
 # %% [markdown]
 # ## 8. What a CDNOW customer is worth

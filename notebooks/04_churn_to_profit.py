@@ -43,19 +43,11 @@
 defection_before: float = 0.10  # defection rate before, per year; range: (0, 1]
 defection_after: float = 0.05  # defection rate after, per year; range: (0, 1]
 kind: str = "points"  # how the heatmap reads "a 5% cut"; choices: points, relative
-base_profit: float = (
-    30.0  # profit per customer per year before tenure effects (US$); range: [-10000, 10000]
-)
-purchase_growth: float = (
-    3.0  # profit added per year of tenure by growing purchases (US$); range: [0, 10000]
-)
-cost_savings: float = (
-    1.5  # profit added per year of tenure by lower cost to serve (US$); range: [0, 10000]
-)
-referrals: float = 1.0  # profit added per year of tenure by referrals (US$); range: [0, 10000]
-price_premium: float = (
-    0.75  # profit added per year of tenure by a price premium (US$); range: [0, 10000]
-)
+base_profit: float = 30.0  # US$ per customer-year before tenure effects; range: [-10000, 10000]
+purchase_growth: float = 3.0  # US$ added per year of tenure by growing purchases; range: [0, 10000]
+cost_savings: float = 1.5  # US$ added per year of tenure by lower cost to serve; range: [0, 10000]
+referrals: float = 1.0  # US$ added per year of tenure by referrals; range: [0, 10000]
+price_premium: float = 0.75  # US$ added per year of tenure by a price premium; range: [0, 10000]
 ramp_years: int = 4  # years of tenure over which the five effects keep growing; range: [0, 50]
 acquisition_cost: float = 51.0  # cost of acquiring one customer (US$); range: [0, 100000]
 fixed_cost: float = 0.0  # fixed cost per year, independent of customers (US$); range: [0, inf)
@@ -65,6 +57,7 @@ new_customers_per_period: float = 1000.0  # customers acquired per year; range: 
 # %%
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown, display
 
 import crmstudy
 from crmstudy import churn_profit as cp
@@ -111,14 +104,22 @@ states = pd.DataFrame(
 states
 
 # %%
+display(
+    Markdown(
+        f"From {defection_before:.0%} to {defection_after:.0%} defection a year, steady-state "
+        f"profit changes by **{change['profit_change_pct']:+.0f}%** and the lifetime value of a "
+        f"new customer by **{change['clv_change_pct']:+.0f}%** (discounted at "
+        f"{discount_rate:.0%}); the base's net margin is {change['net_margin']:.0%}."
+    )
+)
 change
 
 # %% [markdown]
-# With the defaults, halving defection from 10% to 5% raises steady-state profit by about 124%:
-# MBNA's reported 125% is what this simple model gives for a credit-card-like profile. The
-# lifetime value of one *new* customer rises far less (about 50%, discounted at 10%): the profit
-# of the whole base doubles because the base itself doubles in size and ages into the profitable
-# tenures, while the value of each newcomer only gains the extra, distant years.
+# With the defaults (halving defection from 10% to 5%), this simple model with a
+# credit-card-like profile gives about the 125% that MBNA reported. The lifetime value of one
+# *new* customer rises far less: the profit of the whole base grows because the base itself grows
+# and ages into the profitable tenures, while the value of each newcomer only gains the extra,
+# distant years.
 
 # %% [markdown]
 # ## 2. Where "+100%" holds: baseline defection times net margin
@@ -167,11 +168,11 @@ crmstudy.record("doubling_threshold", thresholds)
 
 # %% [markdown]
 # The table gives, for each baseline defection rate, the highest net margin at which a 5% cut
-# still doubles profit with this tenure profile. With the defaults, a 5-point cut doubles profit
-# at any margin when defection starts at 10%, but only below a net margin of about 40% at 20%
-# defection, 25% at 30% and 18% at 40%; a cut of 5% of the rate needs a net margin of about 6-7%
-# or less, whatever the baseline. R&S's 25%-85% correspond to the band between: moderate
-# defection and healthy margins.
+# still doubles profit with this tenure profile (a threshold of 100% or more means any margin).
+# A 5-point cut doubles profit at any margin when defection starts low, and only at thinner and
+# thinner margins as the baseline rises; a cut of 5% of the rate needs a thin margin whatever the
+# baseline. R&S's 25%-85% correspond to the band between: moderate defection and healthy
+# margins.
 
 # %% [markdown]
 # ## 3. Points or percent?
@@ -198,10 +199,19 @@ pd.DataFrame({"points": pts, "relative": rel}).loc[
     ["defection_before", "defection_after", "profit_change_pct", "clv_change_pct"]
 ]
 
+# %%
+display(
+    Markdown(
+        f"From a baseline of {defection_before:.0%}, a 5-point cut changes profit by "
+        f"**{pts['profit_change_pct']:+.0f}%** and a 5% relative cut by "
+        f"**{rel['profit_change_pct']:+.1f}%**."
+    )
+)
+
 # %% [markdown]
-# The two readings differ by an order of magnitude or more: at the defaults a 5-point cut more
-# than doubles profit, while a 5% relative cut adds a few percent. The claim only holds in points,
-# and at low baseline defection.
+# The two readings differ by an order of magnitude or more: with a credit-card-like profile a
+# 5-point cut from a low baseline can double profit, while a 5% relative cut adds a few percent.
+# The claim only holds in points, and at low baseline defection.
 
 # %% [markdown]
 # ## 4. Compared with Gupta, Lehmann & Stuart (2004)
@@ -231,7 +241,7 @@ elasticity
 path = cp.transition_path(defection_before, defection_after, periods=60, base=base)
 crmstudy.record("periods_to_90pct", path.attrs["periods_to_90pct"])
 crmstudy.record("value_of_change", path.attrs["value_of_change"])
-naive = path.attrs["steady_state_gain"] / discount_rate
+naive = path.attrs["naive_value_of_change"]
 crmstudy.record("naive_value_of_change", naive)
 cp_plots.transition_plot(path)
 # %%
@@ -245,9 +255,10 @@ pd.Series(
 )
 
 # %% [markdown]
-# With the defaults, reaching 90% of the steady-state gain takes decades (the excess shrinks like
-# `(1 - d')^t`), and the present value of the change is a fraction of what capitalising the
-# steady-state gain would suggest. "+100% profit" is a statement about the distant steady state.
+# Reaching 90% of the steady-state gain takes as long as the old base takes to age into the new
+# one (the excess shrinks like `(1 - d')^t`): decades at low defection rates. The present value
+# of the change is therefore a fraction of what capitalising the steady-state gain would suggest
+# (the last two lines above). "+100% profit" is a statement about the distant steady state.
 #
 # ## Take-aways
 #

@@ -49,10 +49,16 @@
 
 # %% tags=["parameters"]
 n_customers: int = 20000  # customers in the simulated survey; range: [1000, 1000000]
-seed: int = 2026  # seed of the random draws, the same seed gives the same survey; range: [0, 4294967295]
+seed: int = (
+    2026  # seed of the random draws, the same seed gives the same survey; range: [0, 4294967295]
+)
 competition: str = "high"  # intensity of competition in the market; choices: low, high
-switching_cost: float = 0.3  # mean switching-cost index, unitless: 0 free to switch, 1 locked in; range: [0, 1]
-annual_discount_rate: float = 0.10  # per year, to value a retained customer's future profit; range: [0, 1)
+switching_cost: float = (
+    0.3  # mean switching-cost index, unitless: 0 free to switch, 1 locked in; range: [0, 1]
+)
+annual_discount_rate: float = (
+    0.10  # per year, to value a retained customer's future profit; range: [0, 1)
+)
 
 # %%
 # %matplotlib inline
@@ -63,6 +69,7 @@ from IPython.display import Markdown, display
 import crmstudy
 from crmstudy import value
 from crmstudy.plots import value as value_plots
+from crmstudy.units import convert_rate
 
 pd.set_option("display.precision", 3)
 
@@ -117,13 +124,14 @@ curves = value.loyalty_curves(n_customers, seed=seed, switching_cost=switching_c
 fig = value_plots.satisfaction_loyalty_curves(curves)
 
 # %%
-wide = curves.pivot(index="satisfaction", columns="competition", values="retention")
-top_gap = {c: wide.loc[5, c] - wide.loc[4, c] for c in wide.columns}
+gaps_4_5 = value.top_gap(curves)
+top_gap = gaps_4_5["gap"]
 crmstudy.record("loyalty_curves", curves)
-crmstudy.record("top_gap_low", top_gap["low"])
-crmstudy.record("top_gap_high", top_gap["high"])
-crmstudy.record("repurchase_ratio_5_vs_4_high", wide.loc[5, "high"] / wide.loc[4, "high"])
-wide.assign(difference=wide["low"] - wide["high"])
+crmstudy.record("top_gap_low", float(top_gap["low"]))
+crmstudy.record("top_gap_high", float(top_gap["high"]))
+crmstudy.record("repurchase_ratio_5_vs_4_high", float(gaps_4_5.loc["high", "ratio"]))
+display(curves.pivot(index="satisfaction", columns="competition", values="retention"))
+gaps_4_5
 
 # %% [markdown]
 # Under intense competition, a "satisfied" 4 is barely more loyal than a neutral 3; only a 5 is
@@ -215,9 +223,7 @@ fig = value_plots.retention_fit_lines(observed, predicted)
 # in exactly one segment. Value is this year's profit per customer.
 
 # %%
-segments = value.satisfaction_segments(
-    survey["satisfaction"], survey["defected"], survey["profit"]
-)
+segments = value.satisfaction_segments(survey["satisfaction"], survey["defected"], survey["profit"])
 crmstudy.record("segments", segments)
 crmstudy.record("segments_customers_total", int(segments["customers"].sum()))
 crmstudy.record(
@@ -234,12 +240,16 @@ segments
 # From the categorical logit: retention if every customer rated $k$, and the change when they
 # move to $k+1$. Value is the discounted profit of the years a customer stays,
 # $m\,r/(1+d-r)$ (Gupta & Lehmann 2003), with $m$ this survey's mean profit per customer and $d$
-# the annual discount rate. Spend is held fixed, so only the loyalty channel is counted.
+# `annual_discount_rate` converted to the survey's period (a year). Spend is held fixed, so only
+# the loyalty channel is counted.
 
 # %%
+# The survey's period (a year by default) is the period of retention and profit; the discount
+# rate is converted to it explicitly.
+discount_rate = convert_rate(annual_discount_rate, "Y", survey.attrs["period"])
 profit_per_customer = float(survey["profit"].mean())
 gain = value.satisfaction_gain_value(
-    defection, profit_per_period=profit_per_customer, discount_rate=annual_discount_rate
+    defection, profit_per_period=profit_per_customer, discount_rate=discount_rate
 )
 steps = gain["from_level"].astype(str) + "->" + gain["to_level"].astype(str)
 best_step = steps[gain["value_gain"].idxmax()]
@@ -261,7 +271,7 @@ gains_both = pd.concat(
                 )
             ),
             profit_per_period=profit_per_customer,
-            discount_rate=annual_discount_rate,
+            discount_rate=discount_rate,
         ).assign(competition=c)
         for c in ("low", "high")
     ],
