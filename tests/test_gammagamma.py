@@ -84,8 +84,8 @@ class ConstantRate:
     def __init__(self, rate, period):
         self.rate, self.period = rate, period
 
-    def expected_purchases(self, t, summary):
-        return np.full(len(summary), self.rate * t)
+    def expected_purchases(self, t, frequency, recency, T):
+        return self.rate * np.broadcast_to(np.asarray(t, dtype=float), np.shape(frequency))
 
 
 class ConstantSpend:

@@ -151,14 +151,13 @@ def test_det_matches_posterior_integral_and_the_fine_discrete_clv_sum():
     x, t_x, T = 4, 30.0, 38.86
     det = model.discounted_expected_transactions(0.15, "Y", x, t_x, T)
     delta = np.log1p(convert_rate(0.15, "Y", "W"))
-    mu_part, _ = integrate.quad(
-        lambda mu: stats.gamma.pdf(mu, s, scale=1 / (beta + T)) / (delta + mu),
-        0,
-        np.inf,
-        epsabs=0,
-        epsrel=1e-11,
-        limit=500,
-    )
+    rate = beta + T
+
+    def integrand(mu):
+        log_density = s * np.log(rate) + (s - 1) * np.log(mu) - rate * mu - gammaln(s)
+        return np.exp(log_density) / (delta + mu)
+
+    mu_part, _ = integrate.quad(integrand, 0, np.inf, epsabs=0, epsrel=1e-11, limit=500)
     assert det == pytest.approx(
         model.probability_alive(x, t_x, T) * (r + x) / (alpha + T) * mu_part, rel=1e-8
     )
