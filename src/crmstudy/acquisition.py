@@ -327,7 +327,8 @@ def customer_equity_test(
 def retention_budget(acquisition_spend, retention_spend, discount_rate, a_max, k_a, r_max, k_r):
     """Present value of the retention spending per prospect: ``a R / (1 + d - r)``.
 
-    The sum over t >= 1 of ``a r**(t-1) R / (1 + d)**t``: spend ``R`` on each of the ``a r**(t-1)``
+    Blattberg & Deighton (1996) timing (module notes): the sum over t >= 1 of
+    ``a r**(t-1) R / (1 + d)**t``: spend ``R`` on each of the ``a r**(t-1)``
     customers left from each prospect, discounted with the B&D timing; equals
     ``a (R/r) r/(1+d-r)``. Currency per prospect, comparable with the acquisition spend ``A``.
     Arguments and units as in :func:`customer_equity_test`.

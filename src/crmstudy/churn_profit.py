@@ -133,8 +133,8 @@ def tenure_profile(base: CustomerBase, periods: int | None = None) -> pd.DataFra
 
     Row t (t = 1, 2, ..., ``periods``; default ``ramp_periods + 1``, after which the profile is
     flat) has one column per source in :data:`PROFIT_SOURCES` and ``profit`` (their sum, p_t), in
-    currency per period. The shape follows R&S's exhibit "Why customers are more profitable over
-    time"; the amounts are parameters.
+    currency per period. The shape follows the exhibit "Why customers are more profitable over
+    time" of Reichheld & Sasser (1990); the amounts are parameters.
     """
     n = base.ramp_periods + 1 if periods is None else check_whole(periods, "periods", minimum=1)
     tenure = np.arange(1, n + 1)
@@ -277,7 +277,9 @@ def uplift_map(
 ) -> pd.DataFrame:
     """% profit uplift of a defection cut, over baseline defection rates and net margins.
 
-    For each baseline ``d`` the cut raises lifetime profit per customer by ``G(d')/G(d) - 1``
+    The uplift formula of the module docstring (the Reichheld & Sasser 1990 mechanism in the
+    steady state). For each baseline ``d`` the cut raises lifetime profit per customer by
+    ``G(d')/G(d) - 1``
     (from the tenure profile of ``base``; its acquisition and fixed costs do not enter); a base
     with net margin ``mu`` then gains ``100 (G(d')/G(d) - 1) / mu`` % in profit. Rows are
     ``net_margin`` (shares in (0, 1]), columns ``defection`` (per period); cells where the cut would
@@ -310,7 +312,8 @@ def doubling_threshold(
 ) -> float:
     """The highest net margin at which the cut still (at least) doubles steady-state profit.
 
-    ``mu* = G(d') / G(d) - 1``: profit rises by >= 100% exactly when the base's net margin is at
+    ``mu* = G(d') / G(d) - 1`` (module docstring; the "+100%" of Reichheld & Sasser 1990):
+    profit rises by >= 100% exactly when the base's net margin is at
     most ``mu*``. For a flat profile (no tenure effects) and a cut in points this is
     ``cut / (d - cut)``; for a relative cut it is ``cut / (1 - cut)`` whatever ``d``.
     """
@@ -352,7 +355,10 @@ def transition_path(
 ) -> pd.DataFrame:
     """Period-by-period profit after the defection rate falls from one steady state to another.
 
-    The base starts in the steady state of ``defection_before``; from period 1 on every customer
+    The customer-base model of the module docstring, followed period by period (a cohort
+    simulation in expectation; Reichheld & Sasser 1990 compare steady states only). Both rates per
+    ``base.period``. The base starts in the steady state of ``defection_before``; from period 1 on
+    every customer
     (old and new) defects at ``defection_after``. Customers are tracked by tenure, with the flat
     part of the profile (tenure > ``ramp_periods``) in one group, which is exact.
 

@@ -315,7 +315,9 @@ def logistic_through(current_customers: float, ceiling: float, gamma: float):
     A way to state a growth assumption in plain terms: the firm will end with ``ceiling``
     customers (``alpha``), grows at ``gamma`` per period, and has ``current_customers`` today.
     Solving ``N(0) = alpha / (1 + exp(-beta))`` gives ``beta = -ln(alpha / N0 - 1)``.
-    Requires ``ceiling > current_customers > 0``.
+    Requires ``ceiling > current_customers > 0``. The curve is the logistic growth model of
+    Gupta, Lehmann & Stuart (2004); ``ceiling`` and ``current_customers`` in customers (any count
+    unit), ``gamma`` per period.
     """
     check_number(current_customers, "current_customers", low=0.0, low_open=True)
     if not ceiling > current_customers:

@@ -653,7 +653,8 @@ def _survey_arrays(survey: pd.DataFrame, switching: bool = True) -> tuple[np.nda
 def retention_by_satisfaction(survey: pd.DataFrame) -> pd.DataFrame:
     """Observed retention at each satisfaction level: the sample's satisfaction-loyalty curve.
 
-    Retention at level ``k`` is the share of customers rating ``k`` who did not defect over the
+    The empirical curve of Jones & Sasser (1995). Retention at level ``k`` is the share of
+    customers rating ``k`` who did not defect over the
     next period, with its binomial standard error ``sqrt(r (1 - r) / n_k)``.
 
     Args:
@@ -859,7 +860,10 @@ def _defection_design(
 
 
 def fit_defection_models(survey: pd.DataFrame, switching_cost: bool = True) -> DefectionFit:
-    """Logits of defection on satisfaction as categories and as a straight line (Jones & Sasser).
+    """Logits of defection on satisfaction as categories and as a straight line.
+
+    The test of Jones & Sasser's (1995, "Why Satisfied Customers Defect", HBR 73(6)) claim that
+    loyalty is not linear in satisfaction.
 
     Categorical: ``logit P(D_i = 1) = alpha_{k(i)} - delta c_i``, one free log-odds per level, so
     any shape of the satisfaction-loyalty curve can show. Linear: ``logit P(D_i = 1) = a + b k(i)
@@ -1065,7 +1069,8 @@ def satisfaction_segments(
 ) -> pd.DataFrame:
     """The primer's split: completely satisfied, satisfied but unstable, dissatisfied.
 
-    Segments are defined by :func:`label_satisfaction` (defaults: 5 / 3-4 / 1-2 on the 1-5 scale)
+    Jones & Sasser (1995) and the primer. Segments are defined by :func:`label_satisfaction`
+    (defaults: 5 / 3-4 / 1-2 on the 1-5 scale)
     and partition the customers: every customer is in exactly one segment.
 
     Args:

@@ -207,7 +207,8 @@ class ShiftedBetaGeometric(LikelihoodModel):
         return scalar_or_array(values)
 
     def expected_alive(self, t, cohort_size: int | None = None):
-        """Expected number of the cohort still active at period t: cohort_size * S(t).
+        """Expected number of the cohort still active at period t: cohort_size * S(t) (FH 2007
+        eq. 6); ``t`` in periods of the fitted data.
 
         ``cohort_size`` defaults to the fitted cohort's size (alive at t = 0).
         """
