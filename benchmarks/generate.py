@@ -89,3 +89,13 @@ def log_path(n_customers: int, seed: int = 2026) -> Path:
 def log_meta(folder: Path) -> dict:
     folder = Path(folder)
     return json.loads(folder.with_name(folder.name + ".json").read_text())
+
+
+#: Customers of the ``--huge`` log: about 2.8 records each, so about 10^8 rows.
+HUGE_CUSTOMERS = 36_000_000
+
+
+def huge_log(seed: int = 2026) -> tuple[Path, dict]:
+    """The ~10^8-row log of ``--huge`` (generated block by block: ~2 GB of Parquet)."""
+    folder = log_path(HUGE_CUSTOMERS, seed)
+    return folder, log_meta(folder)

@@ -8,23 +8,21 @@ sample and a seeded random log with intraday times, same-day repeats and odd amo
 
 from __future__ import annotations
 
+import dask.dataframe as dd
+import duckdb
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 
 from crmstudy.datasets import load_cdnow
 from crmstudy.errors import DataError
 from crmstudy.transactions import calibration_holdout, cohort_table, purchase_counts, rfm_summary
 
-dd = pytest.importorskip("dask.dataframe")
-duckdb = pytest.importorskip("duckdb")
-pl = pytest.importorskip("polars")
-
+# narwhals 2.29 announces that its Dask backend will move to a separate `narwhals-dask`
+# package; today it still works.
 pytestmark = pytest.mark.filterwarnings(
-    # narwhals announces that its Dask backend moves to a separate package; it still works.
-    "ignore:Dask support is moving out of Narwhals:DeprecationWarning",
-    "ignore:Dask support is moving out of Narwhals:FutureWarning",
-    "ignore:Dask support is moving out of Narwhals:UserWarning",
+    "ignore:Dask support is moving out of Narwhals:FutureWarning"
 )
 
 
@@ -126,7 +124,8 @@ def test_pandas_reference_is_sane(log_case):
 
 @pytest.fixture(scope="module")
 def dask_client():
-    distributed = pytest.importorskip("dask.distributed")
+    from dask import distributed
+
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
