@@ -95,7 +95,8 @@ def test_conditional_expectation_matches_direct_integration(x, t_x, T, t):
         dead = p * (1 - p) ** (x - 1) * rel(t_x) if x > 0 else 0.0
         return ((1 - p) ** x + dead) * stats.beta.pdf(p, a, b)
 
-    kw = dict(epsabs=0, epsrel=1e-11, limit=500, points=[a / (a + b + x)])
+    mean = a / (a + b + x)
+    kw = dict(epsabs=0, epsrel=1e-10, limit=500, points=[mean, 10 * mean, 100 * mean])
     num, _ = integrate.quad(alive_part, 0, 1, **kw)
     den, _ = integrate.quad(total, 0, 1, **kw)
     assert fixed().expected_purchases(t, x, t_x, T) == pytest.approx(num / den, rel=1e-7)
