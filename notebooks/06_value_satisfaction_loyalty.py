@@ -34,9 +34,9 @@
 #    customer intimacy (Treacy & Wiersema 1993).
 #
 # **The data here are simulated, not a real survey.** No public data set has satisfaction, value
-# drivers, defection and spend for the same customers. So `crmstudy.value.simulate_survey` draws
+# drivers, defection and spend for the same customers. So `crmstudy.survey.simulate_survey` draws
 # one from a generative model whose every equation and parameter is written out in its docstring
-# (`help(value.simulate_survey)`): five attribute ratings drive a latent satisfaction, thresholds
+# (`help(simulate_survey)`): five attribute ratings drive a latent satisfaction, thresholds
 # turn it into a 1–5 rating (an ordered logit), defection over the next year is a logistic
 # function of the rating category and the customer's switching cost, and spend and margin depend
 # on the firm's value discipline. Because the true parameters are known, we can check that the
@@ -69,11 +69,17 @@ from IPython.display import Markdown, display
 import crmstudy
 from crmstudy import value
 from crmstudy.plots import value as value_plots
+from crmstudy.survey import (
+    loyalty_curves,
+    simulate_survey,
+    top_gap_by_switching_cost,
+    true_parameters,
+)
 from crmstudy.units import convert_rate
 
 pd.set_option("display.precision", 3)
 
-survey = value.simulate_survey(
+survey = simulate_survey(
     n_customers, seed=seed, competition=competition, switching_cost=switching_cost
 )
 truth = survey.attrs["true_params"]
@@ -120,7 +126,7 @@ survey.groupby("segment", observed=True)[[*value.DRIVERS, "perceived_value", "sa
 # satisfaction level with 95% intervals; dashed lines are the simulation's true curve.
 
 # %%
-curves = value.loyalty_curves(n_customers, seed=seed, switching_cost=switching_cost)
+curves = loyalty_curves(n_customers, seed=seed, switching_cost=switching_cost)
 fig = value_plots.satisfaction_loyalty_curves(curves)
 
 # %%
@@ -142,7 +148,7 @@ gaps_4_5
 # complete satisfaction matters less.
 
 # %%
-gaps = value.top_gap_by_switching_cost(np.linspace(0, 1, 11))
+gaps = top_gap_by_switching_cost(np.linspace(0, 1, 11))
 fig = value_plots.top_gap_curves(gaps)
 
 # %% [markdown]
@@ -163,7 +169,7 @@ sat_fit.summary()
 # beside its true value; $z$ is the error in standard errors.
 
 # %%
-sat_recovery = value.parameter_recovery(sat_fit, value.true_parameters(truth, "satisfaction"))
+sat_recovery = value.parameter_recovery(sat_fit, true_parameters(truth, "satisfaction"))
 crmstudy.record("satisfaction_model_recovery", sat_recovery)
 crmstudy.record("satisfaction_model_max_abs_z", float(sat_recovery["z"].abs().max()))
 sat_recovery
@@ -184,9 +190,7 @@ defection.categorical.summary()
 defection.linear.summary()
 
 # %%
-def_recovery = value.parameter_recovery(
-    defection.categorical, value.true_parameters(truth, "defection")
-)
+def_recovery = value.parameter_recovery(defection.categorical, true_parameters(truth, "defection"))
 crmstudy.record("defection_model_recovery", def_recovery)
 crmstudy.record("defection_model_max_abs_z", float(def_recovery["z"].abs().max()))
 crmstudy.record("lr_stat", defection.lr_stat)
@@ -266,7 +270,7 @@ gains_both = pd.concat(
     [
         value.satisfaction_gain_value(
             value.fit_defection_models(
-                value.simulate_survey(
+                simulate_survey(
                     n_customers, seed=seed, competition=c, switching_cost=switching_cost
                 )
             ),
@@ -305,7 +309,7 @@ profitability
 
 # %%
 spend_fit = value.fit_spend_model(survey)
-spend_recovery = value.parameter_recovery(spend_fit, value.true_parameters(truth, "spend"))
+spend_recovery = value.parameter_recovery(spend_fit, true_parameters(truth, "spend"))
 crmstudy.record("spend_model_max_abs_z", float(spend_recovery["z"].abs().max()))
 spend_recovery
 

@@ -1,5 +1,5 @@
-"""Tests for crmstudy.value: perceived value, the survey simulation, and the recovery of its
-parameters by the statsmodels analyses.
+"""Tests for crmstudy.value: perceived value, the segments, and the recovery of the survey
+simulation's parameters (crmstudy.survey, tested in test_survey.py) by the statsmodels analyses.
 
 Reference values are hand computations (perceived value, segments), the simulation's own known
 parameters (recovery within 3 standard errors from a large seeded sample), and independent
@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from scipy.special import expit
 
+from crmstudy import value
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.survey import simulate_survey, true_parameters
 from crmstudy.value import (
-    BENEFIT_DRIVERS,
-    COST_DRIVERS,
     DISCIPLINES,
     DRIVERS,
     SEGMENT_LABELS,
@@ -25,7 +25,6 @@ from crmstudy.value import (
     fit_satisfaction_model,
     fit_spend_model,
     label_satisfaction,
-    loyalty_curves,
     parameter_recovery,
     perceived_value,
     predicted_retention,
@@ -34,11 +33,7 @@ from crmstudy.value import (
     satisfaction_segments,
     satisfaction_thresholds,
     segment_profitability,
-    simulate_survey,
     top_gap,
-    top_gap_by_switching_cost,
-    true_parameters,
-    true_retention_curve,
 )
 
 N_LARGE = 20_000
@@ -120,94 +115,6 @@ def test_perceived_value_errors_name_column_row_and_value():
         perceived_value(b3, c, weights={"quality": 1})
     with pytest.raises(ParameterError, match="quality"):
         perceived_value(b3, c, weights={"quality": -1, "price": 1})
-
-
-# ---------------------------------------------------------------------------------------------
-# simulate_survey
-# ---------------------------------------------------------------------------------------------
-def test_simulation_columns_ranges_and_reproducibility(high):
-    assert high.index.name == "customer_id" and len(high) == N_LARGE
-    for col in DRIVERS + ("satisfaction",):
-        assert high[col].between(1, 5).all()
-    assert set(high["defected"].unique()) <= {0, 1}
-    assert high["switching_cost"].between(0, 1).all()
-    # perceived_value column = mean benefit rating minus mean cost rating (direct computation)
-    direct = high[list(BENEFIT_DRIVERS)].mean(axis=1) - high[list(COST_DRIVERS)].mean(axis=1)
-    np.testing.assert_allclose(high["perceived_value"], direct, atol=1e-12)
-    np.testing.assert_allclose(high["profit"], high["margin"] * high["spend"])
-    again = simulate_survey(500, seed=11, competition="high")
-    pd.testing.assert_frame_equal(again, simulate_survey(500, seed=11, competition="high"))
-    assert high.attrs["true_params"]["defection_logits"][5] == -2.4
-    assert high.attrs["period"] == "Y"
-
-
-def test_simulation_rejects_bad_parameters():
-    with pytest.raises(ParameterError, match="competition"):
-        simulate_survey(10, competition="medium")
-    with pytest.raises(ParameterError, match=r"switching_cost=1\.5.*\[0, 1\]"):
-        simulate_survey(10, switching_cost=1.5)
-    with pytest.raises(ParameterError, match="switching_cost='a'"):
-        simulate_survey(10, switching_cost="a")
-    with pytest.raises(ParameterError, match="n=0"):
-        simulate_survey(0)
-    with pytest.raises(ParameterError, match="thresholds"):
-        simulate_survey(10, thresholds=(1.0, 0.0, 2.0, 3.0))
-    with pytest.raises(ParameterError, match="unknown"):
-        simulate_survey(10, margins={"discount_store": 0.1})
-
-
-def test_sample_curve_matches_quadrature_curve(high, low):
-    # Monte Carlo (the simulation) against numerical integration over the Beta switching cost.
-    for survey, comp in ((high, "high"), (low, "low")):
-        obs = retention_by_satisfaction(survey)
-        true = true_retention_curve(comp, 0.3)
-        within(obs["retention"], true[obs.index], obs["se"], k=4)
-
-
-def test_jones_sasser_shape():
-    hi, lo = true_retention_curve("high", 0.3), true_retention_curve("low", 0.3)
-    # High competition: loyalty is low up to "satisfied" and jumps only at "completely satisfied".
-    assert hi[5] - hi[4] > 0.5
-    assert hi[5] - hi[4] > 5 * hi.diff().iloc[1:4].max()
-    # Xerox (Jones & Sasser 1995): completely satisfied six times as likely to repurchase.
-    assert hi[5] / hi[4] > 3
-    # Low competition: high loyalty everywhere, small top gap.
-    assert lo.min() > 0.5 and lo[5] - lo[4] < 0.1
-    assert hi[5] - hi[4] > 5 * (lo[5] - lo[4])
-    # Cheap switching widens the top gap; lock-in closes it.
-    cheap, locked = true_retention_curve("high", 0.1), true_retention_curve("high", 0.9)
-    assert cheap[5] - cheap[4] > (hi[5] - hi[4]) > locked[5] - locked[4]
-    # Point masses at the ends of the range are exact logistic values.
-    np.testing.assert_allclose(true_retention_curve("low", 0.0)[3], 1 - expit(-1.1))
-
-
-def test_jones_sasser_shape_in_a_sample(high, low):
-    h, lo = retention_by_satisfaction(high), retention_by_satisfaction(low)
-    gap_h = h.loc[5, "retention"] - h.loc[4, "retention"]
-    gap_l = lo.loc[5, "retention"] - lo.loc[4, "retention"]
-    assert gap_h > 0.5 and gap_h > 3 * gap_l
-
-
-def test_top_gap_shrinks_as_switching_cost_rises():
-    t = top_gap_by_switching_cost(np.linspace(0, 1, 6))
-    for comp, g in t.groupby("competition"):
-        assert (np.diff(g["gap"]) < 0).all(), comp
-    hi = t[t["competition"] == "high"].set_index("switching_cost")["gap"]
-    lo = t[t["competition"] == "low"].set_index("switching_cost")["gap"]
-    assert (hi > 3 * lo).all()
-    r = true_retention_curve("high", 0.4)
-    assert hi.loc[0.4] == pytest.approx(r[5] - r[4])
-
-
-def test_loyalty_curves_pair_identical_customers():
-    t = loyalty_curves(3000, seed=5, switching_cost=0.3)
-    assert set(t["competition"]) == {"low", "high"}
-    lo = t[t["competition"] == "low"].set_index("satisfaction")
-    hi = t[t["competition"] == "high"].set_index("satisfaction")
-    # same seed: same ratings, so the same number of customers at each level
-    pd.testing.assert_series_equal(lo["customers"], hi["customers"])
-    np.testing.assert_allclose(hi["true_retention"], true_retention_curve("high", 0.3)[hi.index])
-    assert (lo["retention"] >= hi["retention"]).sum() >= 4
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,3 +351,12 @@ def test_top_gap_by_hand():
         top_gap(curves[curves["satisfaction"] < 5])
     with pytest.raises(DataError, match="'competition'"):
         top_gap(curves.drop(columns="competition"))
+
+
+def test_moved_survey_names_still_resolve_from_value():
+    from crmstudy import survey
+
+    assert value.simulate_survey is survey.simulate_survey
+    assert value.loyalty_curves is survey.loyalty_curves
+    with pytest.raises(AttributeError, match="no_such_name"):
+        value.no_such_name  # noqa: B018

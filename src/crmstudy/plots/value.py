@@ -1,7 +1,7 @@
 """Figures for customer value, satisfaction and loyalty (notebook 06).
 
-Each function draws results computed by :mod:`crmstudy.value` and returns the Figure; none computes
-a metric itself.
+Each function draws results computed by :mod:`crmstudy.value` (and the simulation of
+:mod:`crmstudy.survey`) and returns the Figure; none computes a metric itself.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _scale_axis(ax: plt.Axes) -> None:
 def satisfaction_loyalty_curves(curves: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
     """The Jones & Sasser picture: retention by satisfaction level, one line per competition.
 
-    ``curves`` is :func:`crmstudy.value.loyalty_curves`: sample retention with 95% bars (1.96 se)
+    ``curves`` is :func:`crmstudy.survey.loyalty_curves`: sample retention with 95% bars (1.96 se)
     as points and solid lines, the population curve (``true_retention``) dashed.
     """
     fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -73,7 +73,7 @@ def satisfaction_loyalty_curves(curves: pd.DataFrame, *, title: str | None = Non
 def top_gap_curves(gaps: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
     """Extra retention of a completely satisfied (5) over a satisfied (4) customer vs switching cost.
 
-    ``gaps`` is :func:`crmstudy.value.top_gap_by_switching_cost`.
+    ``gaps`` is :func:`crmstudy.survey.top_gap_by_switching_cost`.
     """
     fig, ax = plt.subplots(figsize=(7, 4))
     sns.lineplot(
