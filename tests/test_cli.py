@@ -212,6 +212,17 @@ def test_check_reports_unpaired_notebooks(capsys, notebooks):
     assert code == 1 and "no paired 01_ok.ipynb" in out
 
 
+def test_check_reports_a_parameter_line_papermill_cannot_parse(capsys, notebooks):
+    import jupytext
+
+    py = notebooks / "01_ok.py"
+    py.write_text(py.read_text().replace("# draw the figure", "# False = no figure"))
+    jupytext.write(jupytext.read(py), py.with_suffix(".ipynb"))
+    code, out, _ = run(capsys, "check", "01", "--notebooks", str(notebooks))
+    assert code == 1 and "01_ok: PROBLEMS" in out
+    assert "parameters cell line 4" in out and "more than one '='" in out
+
+
 # --- real runs (each starts kernels: keep them few) --------------------------------------------
 
 

@@ -1,0 +1,232 @@
+"""Planning report runs: scenario files, validation of requested values, and the jobs to run.
+
+Scenario files live at ``notebooks/params/<NOTEBOOK>/<scenario>.yaml``: a flat mapping of parameter
+names to values; comment lines at the top describe the scenario. The report of a scenario is named
+``<NOTEBOOK>__<scenario>``. Everything is checked here, before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crmstudy.errors import ParameterError
+from crmstudy.reports.notebooks import NotebookInfo
+
+__all__ = [
+    "Job",
+    "orphan_scenarios",
+    "plan_all",
+    "plan_jobs",
+    "read_scenario",
+    "resolve_name",
+    "scenario_job",
+    "validate_parameters",
+]
+
+_SCENARIO_SEP = "__"
+
+
+def read_scenario(path: str | os.PathLike) -> tuple[dict[str, Any], str]:
+    """Read a scenario YAML file: ``(parameters, description)``.
+
+    The file is a flat mapping ``name: value``; its leading comment lines are the description.
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"no parameter file at {path}")
+    text = path.read_text(encoding="utf-8")
+    description = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        description.append(line.lstrip("#").strip())
+    try:
+        values = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path} is not valid YAML: {exc}") from None
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise ParameterError(f"{path} must be a mapping of parameter names to values")
+    return {str(k): v for k, v in values.items()}, " ".join(d for d in description if d)
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def validate_parameters(
+    info: NotebookInfo, values: Mapping[str, Any], *, from_text: bool = False, source: str = ""
+) -> dict[str, Any]:
+    """Check ``values`` against the notebook's declared parameters; return them coerced.
+
+    Unknown names raise :class:`ParameterError` listing the valid names with the closest one
+    suggested; type, choice and range mismatches raise it too. ``source`` (e.g. '-p' or a file
+    name) is added to the message. No kernel is started.
+    """
+    if info.problem:
+        raise ParameterError(f"notebook {info.name} {info.problem}")
+    where = f" (from {source})" if source else ""
+    coerced = {}
+    for name, value in values.items():
+        if name not in info.parameters:
+            valid = list(info.parameters)
+            raise ParameterError(
+                f"notebook {info.name} has no parameter '{name}'{where}; {_suggest(name, valid)}"
+                f"its parameters are: {', '.join(valid) or '(none)'}"
+            )
+        try:
+            coerced[name] = info.parameters[name].coerce(value, from_text=from_text)
+        except ParameterError as exc:
+            raise ParameterError(f"notebook {info.name}: {exc}{where}") from None
+    return coerced
+
+
+def path_parameters(values: Mapping[str, Any]) -> dict[str, str]:
+    """The parameters that name a file: ``*_path`` ones with a non-empty string value (an empty
+    one means the notebook's own data)."""
+    return {
+        name: value
+        for name, value in values.items()
+        if name.endswith("_path") and isinstance(value, str) and value
+    }
+
+
+def _resolve_paths(values: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Make non-empty ``*_path`` parameters absolute (they are read with the kernel in
+    notebooks/, but the user wrote them relative to where they ran the command), and check that
+    the file exists before any kernel starts."""
+    out = dict(values)
+    for name, value in path_parameters(values).items():
+        path = Path(value).expanduser()
+        path = path if path.is_absolute() else (base / path).resolve()
+        if not path.exists():
+            raise ParameterError(f"parameter '{name}': no file at {path}")
+        out[name] = str(path)
+    return out
+
+
+@dataclass
+class Job:
+    """One report to render: a notebook, the parameters that differ from its defaults, a name."""
+
+    report: str
+    notebook: NotebookInfo
+    overrides: dict[str, Any] = field(default_factory=dict)
+    scenario: str | None = None
+    scenario_file: Path | None = None
+    scenario_description: str = ""
+
+    def parameters(self) -> dict[str, Any]:
+        """Every parameter's value in this run (defaults updated with the overrides)."""
+        return {**self.notebook.defaults(), **self.overrides}
+
+
+def resolve_name(name: str, notebooks: Mapping[str, NotebookInfo]) -> str:
+    """A notebook's full name from ``name`` or its unique number prefix ('01' -> '01_retention').
+
+    Raises :class:`ParameterError` listing the notebooks and the closest name.
+    """
+    if name in notebooks:
+        return name
+    stem = name.removesuffix(".py").removesuffix(".ipynb")
+    stem = Path(stem).name
+    if stem in notebooks:
+        return stem
+    prefixed = [n for n in notebooks if n.startswith(stem + "_")] if stem.isdigit() else []
+    if len(prefixed) == 1:
+        return prefixed[0]
+    valid = list(notebooks)
+    raise ParameterError(
+        f"no notebook named '{name}'; {_suggest(name, valid)}"
+        f"the notebooks are: {', '.join(valid) or '(none found)'}"
+    )
+
+
+def scenario_job(info: NotebookInfo, scenario_file: Path, cwd: Path) -> Job:
+    """The job of a scenario file: report ``NAME__<file stem>`` with the file's parameters."""
+    values, description = read_scenario(scenario_file)
+    overrides = validate_parameters(info, values, source=str(scenario_file))
+    return Job(
+        report=f"{info.name}{_SCENARIO_SEP}{Path(scenario_file).stem}",
+        notebook=info,
+        overrides=_resolve_paths(overrides, cwd),
+        scenario=Path(scenario_file).stem,
+        scenario_file=Path(scenario_file),
+        scenario_description=description,
+    )
+
+
+def plan_jobs(
+    notebooks: Mapping[str, NotebookInfo],
+    names: list[str],
+    *,
+    params: list[str] | None = None,
+    param_file: str | os.PathLike | None = None,
+    cwd: Path | None = None,
+) -> list[Job]:
+    """Turn a ``crmstudy report NAME... -p k=v -f file.yaml`` request into validated jobs.
+
+    ``-p`` values override those of ``-f``. With ``-f`` the report is ``NAME__<file stem>``.
+    Everything is checked here, before any kernel starts; errors raise :class:`ParameterError`.
+    """
+    cwd = cwd or Path.cwd()
+    pairs: dict[str, str] = {}
+    for item in params or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"-p expects key=value; got '{item}'")
+        pairs[key.strip()] = value
+    if not names:
+        raise ParameterError("name at least one notebook, or use --all")
+    jobs = []
+    for raw in names:
+        info = notebooks[resolve_name(raw, notebooks)]
+        if param_file is not None:
+            job = scenario_job(info, Path(param_file), cwd)
+        else:
+            job = Job(report=info.name, notebook=info)
+        extra = validate_parameters(info, pairs, from_text=True, source="-p")
+        job.overrides.update(_resolve_paths(extra, cwd))
+        jobs.append(job)
+    return jobs
+
+
+def plan_all(
+    notebooks: Mapping[str, NotebookInfo], cwd: Path | None = None
+) -> tuple[list[Job], list[str]]:
+    """Every notebook at its defaults plus every scenario file: ``(jobs, problems)``.
+
+    A notebook or scenario file that does not validate is not a job: it is listed in
+    ``problems`` (so the others still run, and the caller can still exit non-zero).
+    """
+    cwd = cwd or Path.cwd()
+    jobs: list[Job] = []
+    problems: list[str] = []
+    for info in notebooks.values():
+        if info.problem:
+            problems.append(f"{info.name}: {info.problem}")
+            continue
+        jobs.append(Job(report=info.name, notebook=info))
+        for path in info.scenarios.values():
+            try:
+                jobs.append(scenario_job(info, path, cwd))
+            except ParameterError as exc:
+                problems.append(f"{info.name}{_SCENARIO_SEP}{path.stem}: {exc}")
+    return jobs, problems
+
+
+def orphan_scenarios(notebooks_dir: Path, notebooks: Mapping[str, NotebookInfo]) -> list[Path]:
+    """Scenario folders under ``params/`` that name no notebook (most likely a typo)."""
+    params = notebooks_dir / "params"
+    if not params.is_dir():
+        return []
+    return sorted(p for p in params.iterdir() if p.is_dir() and p.name not in notebooks)

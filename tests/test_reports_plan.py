@@ -1,0 +1,116 @@
+"""Tests for crmstudy.reports.plan: scenario files, validation of requested values, and jobs.
+
+Nothing here starts a kernel.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from crmstudy import reports
+from crmstudy.errors import ParameterError
+from crmstudy.reports import (
+    Job,
+    NotebookInfo,
+    plan_all,
+    plan_jobs,
+    read_notebook,
+    read_scenario,
+    resolve_name,
+    validate_parameters,
+)
+from crmstudy.reports.plan import _resolve_paths
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def _info() -> NotebookInfo:
+    return read_notebook(FIXTURES / "01_ok.py")
+
+
+def test_validate_parameters_suggests_the_closest_name_and_lists_all():
+    with pytest.raises(ParameterError) as err:
+        validate_parameters(_info(), {"retension": 0.5}, source="-p")
+    message = str(err.value)
+    assert "no parameter 'retension'" in message and "did you mean 'retention'?" in message
+    assert "segment, retention, periods, show_figure" in message and "(from -p)" in message
+
+
+def test_validate_parameters_refuses_a_notebook_with_a_broken_parameters_cell():
+    info = NotebookInfo(name="09_broken", path=Path("09_broken.py"), problem="has 0 cells tagged")
+    with pytest.raises(ParameterError, match="09_broken has 0 cells tagged"):
+        validate_parameters(info, {})
+
+
+def test_path_parameters_are_made_absolute_and_must_exist(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("customer_id,date,amount\n")
+    assert _resolve_paths({"transactions_path": "log.csv"}, tmp_path) == {
+        "transactions_path": str(log.resolve())
+    }
+    assert _resolve_paths({"transactions_path": ""}, tmp_path) == {"transactions_path": ""}
+    with pytest.raises(ParameterError, match="no file at"):
+        _resolve_paths({"transactions_path": "missing.csv"}, tmp_path)
+
+
+def test_read_scenario_takes_its_description_from_leading_comments(tmp_path):
+    values, description = read_scenario(FIXTURES / "params" / "01_ok" / "high_end.yaml")
+    assert values == {"segment": "high_end", "retention": 0.8}
+    assert description == "The high-end segment, with a higher retention rate."
+    bad = tmp_path / "list.yaml"
+    bad.write_text("- 1\n- 2\n")
+    with pytest.raises(ParameterError, match="must be a mapping"):
+        read_scenario(bad)
+
+
+def test_resolve_name_accepts_a_unique_number_prefix():
+    notebooks = reports.discover_notebooks(FIXTURES)
+    assert resolve_name("01", notebooks) == "01_ok"
+    assert resolve_name("notebooks/01_ok.py", notebooks) == "01_ok"
+    with pytest.raises(ParameterError, match="did you mean '01_ok'"):
+        resolve_name("01_okk", notebooks)
+
+
+def test_plan_jobs_merges_file_then_command_line_values():
+    notebooks = reports.discover_notebooks(FIXTURES)
+    (job,) = plan_jobs(
+        notebooks,
+        ["01_ok"],
+        params=["retention=0.25", "show_figure=no"],
+        param_file=FIXTURES / "params" / "01_ok" / "high_end.yaml",
+    )
+    assert job.report == "01_ok__high_end" and job.scenario == "high_end"
+    assert job.overrides == {"segment": "high_end", "retention": 0.25, "show_figure": False}
+    assert job.parameters() == {
+        "segment": "high_end",
+        "retention": 0.25,
+        "periods": 3,
+        "show_figure": False,
+    }
+
+
+def test_plan_all_lists_defaults_and_scenarios_and_sets_aside_invalid_ones(tmp_path):
+    shutil.copytree(FIXTURES, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "params" / "01_ok" / "typo.yaml").write_text("retnetion: 0.3\n")
+    jobs, problems = plan_all(reports.discover_notebooks(tmp_path))
+    assert [j.report for j in jobs] == ["00_fails", "01_ok", "01_ok__high_end"]
+    assert len(problems) == 1 and "01_ok__typo" in problems[0] and "retnetion" in problems[0]
+
+
+def test_jobs_survive_pickling_for_worker_processes():
+    import pickle
+
+    (job,) = plan_jobs(reports.discover_notebooks(FIXTURES), ["01_ok"], params=["periods=4"])
+    back = pickle.loads(pickle.dumps(job))
+    assert (
+        back.parameters() == job.parameters()
+        and back.notebook.parameters == job.notebook.parameters
+    )
+
+
+def test_job_parameters_are_defaults_updated_by_overrides():
+    job = Job(report="01_ok", notebook=_info(), overrides={"periods": 5})
+    assert job.parameters()["periods"] == 5 and job.parameters()["segment"] == "regular"
