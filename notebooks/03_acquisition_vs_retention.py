@@ -344,9 +344,7 @@ cdnow_value = customer_lifetime_value(
     discount_period="Y",
     margin=cdnow_margin_share,
 )
-by_kind = cdnow_value.groupby(
-    (cdnow["frequency"] > 0).map({True: "came back (retained)", False: "one purchase so far"})
-).agg(["count", "mean", "median"])
+by_kind = acquisition.value_by_repeat_status(cdnow_value, cdnow["frequency"])
 crmstudy.record("cdnow_bgnbd_params", purchases.params)
 crmstudy.record("cdnow_value_retained", float(by_kind.loc["came back (retained)", "mean"]))
 crmstudy.record("cdnow_value_one_purchase", float(by_kind.loc["one purchase so far", "mean"]))

@@ -512,3 +512,20 @@ def test_next_dollar_shares_counts_the_cheap_rows():
     assert none.isna().all() and none.attrs["rows"] == 0
     with pytest.raises(ParameterError, match="marginal_dollar_map"):
         acq.next_dollar_shares(grid.drop(columns="next_dollar"))
+
+
+def test_value_by_repeat_status_by_hand():
+    from crmstudy.errors import DataError
+
+    ids = pd.Index([1, 2, 3, 4, 5], name="customer_id")
+    values = pd.Series([10.0, 30.0, 2.0, 4.0, 50.0], index=ids)
+    frequency = pd.Series([1, 3, 0, 0, 2], index=ids)
+    got = acq.value_by_repeat_status(values, frequency)
+    came_back = got.loc["came back (retained)"]
+    assert (came_back["count"], came_back["mean"], came_back["median"]) == (3, 30.0, 30.0)
+    once = got.loc["one purchase so far"]
+    assert (once["count"], once["mean"], once["median"]) == (2, 3.0, 3.0)
+    with pytest.raises(DataError, match="same customers"):
+        acq.value_by_repeat_status(values, frequency.iloc[::-1])
+    with pytest.raises(DataError, match=r"frequency has 1 value\(s\).*row 3: -1"):
+        acq.value_by_repeat_status(values, frequency.where(ids != 3, -1))

@@ -109,6 +109,9 @@ def test_bad_values_error_counts_and_names_the_first_row():
     err = ck.bad_values_error(values, values.to_numpy() > 5, "column 'x'", "value(s) above 5")
     assert isinstance(err, DataError)
     assert str(err) == "column 'x' has 2 value(s) above 5, first at row 'b': 7"
+    # numpy labels and values print plainly (not np.int64(...)).
+    ints = pd.Series([1, 9], index=pd.Index([10, 11], dtype="int64"))
+    assert str(ck.bad_values_error(ints, [False, True], "c", "bad")).endswith("row 11: 9")
     # Arrays are reported by position; a hint follows; another error class can be asked for.
     err = ck.bad_values_error(
         np.array([0.0, -1.0]), [False, True], "w", "negative value(s)", hint="fix", error=ValueError

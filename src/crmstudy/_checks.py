@@ -225,7 +225,8 @@ def bad_values_error(
     else:
         flat = np.asarray(values).ravel()
         row, value = i, flat[i]
-    value = value.item() if isinstance(value, np.generic) else value
+    # numpy scalars print as np.int64(3); show the plain value a reader typed.
+    row, value = (x.item() if isinstance(x, np.generic) else x for x in (row, value))
     message = f"{name} has {int(bad.sum())} {problem}, first at row {row!r}: {value!r}"
     return error(message + (f"; {hint}" if hint else ""))
 

@@ -125,10 +125,17 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from crmstudy._checks import as_float_array, check_number, check_range, check_share
+from crmstudy._checks import (
+    as_float_array,
+    bad_values_error,
+    check_number,
+    check_range,
+    check_share,
+    numeric_values,
+)
 from crmstudy._checks import scalar_or_array as _out
 from crmstudy.clv import lifetime_value, margin_multiple
-from crmstudy.errors import ConvergenceError, ParameterError
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
 
 __all__ = [
     "acquisition_response",
@@ -151,6 +158,7 @@ __all__ = [
     "next_dollar_shares",
     "under_acquisition_check",
     "break_even_cost_ratio",
+    "value_by_repeat_status",
     "QUOTED_COST_RATIOS",
 ]
 
@@ -884,3 +892,38 @@ def break_even_cost_ratio(
         },
         name="break_even",
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the value of real customers
+# --------------------------------------------------------------------------------------------
+
+#: Labels of :func:`value_by_repeat_status`.
+REPEAT_STATUS = ("came back (retained)", "one purchase so far")
+
+
+def value_by_repeat_status(values: pd.Series, frequency: pd.Series) -> pd.DataFrame:
+    """Customer values summarised by whether the customer has come back since the first purchase.
+
+    A non-contractual stand-in for "retained versus newly acquired": a customer with at least one
+    repeat purchase (``frequency > 0`` in the RFM summary of Fader, Hardie & Lee 2005) has been
+    retained at least once. ``values`` are per-customer values (currency, e.g. the CLV of
+    :func:`crmstudy.models.gammagamma.customer_lifetime_value`), ``frequency`` the repeat
+    purchases, both indexed by customer (the same customers). Returns a DataFrame indexed by
+    ``status`` (:data:`REPEAT_STATUS`) with ``count``, ``mean`` and ``median`` (currency).
+    """
+    if not isinstance(values, pd.Series) or not isinstance(frequency, pd.Series):
+        raise DataError("values and frequency must be pandas Series indexed by customer")
+    if not values.index.equals(frequency.index):
+        raise DataError(
+            "values and frequency must be indexed by the same customers in the same order"
+        )
+    freq = numeric_values(frequency)
+    bad = ~np.isfinite(freq) | (freq < 0)
+    if bad.any():
+        raise bad_values_error(frequency, bad, "frequency", "value(s) that are not counts >= 0")
+    status = pd.Series(
+        np.where(freq > 0, REPEAT_STATUS[0], REPEAT_STATUS[1]), index=values.index, name="status"
+    )
+    table = values.groupby(status).agg(["count", "mean", "median"])
+    return table.reindex(list(REPEAT_STATUS)).rename_axis("status")
