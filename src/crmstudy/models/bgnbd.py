@@ -49,15 +49,6 @@ class BGNBD(TransactionModel):
         """Whether the 'died after the last purchase' branch exists (x > 0 for BG/NBD)."""
         return (x > 0) | (self._shift > 0)
 
-    def _distinct(self, x):
-        """Distinct values of x and the index of each row, cached for the optimiser's repeats."""
-        cached = getattr(self, "_distinct_cache", None)
-        if cached is not None and cached[0].shape == x.shape and np.array_equal(cached[0], x):
-            return cached[1], cached[2]
-        xs, inverse = np.unique(x.ravel(), return_inverse=True)
-        self._distinct_cache = (x.copy(), xs, inverse)
-        return xs, inverse
-
     def _log_branches(self, params, x, t_x, T):
         """Log-likelihood of (alive at T) and of (died right after the last purchase).
 
@@ -68,7 +59,7 @@ class BGNBD(TransactionModel):
         x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, t_x, T)))
         # The gamma and beta functions depend on x alone, which takes few distinct values (tens,
         # against thousands of rows): evaluate them once per value.
-        xs, inverse = self._distinct(x)
+        (xs,), inverse = self._distinct("x", x)
         common = (
             special.gammaln(r + xs) - special.gammaln(r) + r * np.log(alpha) - special.betaln(a, b)
         )

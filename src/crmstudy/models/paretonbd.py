@@ -12,7 +12,8 @@ alpha, beta in the model's period). On Hardie's CDNOW sample summary (2,357 cust
 report r = 0.553, alpha = 10.578, s = 0.606, beta = 11.669, LL = -9594.98.
 
 The likelihood's integral over the unobserved death time is evaluated in log space by
-:func:`crmstudy.models._special.log_paretonbd_death_integral`, so heavy buyers (frequency in the
+:func:`crmstudy.models._special.log_paretonbd_tail` (the difference of two tails, as in
+:func:`~crmstudy.models._special.log_paretonbd_death_integral`), so heavy buyers (frequency in the
 thousands) and recency = T stay finite.
 """
 
@@ -23,7 +24,7 @@ from scipy import special, stats
 
 from crmstudy.errors import ParameterError
 from crmstudy.models._btyd import TransactionModel
-from crmstudy.models._special import log_paretonbd_death_integral
+from crmstudy.models._special import log1mexp, log_paretonbd_tail
 
 __all__ = ["ParetoNBD"]
 
@@ -48,9 +49,17 @@ class ParetoNBD(TransactionModel):
     def _log_branches(self, params, x, t_x, T):
         """Log-likelihood of (alive at T) and of (died unobserved in (t_x, T]); FHL note eq. 18."""
         r, alpha, s, beta = params
+        x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, t_x, T)))
         common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
         alive = common - (r + x) * np.log(alpha + T) - s * np.log(beta + T)
-        dead = common + np.log(s) + log_paretonbd_death_integral(r, alpha, s, beta, x, t_x, T)
+        # The death integral is F(t_x) - F(T) (see _special.log_paretonbd_death_integral); F
+        # depends on (x, time) only, which repeat across rows: evaluate once per distinct pair.
+        (xu, tu), inv_u = self._distinct("x,t_x", x, t_x)
+        (xl, tl), inv_l = self._distinct("x,T", x, T)
+        upper = log_paretonbd_tail(r, alpha, s, beta, xu, tu)[inv_u].reshape(x.shape)
+        lower = log_paretonbd_tail(r, alpha, s, beta, xl, tl)[inv_l].reshape(x.shape)
+        integral = upper + log1mexp(np.minimum(lower - upper, 0.0))
+        dead = common + np.log(s) + integral
         return alive, dead
 
     def _conditional_expected(self, params, t, x, t_x, T):
