@@ -14,7 +14,7 @@ import pytest
 from scipy import optimize
 
 from crmstudy import acquisition as acq
-from crmstudy.errors import ParameterError
+from crmstudy.errors import DataError, ParameterError
 
 # A firm whose optimum is interior for every quoted ratio (the notebook's defaults).
 BASE = dict(margin=100.0, discount_rate=0.10, a_max=0.4, k_a=0.032, r_max=0.8, k_r=0.2)
@@ -510,13 +510,11 @@ def test_next_dollar_shares_counts_the_cheap_rows():
     assert shares.attrs["favour_retention_wrong"] == pytest.approx(0.75)
     none = acq.next_dollar_shares(grid, claimed_ratio=100.0)
     assert none.isna().all() and none.attrs["rows"] == 0
-    with pytest.raises(ParameterError, match="marginal_dollar_map"):
+    with pytest.raises(DataError, match="marginal_dollar_map"):
         acq.next_dollar_shares(grid.drop(columns="next_dollar"))
 
 
 def test_value_by_repeat_status_by_hand():
-    from crmstudy.errors import DataError
-
     ids = pd.Index([1, 2, 3, 4, 5], name="customer_id")
     values = pd.Series([10.0, 30.0, 2.0, 4.0, 50.0], index=ids)
     frequency = pd.Series([1, 3, 0, 0, 2], index=ids)

@@ -135,7 +135,7 @@ from crmstudy._checks import (
 )
 from crmstudy._checks import scalar_or_array as _out
 from crmstudy.clv import lifetime_value, margin_multiple
-from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.errors import ConvergenceError, DataError
 
 __all__ = [
     "acquisition_response",
@@ -737,7 +737,7 @@ def next_dollar_shares(grid: pd.DataFrame, claimed_ratio: float = 5.0) -> pd.Ser
     claimed = float(_positive_ratio(claimed_ratio, "claimed_ratio"))
     missing = {"average_cost_ratio", "next_dollar", "favour_retention_wrong"} - set(grid.columns)
     if missing:
-        raise ParameterError(
+        raise DataError(
             f"grid lacks column(s) {sorted(missing)}; pass the output of marginal_dollar_map"
         )
     cheap = grid[grid["average_cost_ratio"] >= claimed]

@@ -251,7 +251,7 @@ def perceived_value(
                 w[j] = float(weights[col])
                 if not np.isfinite(w[j]) or w[j] < 0:
                     raise ParameterError(
-                        f"weights['{col}']={weights[col]!r} is outside its allowed range [0, inf)"
+                        f"weights['{col}']={weights[col]!r} is outside the allowed range [0, inf)"
                     )
             if w.sum() == 0:
                 raise ParameterError(f"the weights of the {what} columns are all zero")
