@@ -88,3 +88,30 @@ def test_fitting_in_months_gives_the_same_values(run_notebook, defaults):
     )
     assert res["horizon_in_model_period"] == pytest.approx(36.0)
     assert res["cohort_equity"] == pytest.approx(defaults["cohort_equity"], rel=1e-3)
+
+
+def test_own_transaction_log(run_notebook, tmp_path):
+    # A reader's own log: a simulated BG/NBD base with Gamma-Gamma spend, written to CSV.
+    import numpy as np
+
+    from crmstudy.simulate import simulate_bgnbd_log
+
+    log = simulate_bgnbd_log(
+        600, (0.5, 5.0, 1.2, 3.0), T=np.linspace(20, 52, 600), spend_params=(6.0, 4.0, 15.0), seed=3
+    )
+    log["date"] = log["date"].dt.normalize()
+    path = tmp_path / "my_log.csv"
+    log.to_csv(path, index=False)
+    res = run_notebook(
+        "07_cdnow_customer_base",
+        transactions_path=str(path),
+        calibration_end="2020-08-31",
+        observation_end="",
+        horizon=1.0,
+    )
+    first = log.groupby("customer_id")["date"].min()
+    cohort = first[first <= pd.Timestamp("2020-08-31")].index
+    assert res["n_customers"] == len(cohort)
+    days = log[log["customer_id"].isin(cohort)].drop_duplicates(["customer_id", "date"])
+    assert res["holdout_actual"] == int((days["date"] > pd.Timestamp("2020-08-31")).sum())
+    assert res["bgnbd_params"]["r"] > 0 and res["cohort_equity"] > 0
