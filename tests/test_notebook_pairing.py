@@ -3,7 +3,8 @@
 For each ``notebooks/NN_topic.py`` (and each ``NN_topic.ipynb``): the paired file exists and has the
 same cells (checked through jupytext), the ``.ipynb`` carries no outputs, both declare the python3
 kernel, there is exactly one ``parameters`` cell, it parses, and every default satisfies its own
-declared choices or range (:func:`crmstudy.reports.check_notebook`). Scenario files under
+declared choices or range, and papermill's own parser reads the same parameters from it
+(:func:`crmstudy.reports.check_notebook`). Scenario files under
 ``notebooks/params/<NAME>/`` must name a notebook and validate against its parameters.
 No kernel is started.
 """
@@ -18,6 +19,7 @@ from crmstudy.reports import (
     NOTEBOOK_STEM,
     check_notebook,
     discover_notebooks,
+    orphan_scenarios,
     read_scenario,
     validate_parameters,
 )
@@ -39,20 +41,19 @@ def test_notebook_is_a_synced_pair_with_valid_parameters(stem):
 
 
 def test_every_scenario_file_names_a_notebook_and_validates():
-    notebooks = discover_notebooks(NOTEBOOKS) if NOTEBOOKS.is_dir() else {}
-    params = NOTEBOOKS / "params"
-    problems = []
-    for folder in sorted(p for p in params.glob("*") if p.is_dir()):
-        if folder.name not in notebooks:
-            problems.append(f"{folder}: no notebook named {folder.name}")
-            continue
-        for scenario in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+    notebooks = discover_notebooks(NOTEBOOKS)
+    problems = [
+        f"{folder}: no notebook named {folder.name}"
+        for folder in orphan_scenarios(NOTEBOOKS, notebooks)
+    ]
+    for info in notebooks.values():
+        for scenario in info.scenarios.values():
             try:
                 values, _ = read_scenario(scenario)
-                validate_parameters(notebooks[folder.name], values, source=str(scenario))
+                validate_parameters(info, values, source=str(scenario))
             except ValueError as exc:
                 problems.append(str(exc))
-    stray = sorted(p.name for p in params.glob("*.y*ml"))
+    stray = sorted(p.name for p in (NOTEBOOKS / "params").glob("*.y*ml"))
     if stray:
         problems.append(f"scenario files belong in params/<NOTEBOOK>/, not params/: {stray}")
     assert problems == [], "\n".join(problems)

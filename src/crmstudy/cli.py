@@ -116,11 +116,11 @@ def _cmd_list(notebooks_dir: Path) -> int:
             print(f"    PROBLEM: {info.problem}")
         if info.parameters:
             print("    parameters:")
-            width = max(
-                len(f"{p.name}: {p.type_name} = {p.default!r}") for p in info.parameters.values()
-            )
-            for p in info.parameters.values():
-                decl = f"{p.name}: {p.type_name} = {p.default!r}"
+            decls = [
+                (p, f"{p.name}: {p.type_name} = {p.default!r}") for p in info.parameters.values()
+            ]
+            width = max(len(decl) for _, decl in decls)
+            for p, decl in decls:
                 allowed = f" [{p.allowed()}]" if p.allowed() else ""
                 print(f"      {decl:<{width}}  {p.help}{allowed}")
         if info.scenarios:

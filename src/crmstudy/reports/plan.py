@@ -58,9 +58,11 @@ def read_scenario(path: str | os.PathLike) -> tuple[dict[str, Any], str]:
     return {str(k): v for k, v in values.items()}, " ".join(d for d in description if d)
 
 
-def _suggest(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
-    return f"did you mean '{close[0]}'? " if close else ""
+def _unknown(word: str, options: Mapping[str, Any], listing: str, empty: str) -> str:
+    """The end of an 'unknown name' message: the closest option, then all of them."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
+    suggestion = f"did you mean '{close[0]}'? " if close else ""
+    return f"{suggestion}{listing}: {', '.join(options) or empty}"
 
 
 def validate_parameters(
@@ -78,10 +80,9 @@ def validate_parameters(
     coerced = {}
     for name, value in values.items():
         if name not in info.parameters:
-            valid = list(info.parameters)
             raise ParameterError(
-                f"notebook {info.name} has no parameter '{name}'{where}; {_suggest(name, valid)}"
-                f"its parameters are: {', '.join(valid) or '(none)'}"
+                f"notebook {info.name} has no parameter '{name}'{where}; "
+                + _unknown(name, info.parameters, "its parameters are", "(none)")
             )
         try:
             coerced[name] = info.parameters[name].coerce(value, from_text=from_text)
@@ -144,10 +145,9 @@ def resolve_name(name: str, notebooks: Mapping[str, NotebookInfo]) -> str:
     prefixed = [n for n in notebooks if n.startswith(stem + "_")] if stem.isdigit() else []
     if len(prefixed) == 1:
         return prefixed[0]
-    valid = list(notebooks)
     raise ParameterError(
-        f"no notebook named '{name}'; {_suggest(name, valid)}"
-        f"the notebooks are: {', '.join(valid) or '(none found)'}"
+        f"no notebook named '{name}'; "
+        + _unknown(name, notebooks, "the notebooks are", "(none found)")
     )
 
 
