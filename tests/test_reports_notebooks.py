@@ -99,3 +99,11 @@ def test_check_notebook_finds_a_parameter_line_papermill_cannot_parse(tmp_path):
     (problem,) = check_notebook(py)
     assert problem.startswith("01_ok.py: parameters cell line 4: 'show_figure: bool = True")
     assert "more than one '='" in problem and "'show_figure' as an unknown parameter" in problem
+
+
+def test_check_notebook_reports_an_unreadable_ipynb_instead_of_crashing(tmp_path):
+    py = _pair(tmp_path)
+    ipynb = py.with_suffix(".ipynb")
+    ipynb.write_text("<<<<<<< HEAD\n" + ipynb.read_text())  # a merge conflict left in the file
+    (problem,) = check_notebook(py)
+    assert "01_ok.ipynb cannot be read" in problem and "jupytext --sync" in problem

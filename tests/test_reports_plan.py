@@ -15,6 +15,7 @@ from crmstudy.errors import ParameterError
 from crmstudy.reports import (
     Job,
     NotebookInfo,
+    orphan_scenarios,
     plan_all,
     plan_jobs,
     read_notebook,
@@ -114,3 +115,12 @@ def test_jobs_survive_pickling_for_worker_processes():
 def test_job_parameters_are_defaults_updated_by_overrides():
     job = Job(report="01_ok", notebook=_info(), overrides={"periods": 5})
     assert job.parameters()["periods"] == 5 and job.parameters()["segment"] == "regular"
+
+
+def test_orphan_scenarios_are_folders_that_name_no_notebook(tmp_path):
+    shutil.copytree(FIXTURES, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "params" / "01_okk").mkdir()  # a typo of 01_ok
+    notebooks = reports.discover_notebooks(tmp_path)
+    assert orphan_scenarios(tmp_path, notebooks) == [tmp_path / "params" / "01_okk"]
+    shutil.rmtree(tmp_path / "params")
+    assert orphan_scenarios(tmp_path, notebooks) == []

@@ -162,11 +162,17 @@ def check_notebook(py_path: str | os.PathLike) -> list[str]:
         (cell,) = (c for c in py_nb.cells if "parameters" in cell_tags(c))
         problems += papermill_disagreements(cell.source, f"{py_path.name}: parameters cell")
     ipynb_path = py_path.with_suffix(".ipynb")
+    ipynb_nb = None
     if not ipynb_path.exists():
         problems.append(f"no paired {ipynb_path.name}: run `jupytext --sync {py_path}`")
-        ipynb_nb = None
     else:
-        ipynb_nb = jupytext.read(ipynb_path)
+        try:
+            ipynb_nb = jupytext.read(ipynb_path)
+        except Exception as exc:  # noqa: BLE001 - e.g. a merge conflict left in the JSON
+            problems.append(
+                f"{ipynb_path.name} cannot be read ({type(exc).__name__}): delete it and run "
+                f"`jupytext --sync {py_path}`"
+            )
     for label, nb in (("py", py_nb), ("ipynb", ipynb_nb)):
         if nb is None:
             continue
