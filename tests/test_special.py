@@ -68,14 +68,17 @@ def test_death_integral_is_minus_infinity_at_recency_equal_T():
     assert np.all(np.isneginf(value))
 
 
+# Near z = 1 the reference quadrature reports round-off at its 1e-12 target; the assertion
+# below checks 1e-8, which it meets.
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
 @pytest.mark.parametrize(("b", "c"), [(0.3, 0.5), (5.0, 7.6), (500.0, 501.2), (5000.0, 5030.0)])
-@pytest.mark.parametrize("z", [0.0, 0.3, 0.9, 0.999])
+@pytest.mark.parametrize("z", [0.0, 0.3, 0.9, 0.999, 1 - 1e-6])
 def test_log_hyp2f1_one_matches_euler_integral(b, c, z):
     # 2F1(1, b; c; z) = E[1 / (1 - z U)] with U ~ Beta(b, c - b) (A&S 15.3.1), computed as a
     # ratio of two integrals of the Beta kernel scaled by its value at the mode (no underflow for
     # b in the thousands); quad's algebraic weight handles endpoint singularities when b < 1.
     if b < 1 or c - b < 1:
-        kw = dict(weight="alg", wvar=(b - 1, c - b - 1), epsabs=0, epsrel=1e-13, limit=500)
+        kw = dict(weight="alg", wvar=(b - 1, c - b - 1), epsabs=0, epsrel=1e-12, limit=500)
         num, _ = integrate.quad(lambda u: 1 / (1 - z * u), 0, 1, **kw)
         den, _ = integrate.quad(lambda u: 1.0, 0, 1, **kw)
     else:

@@ -65,11 +65,13 @@ def log_hyp2f1_one(b, c, z):
     return np.log(value)
 
 
-def _hyp2f1_one_series(b, c, z, chunk: int = 4096, max_terms: int = 2_000_000):
+def _hyp2f1_one_series(b, c, z, chunk: int = 4096, max_terms: int = 131_072):
     """Sum ``sum_n (b)_n / (c)_n z^n`` until the remainder is below 1e-16 of the sum.
 
     Term ratios ``z (b+n)/(c+n)`` are below ``z < 1``, so after a term ``t`` the remainder is at
-    most ``t * q / (1 - q)`` with ``q`` the next ratio; the loop stops on that bound.
+    most ``t * q / (1 - q)`` with ``q`` the next ratio; the loop stops on that bound. Entries
+    still short of it after ``max_terms`` terms (z within ~1e-4 of 1) are integrated instead
+    (:func:`_hyp2f1_one_quad`).
     """
     total = np.ones_like(b)
     log_term = np.zeros_like(b)
@@ -89,7 +91,45 @@ def _hyp2f1_one_series(b, c, z, chunk: int = 4096, max_terms: int = 2_000_000):
         idx = np.flatnonzero(active)
         active[idx[done]] = False
         start += chunk
+    for i in np.flatnonzero(active):
+        total[i] = _hyp2f1_one_quad(b[i], c[i], z[i])
     return total
+
+
+def _hyp2f1_one_quad(b: float, c: float, z: float) -> float:
+    """``2F1(1, b; c; z) = E[1 / (1 - z U)]``, ``U ~ Beta(b, c - b)``, by adaptive quadrature.
+
+    The Beta kernel is scaled by its value at the mode (no underflow for large b) and the
+    numerator and the normalising integral share it.
+    """
+    import warnings
+
+    from scipy import integrate
+
+    # quad may report round-off against its 1e-12 target near z = 1; the result is still good to
+    # ~1e-10 (tests/test_special.py), far below what a likelihood needs.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        return _quad_ratio(integrate, b, c, z)
+
+
+def _quad_ratio(integrate, b, c, z):
+    if b < 1 or c - b < 1:
+        kw = dict(weight="alg", wvar=(b - 1.0, c - b - 1.0), epsabs=0, epsrel=1e-12, limit=500)
+        num, _ = integrate.quad(lambda u: 1.0 / (1.0 - z * u), 0.0, 1.0, **kw)
+        den, _ = integrate.quad(lambda u: 1.0, 0.0, 1.0, **kw)
+        return num / den
+    mode = (b - 1.0) / (c - 2.0)
+
+    def kernel(u):
+        return np.exp(
+            (b - 1.0) * np.log(u / mode) + (c - b - 1.0) * np.log((1.0 - u) / (1.0 - mode))
+        )
+
+    kw = dict(epsabs=0, epsrel=1e-12, limit=500, points=[mode])
+    num, _ = integrate.quad(lambda u: kernel(u) / (1.0 - z * u), 0.0, 1.0, **kw)
+    den, _ = integrate.quad(kernel, 0.0, 1.0, **kw)
+    return num / den
 
 
 def log_paretonbd_tail(r, alpha, s, beta, x, y):
