@@ -78,7 +78,7 @@ crmstudy.record("margin_multiple_table", table)
 table
 
 # %%
-clv_plots.margin_multiple_heatmap(table)
+fig = clv_plots.margin_multiple_heatmap(table)
 # %% [markdown]
 # Timing matters: if the margin arrives at the *start* of each period (the customer pays now, as
 # with a subscription), the multiple is `(1 + i) / (1 + i - r)`, exactly one period more. For the
@@ -117,7 +117,7 @@ summary
 # %%
 horizons = np.arange(1, 31)
 values = [clv.lifetime_value(margin, retention, discount_rate, horizon=int(h)) for h in horizons]
-clv_plots.horizon_curve(
+fig = clv_plots.horizon_curve(
     horizons, values, clv.lifetime_value(margin, retention, discount_rate), unit="years"
 )
 # %% [markdown]
@@ -160,7 +160,7 @@ heterogeneity.pivot(index="customer", columns="segment", values="misvaluation_pc
 ]
 
 # %%
-clv_plots.heterogeneity_bars(heterogeneity)
+fig = clv_plots.heterogeneity_bars(heterogeneity)
 # %%
 new_gap = heterogeneity.query("renewals == -1").set_index("segment")["misvaluation_pct"]
 old_gap = heterogeneity.query("renewals == 7").set_index("segment")["misvaluation_pct"]
@@ -231,7 +231,7 @@ crmstudy.record("elasticities_replacement", valuations["replacement"][drivers])
 elasticity.round(2)
 
 # %%
-clv_plots.firm_elasticities(
+fig = clv_plots.firm_elasticities(
     elasticity, published_range={"retention": (3, 7), "acquisition_cost": (0.02, 0.3)}
 )
 # %% [markdown]

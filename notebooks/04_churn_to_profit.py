@@ -88,7 +88,7 @@ base = cp.CustomerBase(
 
 # %%
 profile = cp.tenure_profile(base, periods=ramp_years + 3)
-cp_plots.profile_bars(profile, acquisition_cost=acquisition_cost)
+fig = cp_plots.profile_bars(profile, acquisition_cost=acquisition_cost)
 # %%
 change = cp.profit_change(defection_before, defection_after, base=base)
 crmstudy.record("profit_change", change)
@@ -139,7 +139,7 @@ margins = np.round(np.linspace(0.02, 1.0, 50), 3)
 grid = cp.uplift_map(defections, margins, cut=0.05, kind=kind, base=base)
 this_margin = cp.steady_state_profit(defection_before, base)["net_margin"]
 marker = (defection_before, this_margin) if 0 < this_margin <= 1 else None
-cp_plots.uplift_heatmap(grid, marker=marker, title=f"Profit uplift of a 5% defection cut ({kind})")
+fig = cp_plots.uplift_heatmap(grid, marker=marker, title=f"Profit uplift of a 5% defection cut ({kind})")
 # %% [markdown]
 # **The condition for +100%, in words:** profit at least doubles when the cut raises the lifetime
 # profit of a new customer by at least the base's net margin, in relative terms,
@@ -193,7 +193,7 @@ pts = cp.profit_change(defection_before, cut=0.05, kind="points", base=base)
 rel = cp.profit_change(defection_before, cut=0.05, kind="relative", base=base)
 crmstudy.record("uplift_points_pct", pts["profit_change_pct"])
 crmstudy.record("uplift_relative_pct", rel["profit_change_pct"])
-cp_plots.points_vs_relative(readings)
+fig = cp_plots.points_vs_relative(readings)
 # %%
 pd.DataFrame({"points": pts, "relative": rel}).loc[
     ["defection_before", "defection_after", "profit_change_pct", "clv_change_pct"]
@@ -243,7 +243,7 @@ crmstudy.record("periods_to_90pct", path.attrs["periods_to_90pct"])
 crmstudy.record("value_of_change", path.attrs["value_of_change"])
 naive = path.attrs["naive_value_of_change"]
 crmstudy.record("naive_value_of_change", naive)
-cp_plots.transition_plot(path)
+fig = cp_plots.transition_plot(path)
 # %%
 pd.Series(
     {
