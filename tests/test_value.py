@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 from scipy.special import expit
 
-from crmstudy import value
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.survey import simulate_survey, true_parameters
 from crmstudy.value import (
@@ -351,12 +350,3 @@ def test_top_gap_by_hand():
         top_gap(curves[curves["satisfaction"] < 5])
     with pytest.raises(DataError, match="'competition'"):
         top_gap(curves.drop(columns="competition"))
-
-
-def test_moved_survey_names_still_resolve_from_value():
-    from crmstudy import survey
-
-    assert value.simulate_survey is survey.simulate_survey
-    assert value.loyalty_curves is survey.loyalty_curves
-    with pytest.raises(AttributeError, match="no_such_name"):
-        value.no_such_name  # noqa: B018

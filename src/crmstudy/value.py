@@ -18,8 +18,7 @@ generative model whose parameters are known, and the tests check that these anal
 Module split: the survey simulation and its true curves (``simulate_survey``,
 ``true_retention_curve``, ``top_gap_by_switching_cost``, ``loyalty_curves``, ``true_parameters``)
 live in :mod:`crmstudy.survey`; this module keeps perceived value, the satisfaction segments and
-the fitted models. The old names ``crmstudy.value.simulate_survey`` etc. still resolve (to the
-:mod:`crmstudy.survey` functions).
+the fitted models.
 
 Units: ratings are on a 1-5 scale (5 = best for benefits and satisfaction, 5 = most burdensome for
 costs); spend and profit are in currency units per period; defection and retention refer to the one
@@ -834,24 +833,3 @@ def segment_profitability(survey: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows).set_index("segment")
     out["retained_profit_per_customer"] = out["profit_per_customer"] * out["retention"]
     return out
-
-
-# The survey simulation moved to crmstudy.survey (which imports this module, so a plain import
-# here would be circular); the old names resolve lazily (PEP 562).
-_MOVED_TO_SURVEY = frozenset(
-    {
-        "simulate_survey",
-        "true_retention_curve",
-        "top_gap_by_switching_cost",
-        "loyalty_curves",
-        "true_parameters",
-    }
-)
-
-
-def __getattr__(name: str):
-    if name in _MOVED_TO_SURVEY:
-        from crmstudy import survey
-
-        return getattr(survey, name)
-    raise AttributeError(f"module 'crmstudy.value' has no attribute {name!r}")
