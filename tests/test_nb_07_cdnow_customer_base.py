@@ -45,6 +45,11 @@ def test_defaults_reproduce_the_published_cdnow_and_donation_fits(defaults):
     pn = res["paretonbd_params"]
     assert [round(pn[k], 2) for k in ("r", "alpha", "s", "beta")] == [0.55, 10.58, 0.61, 11.67]
     assert res["paretonbd_loglik"] == pytest.approx(-9594.98, abs=0.01)
+    # AIC = 2k - 2 LL with k = 4 for each model; BG/NBD fits CDNOW better than Pareto/NBD.
+    table = res["model_comparison"]
+    assert table.loc["BG/NBD", "AIC"] == pytest.approx(8 - 2 * res["bgnbd_loglik"])
+    assert table.loc["BG/NBD", "AIC"] < table.loc["Pareto/NBD", "AIC"]
+    assert abs(table.loc["MBG/NBD", "log-likelihood"] - res["bgnbd_loglik"]) < 2
     # Fader & Hardie (2013): p = 6.25, q = 3.74, gamma = 15.44; FHL (2005b): corr = 0.11.
     gg = res["gammagamma_params"]
     assert [gg[k] for k in ("p", "q", "gamma")] == pytest.approx([6.25, 3.74, 15.44], abs=0.01)
