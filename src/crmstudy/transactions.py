@@ -297,17 +297,26 @@ def _day_to_timestamp(day: int) -> pd.Timestamp:
 # --------------------------------------------------------------------------------------------
 
 
+def _floor_div(nw, expr, k: int):
+    """``floor(expr / k)`` as an integer.
+
+    Written as a float division and ``floor`` because narwhals' ``//`` becomes a long CASE
+    expression on DuckDB that made the whole summary several times slower; the values here
+    (years, day numbers) are small enough for a float to hold exactly.
+    """
+    return (expr / k).floor().cast(nw.Int64)
+
+
 def _day_expr(nw, column: str):
     """Integer days since 1970-01-01 of a date/datetime column, from year and day of year.
 
     Days before 1 January of year y (proleptic Gregorian): 365(y-1) + (y-1)//4 - (y-1)//100
-    + (y-1)//400. Only integer arithmetic on two date parts every engine supports.
+    + (y-1)//400. Only arithmetic on two date parts every engine supports.
     """
     col = nw.col(column)
     y = col.dt.year().cast(nw.Int64) - 1
-    return (
-        y * 365 + y // 4 - y // 100 + y // 400 + col.dt.ordinal_day().cast(nw.Int64) - 1
-    ) - _EPOCH_ORDINAL
+    leap_days = _floor_div(nw, y, 4) - _floor_div(nw, y, 100) + _floor_div(nw, y, 400)
+    return y * 365 + leap_days + col.dt.ordinal_day().cast(nw.Int64) - 1 - _EPOCH_ORDINAL
 
 
 def _period_expr(nw, period: str):
@@ -322,11 +331,11 @@ def _period_expr(nw, period: str):
     if period == "D":
         return _day_expr(nw, "date")
     if period == "W":
-        return (_day_expr(nw, "date") + 3) // 7
+        return _floor_div(nw, _day_expr(nw, "date") + 3, 7)
     if period == "M":
         return year * 12 + month - 1
     if period == "Q":
-        return year * 4 + (month - 1) // 3
+        return year * 4 + _floor_div(nw, month - 1, 3)
     return year
 
 
@@ -494,52 +503,94 @@ def _prepare(transactions, customer, date, amount) -> tuple[Any, dict[str, int],
         span = {"first_day": int(native["day"].min()), "last_day": int(native["day"].max())}
     else:
         span = _check_lazy(lazy, customer, date, amount)
+    if span["last_day"] - span["first_day"] >= _MAX_SPAN_DAYS:
+        raise DataError(
+            f"the log runs from {_day_to_timestamp(span['first_day']).date()} to "
+            f"{_day_to_timestamp(span['last_day']).date()}, more than 358 years: look for a "
+            "mistyped year"
+        )
     # ``date`` stays for calendar periods (cohorts); lazy engines read it only when used.
     return lazy.drop("amount"), span, labels
 
 
-def _daily(lazy, first_day: int | None = None, last_day: int | None = None, extra=()):
+def _daily(lazy, last_day: int | None = None, extra=()):
     """One row per customer and purchase day: same-day purchases are one transaction.
 
     ``extra`` names columns constant within a day (e.g. the calendar period) to keep.
     """
     import narwhals as nw
 
-    if first_day is not None:
-        lazy = lazy.filter(nw.col("day") >= first_day)
     if last_day is not None:
         lazy = lazy.filter(nw.col("day") <= last_day)
     return lazy.group_by("customer_id", "day", *extra).agg(nw.col("micros").sum())
 
 
-def _summary_frames(lazy, end_day: int):
-    """Per-customer integers of the RFM summary of days up to ``end_day``. Written once.
+#: The first day's value is found without a join (a join costs a second pass over the daily
+#: table, and a shuffle on Dask): each customer-day is packed into one int64,
+#: ``(day - first day of the log) * 2**_SHIFT + micros``, whose minimum over a customer's days
+#: is the first day together with its value. Limits: 2**45 micros (35 million currency units)
+#: per customer and day, and 2**17 days (358 years) from the first to the last purchase.
+_SHIFT = 45
+_MAX_SPAN_DAYS = 2**17
+
+
+def _summary_frames(lazy, cal_day: int, base_day: int, obs_day: int | None = None):
+    """Per-customer integers of the RFM summary, in one pass. Written once for every engine.
 
     Fader, Hardie & Lee (2005): x = repeat transactions (distinct purchase days - 1), t_x = last
-    minus first purchase day, T = end_day minus first purchase day. The value of the repeat
-    transactions is the total minus the first day's value. Columns: ``frequency``,
-    ``recency_days``, ``T_days``, ``repeat_micros``; :func:`_summary_columns` turns them into
-    periods and currency.
+    minus first purchase day, T = ``cal_day`` minus first purchase day, all over the days up to
+    ``cal_day``. The value of the repeat transactions is the total minus the first day's value.
+    ``base_day`` is the first day of the log. With ``obs_day``, also the transactions
+    (``frequency_holdout``) and value (``holdout_micros``) in (cal_day, obs_day], from the same
+    group-by (no join); customers whose first purchase is after ``cal_day`` are dropped.
+    Columns: ``frequency``, ``recency_days``, ``T_days``, ``repeat_micros``, ``largest_micros``
+    (checked by :func:`_summary_columns`) [, ``frequency_holdout``, ``holdout_micros``].
     """
     import narwhals as nw
 
-    daily = _daily(lazy, last_day=end_day)
-    per = daily.group_by("customer_id").agg(
-        nw.col("day").min().alias("first"),
-        nw.col("day").max().alias("last"),
-        nw.len().alias("days"),
-        nw.col("micros").sum().alias("total"),
+    end = cal_day if obs_day is None else obs_day
+    in_cal = nw.col("day") <= cal_day
+    # Columns that are null (or 0) outside the calibration period, so that plain min / max /
+    # sum aggregations (fast on every engine) give the calibration statistics.
+    daily = _daily(lazy, last_day=end).with_columns(
+        nw.when(in_cal).then(nw.col("day")).alias("cal_day"),
+        nw.when(in_cal).then(nw.col("micros")).otherwise(0).alias("cal_micros"),
+        nw.when(in_cal)
+        .then((nw.col("day") - base_day) * 2**_SHIFT + nw.col("micros"))
+        .alias("packed"),
+        in_cal.cast(nw.Int64).alias("cal_days"),
     )
-    first_value = daily.join(
-        per.select("customer_id", nw.col("first").alias("day")), on=["customer_id", "day"]
-    ).select("customer_id", nw.col("micros").alias("first_micros"))
-    return per.join(first_value, on="customer_id").select(
+    aggregations = [
+        nw.col("cal_day").min().alias("first"),
+        nw.col("cal_day").max().alias("last"),
+        nw.col("cal_days").sum().alias("days"),
+        nw.col("cal_micros").sum().alias("total"),
+        nw.col("packed").min().alias("first_packed"),
+        nw.col("cal_micros").max().alias("largest_micros"),
+    ]
+    if obs_day is not None:
+        aggregations += [
+            nw.len().alias("all_days"),
+            nw.col("micros").sum().alias("all_micros"),
+        ]
+    per = daily.group_by("customer_id").agg(*aggregations)
+    if obs_day is not None:
+        per = per.filter(~nw.col("first").is_null())
+    first_micros = nw.col("first_packed") - (nw.col("first") - base_day) * 2**_SHIFT
+    columns = [
         "customer_id",
         (nw.col("days") - 1).cast(nw.Int64).alias("frequency"),
         (nw.col("last") - nw.col("first")).cast(nw.Int64).alias("recency_days"),
-        (nw.lit(end_day) - nw.col("first")).cast(nw.Int64).alias("T_days"),
-        (nw.col("total") - nw.col("first_micros")).cast(nw.Int64).alias("repeat_micros"),
-    )
+        (nw.lit(cal_day) - nw.col("first")).cast(nw.Int64).alias("T_days"),
+        (nw.col("total") - first_micros).cast(nw.Int64).alias("repeat_micros"),
+        nw.col("largest_micros").cast(nw.Int64),
+    ]
+    if obs_day is not None:
+        columns += [
+            (nw.col("all_days") - nw.col("days")).cast(nw.Int64).alias("frequency_holdout"),
+            (nw.col("all_micros") - nw.col("total")).cast(nw.Int64).alias("holdout_micros"),
+        ]
+    return per.select(*columns)
 
 
 def _by_customer(frame: pd.DataFrame, labels=None) -> pd.DataFrame:
@@ -558,6 +609,13 @@ def _summary_columns(frame: pd.DataFrame, days_per_period: float) -> pd.DataFram
 
     Divisions happen here, once, in numpy, so every engine returns bit-identical floats.
     """
+    largest = int(frame["largest_micros"].max()) if len(frame) else 0
+    if largest >= 2**_SHIFT:
+        raise DataError(
+            f"a customer spent {largest / _MICROS:,.0f} in one day, more than crmstudy's exact "
+            f"integer sums hold ({2**_SHIFT / _MICROS:,.0f} per customer and day); express "
+            "amounts in a larger unit (e.g. thousands) and scale monetary_value back"
+        )
     frequency = frame["frequency"].to_numpy().astype("int64")
     repeat_value = frame["repeat_micros"].to_numpy().astype("int64") / _MICROS
     out = pd.DataFrame(
@@ -647,7 +705,7 @@ def rfm_summary(
             f"the end date {_day_to_timestamp(end_day).date()} is before the first purchase "
             f"({_day_to_timestamp(span['first_day']).date()}): nothing to summarise"
         )
-    result = _by_customer(_collect(_summary_frames(lazy, end_day)), labels)
+    result = _by_customer(_collect(_summary_frames(lazy, end_day, span["first_day"])), labels)
     out = _summary_columns(result, DAYS_PER_PERIOD[period])
     out.attrs.update(period=period, observation_end=str(_day_to_timestamp(end_day).date()))
     return out
@@ -688,7 +746,6 @@ def calibration_holdout(
     ``attrs``: ``period``, ``calibration_end``, ``observation_end`` (ISO dates) and
     ``holdout_duration`` (length of the holdout, in ``period``).
     """
-    import narwhals as nw
 
     check_period(period)
     if calibration_end is None:
@@ -703,19 +760,12 @@ def calibration_holdout(
             f"observation end ({_day_to_timestamp(obs_day).date()})"
         )
     days = DAYS_PER_PERIOD[period]
-    holdout = (
-        _daily(lazy, first_day=cal_day + 1, last_day=obs_day)
-        .group_by("customer_id")
-        .agg(nw.len().alias("frequency_holdout"), nw.col("micros").sum().alias("holdout_micros"))
-    )
     joined = _by_customer(
-        _collect(_summary_frames(lazy, cal_day).join(holdout, on="customer_id", how="left")),
-        labels,
+        _collect(_summary_frames(lazy, cal_day, span["first_day"], obs_day)), labels
     )
     out = _summary_columns(joined, days)
-    # Customers without a holdout purchase come back from the left join as missing.
-    out["frequency_holdout"] = joined["frequency_holdout"].fillna(0).to_numpy().astype("int64")
-    out["amount_holdout"] = joined["holdout_micros"].fillna(0).to_numpy().astype("int64") / _MICROS
+    out["frequency_holdout"] = joined["frequency_holdout"].to_numpy().astype("int64")
+    out["amount_holdout"] = joined["holdout_micros"].to_numpy().astype("int64") / _MICROS
     out.attrs.update(
         period=period,
         calibration_end=str(_day_to_timestamp(cal_day).date()),
