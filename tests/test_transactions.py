@@ -381,3 +381,19 @@ def test_purchase_counts_toy_weeks(toy):
     months = purchase_counts(toy, period="M")
     assert list(months["transactions"]) == [4, 2]  # Jan: a x3, b; Feb: a, c
     assert list(months["customers"]) == [2, 2]
+
+
+def test_limits_of_exact_integer_sums():
+    # Sums are exact in micro-units packed with the day into an int64: 2**45 micro-units
+    # (35.2 million) per customer and day, and 358 years from first to last purchase.
+    big = pd.DataFrame(
+        {"customer_id": ["a", "a"], "date": ["2020-01-01", "2020-01-02"], "amount": [4e7, 1.0]}
+    )
+    with pytest.raises(DataError, match="larger unit"):
+        rfm_summary(big)
+    rfm_summary(big.assign(amount=big["amount"] / 1000))  # in thousands it works
+    typo = pd.DataFrame(
+        {"customer_id": ["a", "b"], "date": ["2020-01-01", "2920-01-01"], "amount": [1.0, 1.0]}
+    )
+    with pytest.raises(DataError, match="mistyped year"):
+        rfm_summary(typo)
