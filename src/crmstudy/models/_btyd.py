@@ -285,7 +285,9 @@ class TransactionModel(LikelihoodModel):
     def expected_purchases(self, t, frequency, recency=None, T=None):
         """Expected purchases in the next ``t`` periods (model's unit) given the customer's history.
 
-        ``frequency`` may be a summary DataFrame (returns a Series by customer).
+        ``frequency`` may be a summary DataFrame (returns a Series by customer). With arrays,
+        ``t`` may be an array broadcast against the rows (one horizon per row), which is how
+        :func:`crmstudy.models.gammagamma.customer_lifetime_value` evaluates many steps at once.
         """
         tt_h = self._check_horizon(t)
         x, tx, tt, index = self._rows(frequency, recency, T)
