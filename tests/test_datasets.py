@@ -100,3 +100,16 @@ def test_file_checksums_cover_every_file():
     sums = datasets.file_checksums()
     assert set(sums) == set(datasets.CHECKSUMS)
     assert all(len(v) == 64 for v in sums.values())
+
+
+def test_cdnow_sample_ids_are_the_sample_ids_of_hardies_summary():
+    # The sample file's second column is the sample id (1..2357) that Hardie's summary uses; the
+    # first is the master-file id. Joined on it, each customer's first purchase precedes 1997-04.
+    log = datasets.load_cdnow(sample=True)
+    summary = datasets.load_cdnow_summary()
+    ids = log["customer_id"].astype(int)
+    assert ids.min() == 1 and ids.max() == 2357
+    assert set(log["customer_id"]) == set(summary.index)
+    # Customer 1 of the summary has x=2 repeat purchases: 3 distinct purchase days in calibration.
+    days = log.loc[(log["customer_id"] == "1") & (log["date"] <= "1997-09-30"), "date"].nunique()
+    assert days == summary.loc["1", "frequency"] + 1

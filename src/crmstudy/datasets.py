@@ -51,6 +51,9 @@ _HOW_TO_GET = (
     "site (brucehardie.com/datasets) and pass path=... to the loader."
 )
 
+#: Bumped whenever the parsing changes, so an old cached copy is never reused.
+_PARSER_VERSION = 2
+
 #: Where a parsed copy of each data file is cached (git-ignored).
 CACHE_DIR = Path(os.environ.get("CRMSTUDY_DATA_DIR", Path(__file__).resolve().parents[2] / "data"))
 
@@ -123,8 +126,9 @@ def _cached(key: str, build) -> pd.DataFrame:
 
 def _parse_cdnow(file: Path, sample: bool) -> pd.DataFrame:
     if sample:
-        # Columns: new id (1..2357), original master id, yyyymmdd, CDs bought, US dollars. No header.
-        names = ["customer_id", "master_id", "date", "quantity", "amount"]
+        # Columns: original master id (1..23569), sample id (1..2357), yyyymmdd, CDs bought, US
+        # dollars. No header. The sample id is the one Hardie's summary uses.
+        names = ["master_id", "customer_id", "date", "quantity", "amount"]
         raw = pd.read_csv(
             file,
             sep=r"\s+",
@@ -179,7 +183,7 @@ def load_cdnow(sample: bool = False, path: str | os.PathLike | None = None) -> p
     name = "CDNOW_sample.txt" if sample else "CDNOW_master.txt"
     file = data_file(name, path)
     checksum = CHECKSUMS[name]
-    key = f"cdnow_{'sample' if sample else 'master'}_{checksum[:12]}"
+    key = f"cdnow_{'sample' if sample else 'master'}_{checksum[:12]}_v{_PARSER_VERSION}"
     frame = (
         _cached(key, lambda: _parse_cdnow(file, sample))
         if path is None
