@@ -178,3 +178,19 @@ def test_lazy_engine_errors():
         rfm_summary("/nonexistent/log.parquet")
     with pytest.raises(DataError, match="cannot summarise a list"):
         rfm_summary([1, 2, 3])
+
+
+def test_late_customers_exact_on_every_engine():
+    log = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "b", "b"],
+            "date": pd.to_datetime(["2020-01-01", "2021-06-01", "2021-06-05", "2021-08-01"]),
+            "amount": [1.0, 33.333333, 10.01, 5.0],
+        }
+    )
+    expected = calibration_holdout(log, "2021-07-01", "2021-08-31", period="D")
+    assert expected.loc["b", "monetary_value"] == 10.01
+    for native in [pl.from_pandas(log), duckdb.from_df(log), dd.from_pandas(log, npartitions=2)]:
+        assert_identical(
+            calibration_holdout(native, "2021-07-01", "2021-08-31", period="D"), expected
+        )

@@ -397,3 +397,19 @@ def test_limits_of_exact_integer_sums():
     )
     with pytest.raises(DataError, match="mistyped year"):
         rfm_summary(typo)
+
+
+def test_late_customers_keep_exact_values():
+    # b is acquired 517 days after the log starts: the packed (day, value) integers exceed
+    # 2**53, so any float step on the way would garble the first day's value (33.333333).
+    log = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "b", "b"],
+            "date": ["2020-01-01", "2021-06-01", "2021-06-05", "2021-08-01"],
+            "amount": [1.0, 33.333333, 10.01, 5.0],
+        }
+    )
+    out = calibration_holdout(log, "2021-07-01", "2021-08-31", period="D")
+    assert out.loc["b", "monetary_value"] == 10.01
+    assert out.loc["b", "amount_holdout"] == 5.0
+    assert out.loc["b", "T"] == 30.0

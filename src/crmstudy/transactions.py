@@ -532,6 +532,8 @@ def _daily(lazy, last_day: int | None = None, extra=()):
 #: per customer and day, and 2**17 days (358 years) from the first to the last purchase.
 _SHIFT = 45
 _MAX_SPAN_DAYS = 2**17
+#: Larger than any packed value or day number: "no calibration purchase".
+_NEVER = 2**62
 
 
 def _summary_frames(lazy, cal_day: int, base_day: int, obs_day: int | None = None):
@@ -550,19 +552,23 @@ def _summary_frames(lazy, cal_day: int, base_day: int, obs_day: int | None = Non
 
     end = cal_day if obs_day is None else obs_day
     in_cal = nw.col("day") <= cal_day
-    # Columns that are null (or 0) outside the calibration period, so that plain min / max /
-    # sum aggregations (fast on every engine) give the calibration statistics.
+    # Columns that hold a neutral value outside the calibration period, so that plain min / max
+    # / sum aggregations (fast on every engine) give the calibration statistics. Neutral values
+    # rather than nulls: a null turns an int64 column into float64 on pandas and Dask, and the
+    # packed values need all 63 bits.
     daily = _daily(lazy, last_day=end).with_columns(
-        nw.when(in_cal).then(nw.col("day")).alias("cal_day"),
+        nw.when(in_cal).then(nw.col("day")).otherwise(_NEVER).alias("cal_first"),
+        nw.when(in_cal).then(nw.col("day")).otherwise(-1).alias("cal_last"),
         nw.when(in_cal).then(nw.col("micros")).otherwise(0).alias("cal_micros"),
         nw.when(in_cal)
         .then((nw.col("day") - base_day) * 2**_SHIFT + nw.col("micros"))
+        .otherwise(_NEVER)
         .alias("packed"),
         in_cal.cast(nw.Int64).alias("cal_days"),
     )
     aggregations = [
-        nw.col("cal_day").min().alias("first"),
-        nw.col("cal_day").max().alias("last"),
+        nw.col("cal_first").min().alias("first"),
+        nw.col("cal_last").max().alias("last"),
         nw.col("cal_days").sum().alias("days"),
         nw.col("cal_micros").sum().alias("total"),
         nw.col("packed").min().alias("first_packed"),
@@ -575,7 +581,7 @@ def _summary_frames(lazy, cal_day: int, base_day: int, obs_day: int | None = Non
         ]
     per = daily.group_by("customer_id").agg(*aggregations)
     if obs_day is not None:
-        per = per.filter(~nw.col("first").is_null())
+        per = per.filter(nw.col("first") < _NEVER)  # drop customers acquired in the holdout
     first_micros = nw.col("first_packed") - (nw.col("first") - base_day) * 2**_SHIFT
     columns = [
         "customer_id",
