@@ -16,11 +16,12 @@ day to the calibration end date.
 
 Engines
 -------
-``rfm_summary``, ``calibration_holdout`` and ``cohort_table`` accept a pandas DataFrame, a polars
-DataFrame or LazyFrame, a DuckDB relation, a path or glob of Parquet files (read out of core by
-DuckDB), a CSV path, or a Dask DataFrame. The logic is written once, as narwhals expressions
-(:func:`_summary_frames` and friends), and runs on whichever engine holds the data; only the small
-per-customer result is collected, into pandas. Dates enter the computation as integer day numbers
+``rfm_summary``, ``calibration_holdout``, ``cohort_table`` and ``purchase_counts`` accept a pandas
+DataFrame, a polars DataFrame or LazyFrame, a DuckDB relation, a path or glob of Parquet files
+(read out of core by DuckDB), a CSV path, or a Dask DataFrame. The logic is written once, as
+narwhals expressions (:func:`_summary_frames` and friends), and runs on whichever engine holds
+the data: one pass to check the log, then two group-bys (customer-day, then customer) and no
+join. Only the result (one row per customer, or per cohort and age) is collected, into pandas. Dates enter the computation as integer day numbers
 built from ``year`` and ``ordinal_day``, the date parts every engine supports, so no engine's own
 date arithmetic (time zones, units, resolutions) can make the engines disagree. Amounts are
 summed as integer millionths of the currency unit and divided once, in numpy, after collection,
