@@ -37,7 +37,7 @@
 sample: bool = False  # CDNOW: True for the 1/10 sample (2,357 customers), False for the full cohort
 period: str = "W"  # unit of recency and T, and of the purchases-over-time axis; choices: D, W, M
 cohort_period: str = "M"  # calendar period of the cohort table; choices: W, M, Q
-transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); empty for CDNOW
+transactions_path: str = ""  # own log, CSV/Parquet (customer_id, date, amount); empty for CDNOW
 
 # %%
 # %matplotlib inline

@@ -32,18 +32,19 @@
 # Everything is computed by `crmstudy.concentration`; the notebook only calls it and draws.
 
 # %% tags=["parameters"]
-dataset: str = "cdnow_master"  # log used when transactions_path is empty; choices: cdnow_master, cdnow_sample
-transactions_path: str = ""  # your own log (CSV/Parquet: customer_id, date, amount); empty: use dataset
-fraction: float = 0.2  # share of customers at the top, 0.2 for "the top 20%"; range: (0, 1)
-window_months: int = 0  # months from the start of the log for the headline measures, 0 for the whole log; range: [0, 240]
+dataset: str = "cdnow_master"  # if no transactions_path; choices: cdnow_master, cdnow_sample
+transactions_path: str = ""  # own log, CSV/Parquet (customer_id, date, amount); empty: dataset
+fraction: float = 0.2  # share of customers at the top (0.2: the top 20%); range: (0, 1)
+window_months: int = 0  # months from the log start for the headline, 0: whole log; range: [0, 240]
 margin: float = 0.3  # gross margin, a fraction of revenue, for the whale curve; range: [0, 1]
-cost_per_order: float = 6.0  # cost to serve one order (purchase day), currency of the log; range: [0, 1000]
-cost_per_customer: float = 0.0  # cost to keep one customer over the window, currency; range: [0, 1000]
+cost_per_order: float = 6.0  # cost to serve one order (a purchase day), $; range: [0, 1000]
+cost_per_customer: float = 0.0  # cost to keep one customer over the window, $; range: [0, 1000]
 n_boot: int = 1000  # bootstrap resamples of customers for the intervals; range: [100, 20000]
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import Markdown, display
 
 import crmstudy
 from crmstudy import concentration as conc
@@ -118,18 +119,19 @@ fig = conc_plots.concentration_curves(
 plt.show()
 
 # %%
-print(
-    f"Top {fraction:.0%} of customers: {top:.1%} of revenue "
-    f"(95% CI {ci.loc['top_share', 'lower']:.1%} to {ci.loc['top_share', 'upper']:.1%}).\n"
-    f"Customers needed for 80% of revenue: {ci.loc['customers_for_share', 'estimate']:.1%}.\n"
-    f"Gini: {ci.loc['gini', 'estimate']:.3f}."
+top_lower, top_upper = ci.loc["top_share", "lower"], ci.loc["top_share", "upper"]
+if top_upper < 0.8 or top_lower > 0.8:
+    verdict = "80% is outside the interval: sampling noise does not explain the difference."
+else:
+    verdict = "80% is inside the interval: these data cannot tell the share from 80%."
+display(
+    Markdown(
+        f"Over {window_label}, the top {fraction:.0%} of the {len(totals):,} customers bring "
+        f"**{top:.1%}** of revenue (95% CI {top_lower:.1%} to {top_upper:.1%}); reaching 80% of "
+        f"revenue takes {ci.loc['customers_for_share', 'estimate']:.1%} of the customers; the "
+        f"Gini is {ci.loc['gini', 'estimate']:.3f}. {verdict}"
+    )
 )
-
-# %% [markdown]
-# At the defaults (CDNOW's full cohort over its 18 months), the top 20% of customers bring about
-# **two thirds** of revenue, not 80%, and reaching 80% of revenue takes about a third of the
-# customers. The intervals are narrow: with 23,570 customers, sampling noise is not why the
-# number differs from 80%.
 
 # %% [markdown]
 # ## How long you watch changes the answer
@@ -176,11 +178,26 @@ fig = conc_plots.window_strip(
 )
 plt.show()
 
+# %%
+mean_shares = {
+    name: conc.summarise_windows(frame)["mean_top_share"]
+    for name, frame in {"buyers": by_buyers, "whole cohort": by_cohort}.items()
+}
+display(
+    Markdown(
+        f"Mean top-{fraction:.0%} share by window length: "
+        + "; ".join(
+            f"**{name}** " + ", ".join(f"{v:.2f} over {k} months" for k, v in shares.items())
+            for name, shares in mean_shares.items()
+        )
+        + "."
+    )
+)
+
 # %% [markdown]
-# Among buyers, the top-20% share rises steadily with the window (CDNOW: about 0.57 over a
-# quarter, 0.60 over six months, 0.65 over a year, 0.68 over 18 months), just as Sharp describes.
-# Counting the whole cohort, short windows look like "95/20" simply because most customers were
-# idle. **A top-20% share means nothing without its window and its population.**
+# On CDNOW the buyers' share rises with the window, as Sharp describes, and the whole-cohort view
+# makes short windows look far more concentrated only because most customers were idle in them.
+# **A top-20% share means nothing without its window and its population.**
 
 # %% [markdown]
 # ## Is the top 20% the same people next time?
@@ -195,12 +212,21 @@ crmstudy.record("persistence", halves.to_dict())
 crmstudy.record("still_on_top", float(halves["still_on_top"]))
 halves
 
+# %%
+display(
+    Markdown(
+        f"**{halves['still_on_top']:.0%}** of the first half's top {fraction:.0%} are still in "
+        f"the top {fraction:.0%} of the second half. Together they bring "
+        f"{halves['same_customers_share_second']:.0%} of the second half's revenue from these "
+        f"customers, so {1 - halves['same_customers_share_second']:.0%} comes from customers the "
+        f"rule would have ignored; {halves['buyers_second']:.0%} of the first half's buyers buy "
+        "at all in the second half."
+    )
+)
+
 # %% [markdown]
-# At the defaults, about half of the first half's top 20% are still in the top 20% of the second
-# half (Sharp, Romaniuk & Graham 2019 report the same for packaged goods). Those customers bring
-# about two thirds of the second half's revenue, so the top group is worth looking after; but a
-# third of next period's revenue comes from customers the rule would have ignored, and only three
-# in ten customers buy at all in the second half.
+# The top group is worth looking after, but it is not a fixed list: the heaviest buyers of one
+# period regress towards the mean in the next.
 
 # %% [markdown]
 # ## Against the published anchors
@@ -210,8 +236,10 @@ halves
 
 # %%
 # The anchors are top-20% shares: measure exactly that, whatever `fraction` is set to.
-ci20 = ci if fraction == 0.2 else conc.bootstrap_concentration(
-    totals["revenue"], fraction=0.2, n_boot=n_boot, rng=2026
+ci20 = (
+    ci
+    if fraction == 0.2
+    else conc.bootstrap_concentration(totals["revenue"], fraction=0.2, n_boot=n_boot, rng=2026)
 )
 quarters = conc.summarise_windows(conc.window_concentration(log, 3, fraction=0.2))
 anchors = conc.published_anchors()
@@ -233,10 +261,16 @@ comparison[["source", "setting", "top20_share", "lower", "upper"]]
 fig = conc_plots.anchor_dots(comparison)
 plt.show()
 
-# %% [markdown]
-# At the defaults, CDNOW's 18-month share (0.68) sits on McCarthy & Winer's (2019) cross-firm
-# average of 0.67, below Kim, Singh & Winer's (2017) 0.73 for packaged-goods brands, and well
-# below 0.80. Measured over a quarter (0.57) it moves towards Sharp's "about half".
+# %%
+display(
+    Markdown(
+        f"Measured over {window_label}, the top-20% share is "
+        f"**{ci20.loc['top_share', 'estimate']:.2f}**; over 3-month windows it is "
+        f"{quarters.loc[3, 'mean_top_share']:.2f} on average. The anchors: 0.80 (the rule), "
+        "0.73 (Kim, Singh & Winer 2017, packaged-goods brands), 0.67 (McCarthy & Winer 2019, "
+        "339 firms), 0.59 (their subscription businesses) and about 0.5 (Sharp 2010, a year)."
+    )
+)
 
 # %% [markdown]
 # ## Profit is more concentrated than revenue: the whale curve
@@ -270,12 +304,21 @@ whale
 fig = conc_plots.whale(conc.whale_curve(profit, grid=1000), whale)
 plt.show()
 
+# %%
+display(
+    Markdown(
+        f"With a {margin:.0%} margin, ${cost_per_order:g} per order and ${cost_per_customer:g} "
+        f"per customer, **{whale['unprofitable_share']:.0%}** of the customers lose money, the "
+        f"whale curve peaks at {whale['peak_profit_share']:.0%} of total profit, and the top "
+        f"{fraction:.0%} of customers by profit bring {whale['top_profit_share']:.0%} of profit "
+        f"(against {top:.0%} of revenue for the top {fraction:.0%} by revenue)."
+    )
+)
+
 # %% [markdown]
-# At the default costs about 39% of CDNOW's customers lose money, the whale peaks near 108% of
-# total profit, and the top 20% of customers bring close to 90% of profit although they bring
-# only about two thirds of revenue: McCarthy & Winer (2019) also find Pareto ratios much higher
-# for profit than for sales. Serving the unprofitable customers differently (a minimum order, a
-# shipping fee) can be worth more than chasing the top 20%.
+# When serving an order costs money, profit is more concentrated than revenue, and the customers
+# at the bottom destroy part of what the top creates. Serving the unprofitable customers
+# differently (a minimum order, a shipping fee) can be worth more than chasing the top 20%.
 
 # %% [markdown]
 # ## Where "80/20" comes from, and whether it is a law
@@ -314,12 +357,12 @@ crmstudy.record("pareto_shape_measured", float(pareto["pareto_shape"].iloc[2]))
 pareto
 
 # %% [markdown]
-# Is CDNOW's spending a Pareto distribution with a gentler shape? If it were, the single shape
-# that reproduces its top-20% share would reproduce the whole curve. It does not: below, the
-# Pareto curve with the same top-20% share gives the top 1% of customers about twice the share
-# they actually hold, and the bottom half more than they hold. Real spending has no power-law
-# top tail here: many customers place one small order, a minority buy steadily, and nobody is a
-# billionaire. One point of the curve does not pin down the rest.
+# Is the measured spending a Pareto distribution with a gentler shape? If it were, the single
+# shape that reproduces its top-20% share would reproduce the whole curve. The table below
+# compares the two curves at other points: where they differ, one point of the curve does not
+# pin down the rest. (On CDNOW the Pareto curve gives the top 1% about twice the share they
+# actually hold: real spending has no power-law top tail, because many customers place one small
+# order, a minority buy steadily, and nobody is a billionaire.)
 
 # %%
 shape = float(pareto["pareto_shape"].iloc[2])
@@ -354,8 +397,9 @@ pareto_check
 # subscriptions, on the observation window and on who counts as a customer, and published
 # averages sit between 0.5 and 0.75, not at 0.8. Two practical consequences:
 #
-# * the light 80% of customers bring a third or more of revenue, so neglecting them is costly;
-# * "finding the top 20%" is a moving target: about half of one period's top 20% are not in the
+# * by every anchor above the light 80% of customers bring a quarter or more of revenue, so
+#   neglecting them is costly;
+# * "finding the top 20%" is a moving target: a large part of one period's top 20% is not in the
 #   next period's (regression to the mean; see the two halves above).
 #
 # ## References
