@@ -12,12 +12,16 @@ import pytest
 from matplotlib.figure import Figure
 
 from crmstudy.datasets import load_cdnow
+from crmstudy.errors import DataError, ParameterError
 from crmstudy.models.bgnbd import BGNBD
 from crmstudy.models.diagnostics import (
     frequency_histogram,
     frequency_recency_grid,
     holdout_by_frequency,
+    holdout_totals,
+    spend_frequency_correlation,
     tracking,
+    tracking_totals,
 )
 from crmstudy.models.paretonbd import ParetoNBD
 from crmstudy.plots import customer_base as plots
@@ -72,6 +76,52 @@ def test_tracking_counts_repeat_days_and_sums_model_over_the_cohort(cdnow):
     assert small["model_cumulative"].iloc[-1] == pytest.approx(
         2 * fixed().expected_purchases_new_customer(60 / 7)
     )
+
+
+def test_holdout_totals_sum_actual_and_conditional_expectations(cdnow):
+    _, summary = cdnow
+    totals = holdout_totals(fixed(), summary)
+    # 1,882 repeat purchase days in the holdout, counted directly from the log (issue 9 review).
+    assert totals["actual"] == 1882 == summary["frequency_holdout"].sum()
+    by_group = holdout_by_frequency(fixed(), summary, max_frequency=7)
+    assert totals["predicted"] == pytest.approx((by_group["customers"] * by_group["model"]).sum())
+    assert totals["relative_error"] == pytest.approx(totals["predicted"] / 1882 - 1)
+    no_attrs = summary.copy()
+    no_attrs.attrs.clear()
+    with pytest.raises(ParameterError, match="holdout_duration"):
+        holdout_totals(fixed(), no_attrs)
+
+
+def test_spend_frequency_correlation_by_hand():
+    summary = pd.DataFrame({"frequency": [0, 1, 2, 3], "monetary_value": [0.0, 10.0, 30.0, 20.0]})
+    # Repeat buyers only: x = 1, 2, 3 and m = 10, 30, 20; deviations (-1, 0, 1), (-10, 10, 0):
+    # covariance sum 10, sums of squares 2 and 200, so r = 10 / sqrt(400) = 0.5.
+    assert spend_frequency_correlation(summary) == pytest.approx(0.5)
+    with pytest.raises(DataError, match="two repeat buyers"):
+        spend_frequency_correlation(summary.iloc[:2])
+
+
+def test_tracking_totals_read_calibration_and_end():
+    table = pd.DataFrame(
+        {
+            "time": [1.0, 2.0, 3.0, 4.0],
+            "actual_cumulative": [1.0, 3.0, 6.0, 10.0],
+            "model_cumulative": [2.0, 4.0, 5.0, 7.0],
+        }
+    )
+    table.attrs["calibration_time"] = 2.5
+    totals = tracking_totals(table)
+    assert totals == {
+        "actual_calibration": 3.0,
+        "model_calibration": 4.0,
+        "actual_end": 10.0,
+        "model_end": 7.0,
+        "actual_holdout": 7.0,
+        "model_holdout": 3.0,
+    }
+    table.attrs.clear()
+    with pytest.raises(DataError, match="calibration_time"):
+        tracking_totals(table)
 
 
 def test_tracking_matches_a_simulated_log():

@@ -13,6 +13,13 @@ them as a plain DataFrame (the figures in :mod:`crmstudy.plots.customer_base` on
 * :func:`frequency_recency_grid`: P(alive) or expected purchases for each (frequency, recency)
   of a customer observed for T periods (the iso-value view of FHL 2005b).
 
+Two totals put Figures 4 and 3 in numbers: :func:`holdout_totals` (holdout purchases summed
+over customers, actual vs conditional expectation) and :func:`tracking_totals` (the tracking
+curves at the end of calibration and of the holdout). :func:`spend_frequency_correlation` checks
+the Gamma-Gamma model's assumption that spend per transaction is independent of frequency
+(Fader, Hardie & Lee 2005b, "RFM and CLV: using iso-value curves for customer base analysis",
+J. Marketing Research 42(4), 415-430).
+
 All times are in the model's period (``model.period``).
 """
 
@@ -24,7 +31,15 @@ import pandas as pd
 from crmstudy.errors import DataError, ParameterError
 from crmstudy.units import DAYS_PER_PERIOD, check_period
 
-__all__ = ["frequency_histogram", "holdout_by_frequency", "tracking", "frequency_recency_grid"]
+__all__ = [
+    "frequency_histogram",
+    "holdout_by_frequency",
+    "holdout_totals",
+    "spend_frequency_correlation",
+    "tracking",
+    "tracking_totals",
+    "frequency_recency_grid",
+]
 
 
 def _bucket(values, max_frequency: int) -> np.ndarray:
@@ -33,6 +48,16 @@ def _bucket(values, max_frequency: int) -> np.ndarray:
 
 def _labels(max_frequency: int) -> list[str]:
     return [str(k) for k in range(max_frequency)] + [f"{max_frequency}+"]
+
+
+def _holdout_length(frame: pd.DataFrame, holdout: float | None) -> float:
+    duration = holdout if holdout is not None else frame.attrs.get("holdout_duration")
+    if duration is None:
+        raise ParameterError(
+            "holdout=None and the frame has no attrs['holdout_duration']: pass holdout= (the "
+            "holdout length in the model's period)"
+        )
+    return float(duration)
 
 
 def frequency_histogram(model, summary: pd.DataFrame, max_frequency: int = 7) -> pd.DataFrame:
@@ -65,10 +90,9 @@ def holdout_by_frequency(
     frame = calibration_holdout
     if "frequency_holdout" not in frame:
         raise DataError("the frame needs a 'frequency_holdout' column (see calibration_holdout)")
-    duration = holdout if holdout is not None else frame.attrs.get("holdout_duration")
-    if duration is None:
-        raise ParameterError("pass holdout= (the holdout length in the model's period)")
-    predicted = np.asarray(model.expected_purchases(float(duration), frame), dtype=float)
+    predicted = np.asarray(
+        model.expected_purchases(_holdout_length(frame, holdout), frame), dtype=float
+    )
     bucket = _bucket(frame["frequency"], max_frequency)
     table = (
         pd.DataFrame(
@@ -81,6 +105,77 @@ def holdout_by_frequency(
     table.index = pd.Index(_labels(max_frequency), name="frequency")
     table["customers"] = table["customers"].fillna(0).astype("int64")
     return table
+
+
+def holdout_totals(model, calibration_holdout: pd.DataFrame, holdout: float | None = None) -> dict:
+    """Holdout repeat purchases summed over all customers: actual and the model's prediction.
+
+    The prediction is the sum of each customer's conditional expectation over the holdout given
+    their calibration history (for the BG/NBD, FHL 2005a eq. 10); it is the aggregate of their
+    Figure 4. ``calibration_holdout`` is as for :func:`holdout_by_frequency`; ``holdout`` (in the
+    model's period) defaults to ``attrs["holdout_duration"]``.
+
+    Returns a dict: ``actual`` (purchases), ``predicted`` (expected purchases) and
+    ``relative_error`` (predicted / actual - 1; negative means under-prediction; NaN if there
+    were no holdout purchases).
+    """
+    frame = calibration_holdout
+    if "frequency_holdout" not in frame:
+        raise DataError("the frame needs a 'frequency_holdout' column (see calibration_holdout)")
+    duration = _holdout_length(frame, holdout)
+    actual = float(frame["frequency_holdout"].sum())
+    predicted = float(np.sum(model.expected_purchases(duration, frame)))
+    error = predicted / actual - 1.0 if actual > 0 else float("nan")
+    return {"actual": actual, "predicted": predicted, "relative_error": error}
+
+
+def spend_frequency_correlation(summary: pd.DataFrame) -> float:
+    """Pearson correlation of ``frequency`` and ``monetary_value`` among repeat buyers.
+
+    The Gamma-Gamma spend model (FHL 2005b; Fader & Hardie 2013, "The Gamma-Gamma model of
+    monetary value") assumes that a customer's mean spend per transaction is independent of
+    their number of transactions; a correlation near 0 is consistent with that. Customers with
+    ``frequency`` 0 have no repeat spend and are left out. Raises DataError if fewer than two
+    repeat buyers remain or either column is constant among them.
+    """
+    for column in ("frequency", "monetary_value"):
+        if column not in summary:
+            raise DataError(f"the summary needs a {column!r} column (see rfm_summary)")
+    repeat = summary[summary["frequency"] > 0]
+    x = repeat["frequency"].to_numpy(dtype=float)
+    m = repeat["monetary_value"].to_numpy(dtype=float)
+    if len(x) < 2 or np.ptp(x) == 0 or np.ptp(m) == 0:
+        raise DataError(
+            f"the correlation needs at least two repeat buyers with varying 'frequency' and "
+            f"'monetary_value'; got {len(x)} repeat buyers"
+        )
+    return float(np.corrcoef(x, m)[0, 1])
+
+
+def tracking_totals(table: pd.DataFrame) -> dict:
+    """Cumulative repeat purchases of a :func:`tracking` table at two points: actual and model.
+
+    Reads the last step ending on or before ``attrs["calibration_time"]`` (end of calibration) and
+    the last step (end of the holdout). Returns ``actual_calibration``, ``model_calibration``,
+    ``actual_end``, ``model_end`` and the holdout increments ``actual_holdout``,
+    ``model_holdout`` (end minus calibration), all in purchases.
+    """
+    cal_time = table.attrs.get("calibration_time")
+    if cal_time is None:
+        raise DataError("the table needs attrs['calibration_time'] (use tracking())")
+    calibration = table[table["time"] <= cal_time + 1e-9]
+    if calibration.empty:
+        raise DataError(f"no tracking step ends by the calibration time {cal_time:.3f}")
+    cal, last = calibration.iloc[-1], table.iloc[-1]
+    out = {
+        "actual_calibration": float(cal["actual_cumulative"]),
+        "model_calibration": float(cal["model_cumulative"]),
+        "actual_end": float(last["actual_cumulative"]),
+        "model_end": float(last["model_cumulative"]),
+    }
+    out["actual_holdout"] = out["actual_end"] - out["actual_calibration"]
+    out["model_holdout"] = out["model_end"] - out["model_calibration"]
+    return out
 
 
 def tracking(
