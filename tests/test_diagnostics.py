@@ -112,6 +112,8 @@ def test_tracking_totals_read_calibration_and_end():
     table.attrs["calibration_time"] = 2.5
     totals = tracking_totals(table)
     assert totals == {
+        "time_calibration": 2.0,
+        "time_end": 4.0,
         "actual_calibration": 3.0,
         "model_calibration": 4.0,
         "actual_end": 10.0,

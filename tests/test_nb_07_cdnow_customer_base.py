@@ -68,6 +68,17 @@ def test_defaults_reproduce_the_published_cdnow_and_donation_fits(defaults):
     assert res["holdout_actual"] == holdout_repeat_days("1997-09-30", "1998-06-30") == 1882
     for value in res["holdout_predicted"].values():
         assert 0.8 * 1882 < value < 1882
+    for name, value in res["holdout_predicted"].items():
+        assert res["holdout_error"][name] == pytest.approx(value / 1882 - 1)
+    # Tracking: every repeat purchase day of the 78 weeks (2,457 in calibration + 1,882 in the
+    # holdout, counted from the raw log above); the model's cumulative total lies below it.
+    log = load_cdnow(sample=True)
+    purchase_days = log.assign(day=log["date"].dt.normalize())[["customer_id", "day"]]
+    repeat_days = len(purchase_days.drop_duplicates()) - log["customer_id"].nunique()
+    for totals in res["tracking_totals"].values():
+        assert totals["actual_end"] == repeat_days == 2457 + 1882
+        assert totals["time_calibration"] == 38.0 and totals["actual_calibration"] < 2457
+        assert totals["model_end"] < totals["actual_end"]
 
     # CLV: 3 years = 3 * 365.2425 / 7 weeks; equity = n * mean; the top 20% by CLV hold more
     # than 20% of it, and past spend picks most but not all of them.
