@@ -22,9 +22,10 @@
 # Every claim this project tests is, in the end, a claim about a **transaction log**: who bought,
 # when, and for how much. The classic academic log is **CDNOW**, an online music retailer: the
 # 23,570 customers who made their first purchase in the first quarter of 1997, followed until
-# the end of June 1998 (Fader, Hardie & Lee 2005, *Marketing Science* 24(2); *J. Marketing
-# Research* 42(4)). Its 1/10 systematic sample (2,357 customers) is the data of the papers that
-# introduced the BG/NBD model and iso-value curves.
+# the end of June 1998 (first used by Fader & Hardie 2001, *Interfaces* 31(3)). Its 1/10
+# systematic sample (2,357 customers) is the data of the papers that introduced the BG/NBD model
+# (Fader, Hardie & Lee 2005a, *Marketing Science* 24(2)) and iso-value curves (Fader, Hardie &
+# Lee 2005b, *J. Marketing Research* 42(4)).
 #
 # The second data set is a **donations panel** (Fader, Hardie & Shang 2010, *Marketing Science*
 # 29(6)): 11,104 first-time supporters of a nonprofit in 1995, each with six yearly chances to
@@ -61,7 +62,7 @@ else:
 # ## What is in the log
 #
 # One row per purchase record. A customer who buys twice on the same day makes **one**
-# transaction: the convention of Fader, Hardie & Lee (2005), followed everywhere in crmstudy.
+# transaction: the convention of Fader, Hardie & Lee (2005a), followed everywhere in crmstudy.
 
 # %%
 summary = transactions.rfm_summary(log, period=period)
@@ -88,8 +89,9 @@ log.head()
 # %% [markdown]
 # ## Purchases over time
 #
-# CDNOW's cohort is acquired in the first twelve weeks of 1997, so purchases peak then and
-# settle to a much lower, slowly falling level: the repeat business of the customers who stayed.
+# CDNOW's cohort is acquired in the first quarter of 1997 (about 13 weeks), so purchases peak
+# then and settle to a much lower, slowly falling level: the repeat business of the customers who
+# stayed. (Your own log will look different if it keeps acquiring customers.)
 
 # %%
 fig = data_plots.purchases_over_time(counts)
@@ -110,7 +112,7 @@ crmstudy.record("share_no_repeat", share_no_repeat)
 crmstudy.record("mean_frequency", float(summary["frequency"].mean()))
 crmstudy.record("period", summary.attrs["period"])
 print(
-    f"{share_no_repeat:.0%} of customers never bought again; the mean customer made "
+    f"{share_no_repeat:.0%} of customers never bought again; on average a customer made "
     f"{summary['frequency'].mean():.2f} repeat transactions in "
     f"up to {summary['T'].max():.0f} {PERIOD_NAMES[period]} of observation."
 )
@@ -128,14 +130,16 @@ cohorts = transactions.cohort_table(log, period=cohort_period)
 sizes = cohorts.drop_duplicates("cohort").set_index("cohort")["cohort_size"]
 crmstudy.record("cohort_sizes", {str(k): int(v) for k, v in sizes.items()})
 first_cohort = cohorts[cohorts["cohort"] == sizes.index[0]]
-crmstudy.record("first_cohort_share_age1", float(first_cohort["share"].iloc[1]))
+age1 = first_cohort.loc[first_cohort["age"] == 1, "share"]
+crmstudy.record("first_cohort_share_age1", float(age1.iloc[0]) if len(age1) else float("nan"))
 fig = data_plots.cohort_heatmap(cohorts, max_age=24)
 
 # %% [markdown]
 # ## The donations panel
 #
 # A discrete-time setting: each supporter can donate at most once a year, so the summary is the
-# number of repeat donations (`frequency`, 0-6) and the year of the last one (`recency`). The
+# number of repeat donations (`frequency`, 0-6) and the opportunity of the last one (`recency`,
+# 1-6 for 1996-2001, 0 if none), each row standing for `count` donors with that pattern. The
 # BG/BB model of Fader, Hardie & Shang (2010) is fitted to exactly this table.
 
 # %%
