@@ -24,14 +24,21 @@ import math
 import numpy as np
 import pandas as pd
 
-from crmstudy.errors import ParameterError
+from crmstudy.errors import DataError, ParameterError
 from crmstudy.units import check_period, convert_duration
 
 __all__ = ["customer_lifetime_value", "step_boundaries", "top_customer_overlap"]
 
 
 def step_boundaries(horizon: float, horizon_period: str, step_period: str, model_period: str):
-    """Ends of the cash-flow steps, in ``model_period``; the last one is the horizon itself."""
+    """Ends of the cash-flow steps, in ``model_period``; the last one is the horizon itself.
+
+    ``horizon`` is in ``horizon_period`` units; it is cut into steps of one ``step_period`` each
+    (the last step is shorter when the horizon is not a whole number of steps). All three periods
+    are codes of :mod:`crmstudy.units` ("D", "W", "M", "Q", "Y"); the conversion is
+    :func:`crmstudy.units.convert_duration` (a year is 365.2425 days, a month a twelfth of it).
+    Example: 3 "Y" in "M" steps for a weekly model gives 36 ends, 4.348 weeks apart.
+    """
     total_steps = convert_duration(horizon, horizon_period, step_period)
     n_full = math.floor(total_steps + 1e-9)
     ends = [float(k) for k in range(1, n_full + 1)]
@@ -156,8 +163,9 @@ def top_customer_overlap(predicted, past, fraction: float = 0.2) -> dict[str, fl
     """Are tomorrow's best customers today's? Compare the top ``fraction`` by two measures.
 
     ``predicted`` (e.g. CLV) and ``past`` (e.g. calibration spend) are one value per customer,
-    aligned. Ties at the cut are broken by position (stable sort), so each top group has exactly
-    ``ceil(fraction * n)`` customers. Returns:
+    aligned (currency units, or any common unit: only ranks and ratios are used), with a positive
+    total ``predicted``. ``fraction`` in (0, 1). Ties at the cut are broken by position (stable
+    sort), so each top group has exactly ``ceil(fraction * n)`` customers. Returns:
 
     * ``overlap``: share of the top customers by ``predicted`` who are also top by ``past``;
     * ``predicted_share_of_top_predicted``: share of total ``predicted`` value they hold;
@@ -167,7 +175,16 @@ def top_customer_overlap(predicted, past, fraction: float = 0.2) -> dict[str, fl
     pred = np.asarray(predicted, dtype=float).ravel()
     hist = np.asarray(past, dtype=float).ravel()
     if pred.shape != hist.shape or pred.size == 0:
-        raise ParameterError("predicted and past must be non-empty and of equal length")
+        raise DataError(
+            "predicted and past must be non-empty and of equal length (one value per customer); "
+            f"got {pred.size} and {hist.size} values"
+        )
+    for name, values in (("predicted", pred), ("past", hist)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise DataError(
+                f"{name} has a NaN or infinite value at position {bad[0]} ({values[bad[0]]!r})"
+            )
     if not (0 < fraction < 1):
         raise ParameterError(f"fraction must be in (0, 1), got {fraction!r}")
     k = math.ceil(fraction * pred.size)
