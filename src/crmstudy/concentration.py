@@ -437,7 +437,7 @@ def customer_totals(
     -------
     DataFrame indexed by ``customer_id`` with ``revenue`` (sum of ``amount``, the log's
     currency) and ``orders`` (distinct purchase days: several records on one day are one order,
-    as in Fader, Hardie & Lee 2005), one row per customer who bought in the window. ``attrs``:
+    as in Fader, Hardie & Lee 2005a), one row per customer who bought in the window. ``attrs``:
     ``window_start``, ``window_end`` (exclusive).
     """
     log = _validated(transactions)

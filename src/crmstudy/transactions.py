@@ -2,7 +2,7 @@
 
 A transaction log has one row per purchase record, with columns ``customer_id``, ``date`` and
 ``amount`` (plus ``quantity`` where known). Everything here follows the conventions of Fader,
-Hardie & Lee (2005), "Counting your customers the easy way", Marketing Science 24(2), 275-284:
+Hardie & Lee (2005a), "Counting your customers the easy way", Marketing Science 24(2), 275-284:
 
 - purchases by one customer on the same calendar day are **one transaction** (their amounts
   are summed), so ``frequency`` counts repeat purchase *days*;
@@ -540,7 +540,7 @@ _NEVER = 2**62
 def _summary_frames(lazy, cal_day: int, base_day: int, obs_day: int | None = None):
     """Per-customer integers of the RFM summary, in one pass. Written once for every engine.
 
-    Fader, Hardie & Lee (2005): x = repeat transactions (distinct purchase days - 1), t_x = last
+    Fader, Hardie & Lee (2005a): x = repeat transactions (distinct purchase days - 1), t_x = last
     minus first purchase day, T = ``cal_day`` minus first purchase day, all over the days up to
     ``cal_day``. The value of the repeat transactions is the total minus the first day's value.
     ``base_day`` is the first day of the log. With ``obs_day``, also the transactions
@@ -668,7 +668,7 @@ def rfm_summary(
 ) -> pd.DataFrame:
     """The customer summary (frequency, recency, T, monetary value) of a transaction log.
 
-    Follows Fader, Hardie & Lee (2005), Marketing Science 24(2), section 2 (x, t_x, T) and
+    Follows Fader, Hardie & Lee (2005a), Marketing Science 24(2), section 2 (x, t_x, T) and
     Fader, Hardie & Lee (2005b), J. Marketing Research 42(4) (zbar).
 
     Parameters
@@ -730,7 +730,7 @@ def calibration_holdout(
 ) -> pd.DataFrame:
     """Calibration summary plus the number and value of each customer's holdout transactions.
 
-    The split of Fader, Hardie & Lee (2005), section 4: the model is fitted on purchases up to
+    The split of Fader, Hardie & Lee (2005a), section 4: the model is fitted on purchases up to
     and including ``calibration_end`` and judged on (``calibration_end``, ``observation_end``].
 
     Parameters
@@ -871,7 +871,7 @@ def purchase_counts(
     DataFrame, one row per period from the first to the last purchase (periods without a
     purchase included, with zeros), columns ``period_start`` (datetime64, first day of the
     period), ``transactions`` (int, distinct customer-days: same-day purchases are one
-    transaction, as in Fader, Hardie & Lee 2005), ``customers`` (int, distinct buyers) and
+    transaction, as in Fader, Hardie & Lee 2005a), ``customers`` (int, distinct buyers) and
     ``amount`` (float, total value, currency of the log). ``attrs["period"]``.
     """
     import narwhals as nw
