@@ -12,9 +12,11 @@ time for the Pareto/NBD; here they are a *discrete sum*, so any purchase model w
 where ``E(t)`` is the customer's expected number of purchases in the next ``t`` (from their
 history), the ``t_k`` cut the horizon into steps of one ``step_period`` each (the last may be
 shorter), each step's purchases are discounted from the end of the step, and ``d`` is the
-discount rate per ``discount_period``. Every duration is converted with
-:func:`crmstudy.units.convert_duration` and the rate with :func:`crmstudy.units.convert_rate`; no
-"30 days per month" factor is hidden.
+discount rate per ``discount_period`` (e.g. 0.10 with "Y": 10% a year). Every duration is
+converted with :func:`crmstudy.units.convert_duration` (a year is 365.2425 days, a month a twelfth
+of it), and ``t_k`` is expressed in ``discount_period`` units for the exponent, which is the same
+as compounding the per-model-period rate of :func:`crmstudy.units.convert_rate`; no "30 days per
+month" factor is hidden.
 """
 
 from __future__ import annotations
