@@ -38,9 +38,9 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) tests
 
-## notebooks-smoke: nbval runs every paired .ipynb at its defaults (--nbval-lax)
+## notebooks-smoke: nbval runs every paired .ipynb at its defaults (--nbval-lax; one worker per notebook)
 notebooks-smoke: $(STAMP)
-	$(PY) -m pytest -n $(JOBS) --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 
 ## reports: run every notebook (defaults plus every scenario file) into reports/
 reports: $(STAMP)
