@@ -84,3 +84,26 @@ def test_predictions_on_the_panel_are_finite_and_ordered(donations):
 def test_impossible_rows_raise(row, match):
     with pytest.raises(DataError, match=match):
         BGBB().fit(frequency=[row[0]], recency=[row[1]], n_periods=[row[2]])
+
+
+@pytest.mark.parametrize("gamma", [1.0, 1.0 + 1e-7, 0.657, 2.5])
+def test_expectations_hold_at_gamma_one(gamma):
+    # The closed forms of FHS (2010) eqs. 8 and 13 divide by gamma - 1. At and near gamma = 1 the
+    # model must still give the plain definition: a new customer's expected transactions in n*
+    # opportunities are p_bar * sum_{t=1..n*} S(t), with S(t) = E[(1-theta)^t] under
+    # theta ~ Beta(gamma, delta), here computed by quadrature (independent of the betaln algebra).
+    from scipy import integrate, stats
+
+    a, b, d = 1.2, 0.75, 2.8
+    model = fixed(np.array([a, b, gamma, d]))
+    surv = [
+        integrate.quad(lambda th, t=t: (1 - th) ** t * stats.beta.pdf(th, gamma, d), 0, 1)[0]
+        for t in range(1, 6)
+    ]
+    assert model.expected_purchases_new_customer(5) == pytest.approx(
+        a / (a + b) * sum(surv), rel=1e-7
+    )
+    # The conditional expectation stays finite and continuous across gamma = 1.
+    one = fixed(np.array([a, b, 1.0, d])).expected_purchases(5, 3, 4, 6)
+    near = fixed(np.array([a, b, 1.0 + 1e-5, d])).expected_purchases(5, 3, 4, 6)
+    assert np.isfinite(one) and one == pytest.approx(near, rel=1e-4)

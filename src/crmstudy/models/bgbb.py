@@ -170,27 +170,45 @@ class BGBB(LikelihoodModel):
 
         ``1/L * B(alpha+x+1, beta+n-x)/B(alpha,beta) * delta/(gamma-1) * Gamma(gamma+delta) /
         Gamma(1+delta) * [Gamma(1+delta+n)/Gamma(gamma+delta+n) -
-        Gamma(1+delta+n+n*)/Gamma(gamma+delta+n+n*)]``.
+        Gamma(1+delta+n+n*)/Gamma(gamma+delta+n+n*)]``; the last three factors are the summed
+        survival of :meth:`_survival_sum`, which also covers gamma = 1.
         """
         self._check_horizon(n_future)
         x, tx, n, index = self._rows(frequency, recency, n_periods)
         params = self._params_array()
-        a, b, g, d = params
+        a, b, _, _ = params
         alive, dead = self._log_branches(params, x, tx, n)
         log_l = np.logaddexp(alive, special.logsumexp(dead, axis=1))
-        log_front = _lbeta_ratio(a + x + 1.0, b + n - x, a, b) + special.gammaln(g + d)
-        log_front -= special.gammaln(1.0 + d)
-        bracket = self._survival_bracket(n, n_future)
-        values = np.exp(log_front - log_l) * d / (g - 1.0) * bracket
+        log_front = _lbeta_ratio(a + x + 1.0, b + n - x, a, b)
+        values = np.exp(log_front - log_l) * self._survival_sum(n, n_future)
         return self._wrap(values, index, "expected_purchases")
 
-    def _survival_bracket(self, n, n_future):
+    def _survival_sum(self, n, n_future):
+        """Sum of S(t) = B(gamma, delta+t)/B(gamma, delta) over t = n+1 .. n+n_future.
+
+        Closed form (the telescoping sum behind FHS 2010 eqs. 8 and 13):
+        ``delta/(gamma-1) * Gamma(gamma+delta)/Gamma(1+delta) * [Gamma(1+delta+n)/
+        Gamma(gamma+delta+n) - Gamma(1+delta+n+n*)/Gamma(gamma+delta+n+n*)]``. It divides by
+        gamma - 1, so within 1e-6 of gamma = 1 the terms are summed directly instead.
+        """
         _, _, g, d = self._params_array()
-        first = np.exp(special.gammaln(1.0 + d + n) - special.gammaln(g + d + n))
-        second = np.exp(
-            special.gammaln(1.0 + d + n + n_future) - special.gammaln(g + d + n + n_future)
-        )
-        return first - second
+        n, n_future = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(n_future, float))
+        if abs(g - 1.0) > 1e-6:
+            first = np.exp(special.gammaln(1.0 + d + n) - special.gammaln(g + d + n))
+            second = np.exp(
+                special.gammaln(1.0 + d + n + n_future) - special.gammaln(g + d + n + n_future)
+            )
+            return (
+                d
+                / (g - 1.0)
+                * np.exp(special.gammaln(g + d) - special.gammaln(1.0 + d))
+                * (first - second)
+            )
+        out = np.empty(n.shape)
+        for i, (start, k) in enumerate(zip(n.ravel(), n_future.ravel(), strict=True)):
+            t = start + np.arange(1.0, k + 1.0)
+            out.flat[i] = np.exp(_lbeta_ratio(g, d + t, g, d)).sum()
+        return out
 
     @staticmethod
     def _check_horizon(n_future):
@@ -204,14 +222,8 @@ class BGBB(LikelihoodModel):
     def expected_purchases_new_customer(self, n_future):
         """Expected transactions of a new customer in ``n_future`` opportunities, FHS eq. 8."""
         arr = self._check_horizon(n_future)
-        a, b, g, d = self._params_array()
-        ratio = np.exp(
-            special.gammaln(g + d)
-            + special.gammaln(1.0 + d + arr)
-            - special.gammaln(g + d + arr)
-            - special.gammaln(1.0 + d)
-        )
-        out = a / (a + b) * d / (g - 1.0) * (1.0 - ratio)
+        a, b, _, _ = self._params_array()
+        out = a / (a + b) * self._survival_sum(0.0, arr)
         return float(out) if np.ndim(out) == 0 else out
 
     def purchase_count_pmf(self, x, n_future):
