@@ -217,3 +217,24 @@ def test_top_customer_overlap_by_hand():
     assert out["predicted_share_of_top_past"] == pytest.approx(11 / 31)
     with pytest.raises(ParameterError, match="fraction"):
         top_customer_overlap(predicted, past, fraction=1.0)
+
+
+def test_analytic_gradient_matches_finite_differences(cdnow):
+    repeat = cdnow[cdnow["frequency"] > 0]
+    data = {"x": repeat["frequency"].to_numpy(float), "m": repeat["monetary_value"].to_numpy(float)}
+    params = np.array([6.25, 3.74, 15.44])
+    model = GammaGamma()
+    ll, grad = model._loglik_and_grad_rows(params, data)
+    assert np.allclose(ll, model._loglik_rows(params, data), rtol=1e-13, atol=1e-10)
+    assert np.allclose(grad, model._loglik_grad_rows(params, data))
+    for i in range(3):
+        step = np.eye(3)[i] * params[i] * 1e-6
+        up, down = model._loglik_rows(params + step, data), model._loglik_rows(params - step, data)
+        assert np.allclose(grad[:, i], (up - down) / (2 * step[i]), rtol=1e-6, atol=1e-7)
+
+
+def test_standard_errors_match_second_differences_of_the_likelihood(cdnow, spend):
+    repeat = cdnow[cdnow["frequency"] > 0]
+    data = {"x": repeat["frequency"].to_numpy(float), "m": repeat["monetary_value"].to_numpy(float)}
+    hess = spend._hessian_numerical(spend.params.to_numpy(), data, np.ones(len(repeat)))
+    assert np.allclose(spend.bse, np.sqrt(np.diag(np.linalg.inv(hess))), rtol=1e-4)

@@ -102,3 +102,16 @@ def test_heavy_buyers_stay_finite():
     x = np.array([5000, 5000])
     out = fixed().expected_purchases(52.0, x, np.array([38.0, 1.0]), np.array([38.0, 38.0]))
     assert np.all(np.isfinite(out)) and out[1] < 1e-100
+
+
+def test_analytic_gradient_matches_finite_differences():
+    cdnow = load_cdnow_summary()
+    data = {"x": cdnow["frequency"], "t_x": cdnow["recency"], "T": cdnow["T"]}
+    data = {k: v.to_numpy(float) for k, v in data.items()}
+    model = MBGNBD()
+    ll, grad = model._loglik_and_grad_rows(PARAMS, data)
+    assert np.allclose(ll, model._loglik_rows(PARAMS, data), rtol=1e-13, atol=1e-12)
+    for i in range(4):
+        step = np.eye(4)[i] * PARAMS[i] * 1e-6
+        up, down = model._loglik_rows(PARAMS + step, data), model._loglik_rows(PARAMS - step, data)
+        assert np.allclose(grad[:, i], (up - down) / (2 * step[i]), rtol=1e-6, atol=1e-7)

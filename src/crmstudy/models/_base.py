@@ -5,11 +5,18 @@ A model subclass declares its parameter names and implements one method,
 scale (time in the unit the data were summarised in, never rescaled). The base then:
 
 * maximises the weighted sum over the rows, on the log scale of the (positive) parameters, with
-  L-BFGS-B and a Nelder-Mead fallback;
-* takes standard errors from the inverse of the numerical Hessian of the negative log-likelihood at
-  the optimum, on the natural parameter scale (``statsmodels.tools.numdiff.approx_hess3``);
+  L-BFGS-B; a failed run falls back to Nelder-Mead and a tight L-BFGS-B polish;
+* takes standard errors from the inverse of the Hessian of the negative log-likelihood at the
+  optimum, on the natural parameter scale;
 * reports ``params`` (a named Series), ``bse``, ``loglik``, ``aic``, ``bic``, ``nobs`` and a
   statsmodels-style ``summary()``.
+
+A model may also implement ``_loglik_grad_rows(params, data)``, the gradient of each row's
+log-likelihood on the natural scale (shape ``(n_rows, k)``), or ``_loglik_and_grad_rows`` to share
+work between the two. L-BFGS-B then uses it (``jac=``, mapped to the log scale by the chain rule
+d/d log theta = theta d/d theta), and the Hessian is taken from central differences of the
+gradient (2k gradients). Without it, gradients are numerical and the Hessian comes from second
+differences of the likelihood (``statsmodels.tools.numdiff.approx_hess3``).
 
 Rows are compressed by :func:`compress_rows`: customers with identical (frequency, recency, T) share
 one row with a weight, so a fit costs the number of distinct rows, not the number of customers.
@@ -35,8 +42,9 @@ def compress_rows(
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Group identical rows of ``data`` and sum their weights.
 
-    ``data`` maps column names to equal-length 1-d arrays. Returns the distinct rows (same keys)
-    and the weight of each (the number of customers, or the sum of the given weights).
+    ``data`` maps column names to equal-length 1-d arrays. Returns the distinct rows (same keys),
+    in lexicographic order of the columns, and the weight of each (the number of customers, or
+    the sum of the given weights).
     """
     names = list(data)
     columns = [np.asarray(data[n], dtype=float) for n in names]
@@ -44,10 +52,34 @@ def compress_rows(
     w = as_weights(weights, n)
     if n == 0:
         return {k: c for k, c in zip(names, columns, strict=True)}, w
-    stacked = np.column_stack(columns)
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    summed = np.bincount(inverse.ravel(), weights=w, minlength=len(unique))
-    return {k: unique[:, j] for j, k in enumerate(names)}, summed
+    first, inverse = _row_groups(columns)
+    summed = np.bincount(inverse, weights=w, minlength=len(first))
+    return {k: c[first] for k, c in zip(names, columns, strict=True)}, summed
+
+
+def _row_groups(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """First row of each distinct row of ``columns`` (lexicographic order) and each row's group.
+
+    Each column is coded by the rank of its value (a hash-based factorisation, far cheaper than
+    sorting the rows as records: 0.3 s instead of 3-6 s for 10^6 customers), and the codes are
+    combined into one integer key whose order is the rows' lexicographic order.
+    """
+    key = None
+    size = 1
+    for col in columns:
+        codes, uniques = pd.factorize(col, sort=True)
+        m = len(uniques)
+        if key is None:
+            key, size = codes.astype(np.int64), m
+            continue
+        if size * m >= 2**62:
+            # Re-rank the key so far (at most n distinct values) before it could overflow.
+            key = np.unique(key, return_inverse=True)[1].ravel().astype(np.int64)
+            size = int(key.max()) + 1
+        key = key * m + codes
+        size *= m
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
 
 
 def as_weights(weights, n: int) -> np.ndarray:
@@ -98,9 +130,47 @@ class LikelihoodModel:
         """Log-likelihood of each row of ``data`` at ``params`` (natural scale)."""
         raise NotImplementedError
 
+    def _loglik_grad_rows(self, params: np.ndarray, data: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Optional: gradient of each row's log-likelihood, shape ``(n_rows, k)`` (natural scale).
+
+        A model that implements it is fitted with the analytic gradient (L-BFGS-B with ``jac=``
+        on the log scale) and its Hessian is taken from differences of the gradient.
+        """
+        raise NotImplementedError
+
+    def _loglik_and_grad_rows(self, params: np.ndarray, data: Mapping[str, np.ndarray]):
+        """``(_loglik_rows, _loglik_grad_rows)``; override to share work between the two."""
+        return self._loglik_rows(params, data), self._loglik_grad_rows(params, data)
+
     def _initial_params(self, data: Mapping[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
         """A starting point for the optimiser (natural scale). Subclasses may do better."""
         return np.ones(len(self.param_names))
+
+    def _distinct(self, key: str, *columns):
+        """Distinct rows of ``columns`` (one array each) and each row's index into them.
+
+        Likelihood terms that depend on a few columns only (x alone; x and t_x) take far fewer
+        distinct values than there are rows, so they are evaluated once per distinct value. The
+        decomposition is cached under ``key`` and reused while the optimiser calls again with
+        the same data.
+        """
+        columns = [np.asarray(c, dtype=float).ravel() for c in columns]
+        cache = self.__dict__.setdefault("_distinct_cache", {})
+        hit = cache.get(key)
+        if hit is not None and all(
+            a.shape == c.shape and np.array_equal(a, c)
+            for a, c in zip(hit[0], columns, strict=True)
+        ):
+            return hit[1], hit[2]
+        if len(columns) == 1:
+            values, inverse = np.unique(columns[0], return_inverse=True)
+            uniques = (values,)
+        else:
+            first, inverse = _row_groups(columns)
+            uniques = tuple(c[first] for c in columns)
+        inverse = inverse.ravel()
+        cache[key] = ([c.copy() for c in columns], uniques, inverse)
+        return uniques, inverse
 
     # --- fitting ----------------------------------------------------------------------------
     def _negloglik(self, params: np.ndarray, data, weights) -> float:
@@ -154,16 +224,65 @@ class LikelihoodModel:
                 f"initial_params= closer to plausible values. {self.convergence_advice}"
             )
         best = None
+        if self._has_gradient():
+            best = self._maximise_with_gradient(np.log(x0), data, w, maxiter)
+        if best is None:
+            best = self._maximise_numerically(objective, np.log(x0), maxiter)
+
+        if not np.isfinite(best.fun) or np.any(np.abs(best.x) > 30):
+            raise ConvergenceError(
+                f"{self.model_name}: maximum likelihood did not converge (a parameter ran towards 0 "
+                f"or infinity: log-params {np.round(best.x, 2).tolist()}; optimiser says "
+                f"{best.message!r}). {self.convergence_advice}"
+            )
+        estimate = np.exp(best.x)
+        self.params = pd.Series(estimate, index=list(self.param_names), name="estimate")
+        self.loglik = -float(self._negloglik(estimate, data, w))
+        self.nobs = float(w.sum())
+        self.n_distinct_rows = int(len(w))
+        self._optimizer_message = str(best.message)
+        self._set_covariance(data, w)
+        # Converged means a proper interior maximum: finite standard errors from a positive
+        # definite Hessian. A degenerate optimum (a parameter drifting off to a boundary along a
+        # flat ridge) fails this and shows as "Converged: False" in summary().
+        self.converged = bool(np.all(np.isfinite(self.bse.to_numpy())) and self._hessian_pd)
+        return self
+
+    def _has_gradient(self) -> bool:
+        """Whether the model implements the analytic gradient ``_loglik_grad_rows``."""
+        return type(self)._loglik_grad_rows is not LikelihoodModel._loglik_grad_rows
+
+    def _negloglik_and_grad(self, params: np.ndarray, data, weights):
+        """Negative log-likelihood and its gradient (natural scale); ``(inf, None)`` if not finite."""
+        with np.errstate(all="ignore"):
+            ll, grad = self._loglik_and_grad_rows(params, data)
+        total = float(np.dot(weights, ll))
+        g = weights @ grad
+        if not (np.isfinite(total) and np.all(np.isfinite(g))):
+            return np.inf, None
+        return -total, -g
+
+    def _maximise_numerically(self, objective, start: np.ndarray, maxiter: int):
+        """L-BFGS-B with numerical gradients, Nelder-Mead if that fails, then a tight polish.
+
+        The polish is needed here: the first pass stops on a relative reduction of the objective
+        that, for 10^5-10^6 customers, leaves the last reported digits unsettled. (A single tight
+        pass instead was tried and lands elsewhere on the flat ridge of the Pareto/NBD optimum,
+        e.g. beta = 11.6679 instead of 11.6687 on CDNOW, both within the numerical gradient's
+        noise: not adopted, so that results stay as they were.)
+        """
+        best = None
+        x_start = start
         for method in ("L-BFGS-B", "Nelder-Mead"):
             options = {"maxiter": maxiter}
             if method == "Nelder-Mead":
                 options.update(xatol=1e-10, fatol=1e-10, maxfev=maxiter * 4)
-            start = np.log(x0) if best is None else best.x
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                res = optimize.minimize(objective, start, method=method, options=options)
+                res = optimize.minimize(objective, x_start, method=method, options=options)
             if best is None or (np.isfinite(res.fun) and res.fun <= best.fun):
                 best = res
+            x_start = best.x
             if res.success and np.all(np.abs(res.x) < 30):
                 break
         # Polish: a final L-BFGS-B pass from the best point tightens the optimum.
@@ -177,39 +296,47 @@ class LikelihoodModel:
             )
         if np.isfinite(polish.fun) and polish.fun <= best.fun:
             best = polish
+        return best
 
-        if not np.isfinite(best.fun) or np.any(np.abs(best.x) > 30):
-            raise ConvergenceError(
-                f"{self.model_name}: maximum likelihood did not converge (a parameter ran towards 0 "
-                f"or infinity: log-params {np.round(best.x, 2).tolist()}; optimiser says "
-                f"{best.message!r}). {self.convergence_advice}"
-            )
-        estimate = np.exp(best.x)
-        self.params = pd.Series(estimate, index=list(self.param_names), name="estimate")
-        self.loglik = -float(best.fun)
-        self.nobs = float(w.sum())
-        self.n_distinct_rows = int(len(w))
-        self._optimizer_message = str(best.message)
-        self._set_covariance(data, w)
-        # Converged means a proper interior maximum: finite standard errors from a positive
-        # definite Hessian. A degenerate optimum (a parameter drifting off to a boundary along a
-        # flat ridge) fails this and shows as "Converged: False" in summary().
-        self.converged = bool(np.all(np.isfinite(self.bse.to_numpy())) and self._hessian_pd)
-        return self
+    def _maximise_with_gradient(self, start: np.ndarray, data, w, maxiter: int):
+        """L-BFGS-B on the log parameters with the analytic gradient; ``None`` if it failed.
 
-    def _set_covariance(self, data, w) -> None:
-        from statsmodels.tools.numdiff import approx_hess3
+        By the chain rule, d(-LL)/d log(theta) = theta * d(-LL)/d theta. The fit counts as clean
+        when every component of that gradient is below ``1e-6`` per customer: a Newton step of
+        at most ~1e-6 (relative) in each parameter, far below any reported digit. Otherwise the
+        caller falls back to the derivative-free path (Nelder-Mead and a polish).
+        """
 
-        est = self.params.to_numpy()
-        names = list(self.param_names)
+        def fun(log_params):
+            theta = np.exp(log_params)
+            value, grad = self._negloglik_and_grad(theta, data, w)
+            if grad is None:
+                return np.inf, np.zeros_like(theta)
+            return value, grad * theta
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            # Differentiate on the log scale (steps relative to each parameter's size), then map
-            # to the natural scale with the delta method: d theta = theta * d log theta.
-            hess_log = approx_hess3(np.log(est), lambda lp: self._negloglik(np.exp(lp), data, w))
-        jac = np.diag(1.0 / est)
-        # The gradient is zero at the optimum, so H_natural = J^T H_log J with J = d log / d theta.
-        hess = jac.T @ hess_log @ jac
+            res = optimize.minimize(
+                fun,
+                start,
+                jac=True,
+                method="L-BFGS-B",
+                options={"maxiter": maxiter, "ftol": 1e-15, "gtol": 1e-10 * float(w.sum())},
+            )
+        clean = (
+            np.isfinite(res.fun)
+            and np.all(np.abs(res.x) < 30)
+            and res.jac is not None
+            and np.max(np.abs(res.jac)) <= 1e-6 * float(w.sum())
+        )
+        return res if clean else None
+
+    def _set_covariance(self, data, w) -> None:
+        est = self.params.to_numpy()
+        names = list(self.param_names)
+        hess = self._hessian_from_gradient(est, data, w) if self._has_gradient() else None
+        if hess is None:
+            hess = self._hessian_numerical(est, data, w)
         try:
             np.linalg.cholesky(hess)
             self._hessian_pd = True
@@ -223,6 +350,40 @@ class LikelihoodModel:
         bse = np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
         self.cov_params = pd.DataFrame(cov, index=names, columns=names)
         self.bse = pd.Series(bse, index=names, name="std_err")
+
+    def _hessian_numerical(self, est: np.ndarray, data, w) -> np.ndarray:
+        """Hessian of -LL (natural scale) from second differences of the likelihood."""
+        from statsmodels.tools.numdiff import approx_hess3
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            # Differentiate on the log scale (steps relative to each parameter's size), then map
+            # to the natural scale with the delta method: d theta = theta * d log theta.
+            hess_log = approx_hess3(np.log(est), lambda lp: self._negloglik(np.exp(lp), data, w))
+        jac = np.diag(1.0 / est)
+        # The gradient is zero at the optimum, so H_natural = J^T H_log J with J = d log / d theta.
+        return jac.T @ hess_log @ jac
+
+    def _hessian_from_gradient(self, est: np.ndarray, data, w) -> np.ndarray | None:
+        """Hessian of -LL (natural scale) by central differences of the analytic gradient.
+
+        Steps are relative, ``h_i = theta_i * eps^(1/3)`` (truncation and rounding error both
+        ~1e-10 relative); 2k gradient evaluations instead of the ~2k^2 likelihood evaluations of
+        second differences. Returns ``None`` if a gradient is not finite there.
+        """
+        k = len(est)
+        hess = np.empty((k, k))
+        for i in range(k):
+            h = est[i] * np.finfo(float).eps ** (1 / 3)
+            up, down = est.copy(), est.copy()
+            up[i] += h
+            down[i] -= h
+            _, g_up = self._negloglik_and_grad(up, data, w)
+            _, g_down = self._negloglik_and_grad(down, data, w)
+            if g_up is None or g_down is None:
+                return None
+            hess[:, i] = (g_up - g_down) / (up[i] - down[i])
+        return 0.5 * (hess + hess.T)
 
     # --- results ----------------------------------------------------------------------------
     def _check_fitted(self) -> None:

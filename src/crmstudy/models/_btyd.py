@@ -196,32 +196,6 @@ class TransactionModel(LikelihoodModel):
             start["beta"] = mean_t
         return np.array([start[k] for k in self.param_names])
 
-    def _distinct(self, key: str, *columns):
-        """Distinct rows of ``columns`` (one array each) and each row's index into them.
-
-        Likelihood terms that depend on a few columns only (x alone; x and t_x) take far fewer
-        distinct values than there are rows, so they are evaluated once per distinct value. The
-        decomposition is cached under ``key`` and reused while the optimiser calls again with
-        the same data.
-        """
-        columns = [np.asarray(c, dtype=float).ravel() for c in columns]
-        cache = self.__dict__.setdefault("_distinct_cache", {})
-        hit = cache.get(key)
-        if hit is not None and all(
-            a.shape == c.shape and np.array_equal(a, c)
-            for a, c in zip(hit[0], columns, strict=True)
-        ):
-            return hit[1], hit[2]
-        if len(columns) == 1:
-            values, inverse = np.unique(columns[0], return_inverse=True)
-            uniques = (values,)
-        else:
-            rows, inverse = np.unique(np.column_stack(columns), axis=0, return_inverse=True)
-            uniques = tuple(rows[:, j] for j in range(len(columns)))
-        inverse = inverse.ravel()
-        cache[key] = ([c.copy() for c in columns], uniques, inverse)
-        return uniques, inverse
-
     # --- formula hooks ------------------------------------------------------------------------
     def _log_branches(self, params, x, t_x, T):
         """(log L of 'alive at T', log L of 'dropped out in (t_x, T]'), per row."""

@@ -74,6 +74,46 @@ class BGNBD(TransactionModel):
         dead = dead_x - (r + x) * np.log(alpha + t_x)
         return alive, np.where(possible, dead, -np.inf)
 
+    def _loglik_grad_rows(self, params, data):
+        """Gradient of each row's log-likelihood in (r, alpha, a, b); see _loglik_and_grad_rows."""
+        return self._loglik_and_grad_rows(params, data)[1]
+
+    def _loglik_and_grad_rows(self, params, data):
+        """Row log-likelihoods (FHL 2005a eq. 6) and their gradient, shape ``(n_rows, 4)``.
+
+        With ``A`` and ``D`` the logs of the two branches of :meth:`_log_branches` and
+        ``pD = D / (A + D)`` on the natural scale, d LL = (1 - pD) dA + pD dD. Writing
+        ``psi`` for the digamma function and ``n = x + _shift``:
+
+        * d/dr: ``psi(r+x) - psi(r) + log(alpha) - log(alpha+T) + pD log((alpha+T)/(alpha+t_x))``;
+        * d/dalpha: ``r/alpha - (r+x) [(1-pD)/(alpha+T) + pD/(alpha+t_x)]``;
+        * d/da: ``psi(a+b) - psi(a+b+n) + pD/a`` (B(a+1, .) = B(a, .) a/(a+b+n-1));
+        * d/db: ``psi(a+b) - psi(b) + psi(b+n) - psi(a+b+n) - pD/(b+n-1)``.
+        """
+        r, alpha, a, b = params
+        k = self._shift
+        x, t_x, T = (np.asarray(data[c], dtype=float) for c in ("x", "t_x", "T"))
+        alive, dead = self._log_branches(params, x, t_x, T)
+        diff = dead - alive
+        # log(e^A + e^D) = max + log1p(e^-|A-D|); pD = e^D / (e^A + e^D) = expit(D - A).
+        ll = np.maximum(alive, dead) + np.log1p(np.exp(-np.abs(diff)))
+        p_dead = special.expit(diff)
+        (xs,), inverse = self._distinct("x", x)
+        n = xs + k
+        psi_ab = special.digamma(a + b)
+        d_a = (psi_ab - special.digamma(a + b + n))[inverse]
+        d_b = psi_ab - special.digamma(b) + special.digamma(b + n) - special.digamma(a + b + n)
+        d_r = (special.digamma(r + xs) - special.digamma(r))[inverse]
+        b_dead = np.where(self._death_possible(xs), b + n - 1.0, 1.0)[inverse]
+        log_T = np.log(alpha + T)
+        log_tx = np.log(alpha + t_x)
+        grad = np.empty((x.size, 4))
+        grad[:, 0] = d_r + np.log(alpha) - log_T + p_dead * (log_T - log_tx)
+        grad[:, 1] = r / alpha - (r + x) * ((1.0 - p_dead) / (alpha + T) + p_dead / (alpha + t_x))
+        grad[:, 2] = d_a + p_dead / a
+        grad[:, 3] = d_b[inverse] - p_dead / b_dead
+        return ll, grad
+
     def _conditional_expected(self, params, t, x, t_x, T):
         """FHL (2005a) eq. 10: E[Y(t) | x, t_x, T] = P(alive) * E[(1-e^{-lambda p t})/p | alive]."""
         r, alpha, a, b = params

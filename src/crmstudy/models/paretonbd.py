@@ -50,17 +50,19 @@ class ParetoNBD(TransactionModel):
         """Log-likelihood of (alive at T) and of (died unobserved in (t_x, T]); FHL note eq. 18."""
         r, alpha, s, beta = params
         x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, t_x, T)))
-        common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-        alive = common - (r + x) * np.log(alpha + T) - s * np.log(beta + T)
-        # The death integral is F(t_x) - F(T) (see _special.log_paretonbd_death_integral); F
-        # depends on (x, time) only, which repeat across rows: evaluate once per distinct pair.
+        # Every term but the last difference depends on (x, T) or (x, t_x) only, which repeat
+        # across rows (about 4,000 and 13,000 distinct pairs for 216,000 distinct rows of a
+        # 10^6-customer base): evaluate each once per distinct pair. The death integral is
+        # F(t_x) - F(T) (see _special.log_paretonbd_death_integral).
         (xu, tu), inv_u = self._distinct("x,t_x", x, t_x)
         (xl, tl), inv_l = self._distinct("x,T", x, T)
-        upper = log_paretonbd_tail(r, alpha, s, beta, xu, tu)[inv_u].reshape(x.shape)
-        lower = log_paretonbd_tail(r, alpha, s, beta, xl, tl)[inv_l].reshape(x.shape)
+        common = special.gammaln(r + xl) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        alive = (common - (r + xl) * np.log(alpha + tl) - s * np.log(beta + tl))[inv_l]
+        lower = log_paretonbd_tail(r, alpha, s, beta, xl, tl)[inv_l]
+        upper = log_paretonbd_tail(r, alpha, s, beta, xu, tu)[inv_u]
         integral = upper + log1mexp(np.minimum(lower - upper, 0.0))
-        dead = common + np.log(s) + integral
-        return alive, dead
+        dead = (common + np.log(s))[inv_l] + integral
+        return alive.reshape(x.shape), dead.reshape(x.shape)
 
     def _conditional_expected(self, params, t, x, t_x, T):
         """FHL note eq. 25 (SMC 1987 eq. 22):
