@@ -93,25 +93,43 @@ class BGNBD(TransactionModel):
         r, alpha, a, b = params
         k = self._shift
         x, t_x, T = (np.asarray(data[c], dtype=float) for c in ("x", "t_x", "T"))
-        alive, dead = self._log_branches(params, x, t_x, T)
+        # The alive branch depends on (x, T) only and the dead one on (x, t_x) only; both take
+        # far fewer distinct values than there are rows (about 4,000 and 13,000 against 216,000
+        # rows for 10^6 customers): evaluate each branch and its derivatives once per pair.
+        (xa, ta), inv_a = self._distinct("x,T", x, T)
+        (xd, td), inv_d = self._distinct("x,t_x", x, t_x)
+        # The gamma, beta and digamma terms depend on x alone (about a hundred values): evaluate
+        # them once per x and look them up for each pair.
+        (xs,), _ = self._distinct("x", x)
+        at_a, at_d = np.searchsorted(xs, xa), np.searchsorted(xs, xd)
+        log_alpha = np.log(alpha)
+        psi_ab = special.digamma(a + b)
+        common = special.gammaln(r + xs) - special.gammaln(r) + r * log_alpha - special.betaln(a, b)
+        possible = self._death_possible(xs)
+        b_dead_x = np.where(possible, b + xs + k - 1.0, 1.0)
+        alive_x = common + special.betaln(a, b + xs + k)
+        dead_x = np.where(possible, common + special.betaln(a + 1.0, b_dead_x), -np.inf)
+        alive_a_x = psi_ab - special.digamma(a + b + xs + k)
+        alive_b_x = alive_a_x - special.digamma(b) + special.digamma(b + xs + k)
+        alive_r_x = special.digamma(r + xs) - special.digamma(r) + log_alpha
+        log_ta = np.log(alpha + ta)
+        log_td = np.log(alpha + td)
+        alive_p = alive_x[at_a] - (r + xa) * log_ta
+        dead_p = dead_x[at_d] - (r + xd) * log_td
+        alive, dead = alive_p[inv_a], dead_p[inv_d]
         diff = dead - alive
         # log(e^A + e^D) = max + log1p(e^-|A-D|); pD = e^D / (e^A + e^D) = expit(D - A).
         ll = np.maximum(alive, dead) + np.log1p(np.exp(-np.abs(diff)))
         p_dead = special.expit(diff)
-        (xs,), inverse = self._distinct("x", x)
-        n = xs + k
-        psi_ab = special.digamma(a + b)
-        d_a = (psi_ab - special.digamma(a + b + n))[inverse]
-        d_b = psi_ab - special.digamma(b) + special.digamma(b + n) - special.digamma(a + b + n)
-        d_r = (special.digamma(r + xs) - special.digamma(r))[inverse]
-        b_dead = np.where(self._death_possible(xs), b + n - 1.0, 1.0)[inverse]
-        log_T = np.log(alpha + T)
-        log_tx = np.log(alpha + t_x)
+        alive_r = alive_r_x[at_a] - log_ta
+        alive_alpha = r / alpha - (r + xa) / (alpha + ta)
+        dead_alpha = r / alpha - (r + xd) / (alpha + td)
         grad = np.empty((x.size, 4))
-        grad[:, 0] = d_r + np.log(alpha) - log_T + p_dead * (log_T - log_tx)
-        grad[:, 1] = r / alpha - (r + x) * ((1.0 - p_dead) / (alpha + T) + p_dead / (alpha + t_x))
-        grad[:, 2] = d_a + p_dead / a
-        grad[:, 3] = d_b[inverse] - p_dead / b_dead
+        grad[:, 0] = alive_r[inv_a] + p_dead * (log_ta[inv_a] - log_td[inv_d])
+        a_alpha = alive_alpha[inv_a]
+        grad[:, 1] = a_alpha + p_dead * (dead_alpha[inv_d] - a_alpha)
+        grad[:, 2] = alive_a_x[at_a][inv_a] + p_dead / a
+        grad[:, 3] = alive_b_x[at_a][inv_a] - p_dead / b_dead_x[at_d][inv_d]
         return ll, grad
 
     def _conditional_expected(self, params, t, x, t_x, T):
