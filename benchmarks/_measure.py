@@ -80,3 +80,19 @@ def parse(stdout: str) -> dict | None:
         if line.startswith("@@RESULT@@"):
             return json.loads(line[len("@@RESULT@@") :])
     return None
+
+
+def worker_main(argv: list[str], fit_case, summary_case) -> None:
+    """Entry point of a worker process: run one case described by the JSON in ``argv[0]``.
+
+    ``fit_case`` / ``summary_case`` map the case spec to ``(run, check)``; the timing stats and the
+    check of the last result are printed for the parent by :func:`emit`.
+    """
+    import warnings
+
+    spec = json.loads(argv[0])
+    warnings.simplefilter("ignore")
+    run, check = fit_case(spec) if spec["case"] == "fit" else summary_case(spec)
+    stats, last = measure(run, spec["repeats"], spec["budget_s"])
+    stats["check"] = check(last)
+    emit(stats)

@@ -20,11 +20,9 @@ divided by 7. Their daily summaries use the same convention as crmstudy's.
 
 from __future__ import annotations
 
-import json
 import sys
-import warnings
 
-from benchmarks._measure import emit, measure
+from benchmarks._measure import worker_main
 
 
 def _summary_case(spec: dict):
@@ -122,12 +120,7 @@ def _fit_case(spec: dict):
 
 
 def main(argv: list[str]) -> None:
-    spec = json.loads(argv[0])
-    warnings.simplefilter("ignore")
-    run, check = _fit_case(spec) if spec["case"] == "fit" else _summary_case(spec)
-    stats, last = measure(run, spec["repeats"], spec["budget_s"])
-    stats["check"] = check(last)
-    emit(stats)
+    worker_main(argv, _fit_case, _summary_case)
 
 
 if __name__ == "__main__":

@@ -8,14 +8,12 @@ and Dask engines are given the Parquet path, so their time includes reading it.
 
 from __future__ import annotations
 
-import json
 import sys
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from benchmarks._measure import emit, measure
+from benchmarks._measure import worker_main
 
 
 def _check(frame: pd.DataFrame) -> dict:
@@ -102,12 +100,7 @@ def _fit(spec: dict):
 
 
 def main(argv: list[str]) -> None:
-    spec = json.loads(argv[0])
-    warnings.simplefilter("ignore")
-    run, check = _fit(spec) if spec["case"] == "fit" else _summary(spec)
-    stats, last = measure(run, spec["repeats"], spec["budget_s"])
-    stats["check"] = check(last)
-    emit(stats)
+    worker_main(argv, _fit, _summary)
 
 
 if __name__ == "__main__":
