@@ -5,6 +5,7 @@ remote-reference check and reports/index.html (they share the fixtures below).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -17,6 +18,7 @@ from crmstudy.reports import (
     render_html,
     write_index,
 )
+from crmstudy.reports.html import tex_to_mathml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -87,13 +89,60 @@ def test_render_html_is_offline_with_code_hidden_and_figures_embedded():
     assert "<script" not in page  # no require.js, MathJax, mermaid or widget loader at all
     assert page.count(f"data:image/png;base64,{PNG_1PX}") == 1
     assert "secret_code_line" not in page
-    assert "$1 - r$" in page  # math stays readable as TeX
+    assert "<math" in page and "$1 - r$" not in page  # math is MathML, drawn without a script
     # The record() text fallback is not repeated in the body; the footer lists the number once.
     assert "lifetime = 2.0" not in page
     assert "<code>lifetime</code></td><td>2</td>" in page
     assert "abc123" in page and "customer segment" in page
     page = render_html(_executed_notebook(), _meta(input_checksums={"/data/my_log.csv": "f00d"}))
     assert "/data/my_log.csv" in page and "f00d" in page
+
+
+_MATH_MARKDOWN = r"""# Customer value
+
+Inline $a_{1}^{*} + b_*$ and \\(x_i\\), display $$\sum_{t=0}^{T} \frac{m\,r^t}{(1+d)^t}$$ and
+
+\\[ CLV = m \frac{r}{1+d-r} \\]
+
+A plan costs \$51 to acquire and earns \$30 a year; code `$HOME` and `\$` stay as typed.
+
+    $not_math$ in a code block
+
+Broken $\frac{1}{$ and unknown $\notacommand{x}$ stay readable.
+"""
+
+
+def test_markdown_math_becomes_mathml_and_what_cannot_be_converted_stays_as_tex():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(_MATH_MARKDOWN)]
+    page = render_html(nb, _meta())
+    body = page[page.index('<h1 id="Customer-value"') :]
+    assert remote_references(page) == [] and "<script" not in page
+    # Two inline formulas and two display ones, in Jupyter's delimiters ($, \\( and $$, \\[).
+    assert len(re.findall(r'<math[^>]* display="inline"', body)) == 2
+    assert len(re.findall(r'<math[^>]* display="block"', body)) == 2
+    assert body.count("</math>") == 4
+    converted = body[: body.index("Broken")]
+    for tex in ["a_{1}", "x_i", "\\sum", "\\frac", "CLV = m", "$$", "\\[", "\\("]:
+        assert tex not in converted, tex  # converted math leaves no TeX source behind
+    # Markdown did not read the underscores and stars inside the math as emphasis.
+    assert "<em>" not in body and "<strong>" not in body
+    # Escaped dollars are dollar signs: the text between them is not math.
+    assert "costs $51 to acquire and earns $30 a year" in body
+    assert "<code>$HOME</code>" in body and "<code>\\$</code>" in body
+    assert "$not_math$ in a code block" in body
+    # A formula latex2mathml cannot parse, or parses leaving a command unknown, is kept as TeX.
+    assert '<code class="crmstudy-tex">$\\frac{1}{$</code>' in body
+    assert '<code class="crmstudy-tex">$\\notacommand{x}$</code>' in body
+    assert "stay readable" in body
+
+
+def test_tex_to_mathml_converts_display_math_and_rejects_what_it_cannot_draw():
+    assert tex_to_mathml("r/(1+i-r)").startswith('<math xmlns="http://www.w3.org/1998/Math/MathML"')
+    assert 'display="block"' in tex_to_mathml("\\frac{r}{1+d-r}", display=True)
+    assert "<mfrac>" in tex_to_mathml("\\frac{r}{1+d-r}")
+    assert tex_to_mathml("x^{") is None  # latex2mathml raises
+    assert tex_to_mathml("\\notacommand{x}") is None  # latex2mathml passes it through as text
 
 
 def test_remote_reference_detector_catches_what_nbconvert_defaults_load_from_cdns():

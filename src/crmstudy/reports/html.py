@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Mapping
@@ -10,7 +11,7 @@ from typing import Any
 from crmstudy.record import MIME_TYPE
 from crmstudy.reports.notebooks import NotebookInfo
 
-__all__ = ["remote_references", "render_html"]
+__all__ = ["remote_references", "render_html", "tex_to_mathml"]
 
 #: Anything in a page that makes a browser fetch from the network: a remote script, stylesheet,
 #: CSS import or url(). Links (<a href>) are fine: they are not needed to render the page.
@@ -22,8 +23,9 @@ _REMOTE = re.compile(
 
 
 # The "lab" template with every remote asset removed: require.js, MathJax, mermaid and the widget
-# manager are loaded from CDNs by nbconvert's defaults. Math stays as readable TeX source; figures
-# are already inline (data URIs) and the stylesheet is inlined by the lab template.
+# manager are loaded from CDNs by nbconvert's defaults. Math is converted to MathML (see
+# _MathMLRenderer), which browsers draw without a script; figures are already inline (data URIs)
+# and the stylesheet is inlined by the lab template.
 _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
@@ -43,7 +45,27 @@ _CSS = """
   vertical-align: top; }
 .crmstudy-box .changed { font-weight: bold; }
 .crmstudy-box code { font-size: 0.95em; }
+math[display="block"] { margin: 0.6em 0; }
+.crmstudy-tex { font-family: monospace; }
 """
+
+#: An unknown control sequence that latex2mathml passed through as text (it does not raise on
+#: ``\foo``): the formula would show a wrong symbol, so it is kept as TeX instead.
+_UNCONVERTED_COMMAND = re.compile(r">\\[A-Za-z]*<")
+
+
+def tex_to_mathml(tex: str, display: bool = False) -> str | None:
+    """The MathML for one TeX formula (without its ``$`` delimiters), or None when latex2mathml
+    cannot parse it or leaves a control sequence it does not know unconverted."""
+    from latex2mathml.converter import convert
+
+    try:
+        mathml = convert(tex.strip(), display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many exception types on malformed TeX
+        return None
+    if _UNCONVERTED_COMMAND.search(mathml):
+        return None
+    return mathml
 
 
 def escape(value: Any) -> str:
@@ -146,20 +168,72 @@ def _report_outputs(outputs: list) -> list:
     return kept
 
 
+@functools.cache
+def _exporter_class():
+    """HTMLExporter whose markdown filter writes math as MathML (imported lazily: nbconvert is
+    slow to import and only the report command needs it)."""
+    import jinja2
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class _MathMLRenderer(IPythonRenderer):
+        """nbconvert's renderer, with math drawn as MathML instead of left for MathJax.
+
+        nbconvert's own markdown parser finds the math (Jupyter's rules: ``$...$``, ``\\(...\\)``
+        inline; ``$$...$$``, ``\\[...\\]``, ``\\begin{env}...\\end{env}`` display; ``\\$`` is a
+        dollar sign; code spans and blocks are not math), so markdown never sees the ``_`` and
+        ``*`` inside a formula. A formula latex2mathml cannot convert is shown as its TeX source.
+        """
+
+        def _math(self, tex: str, display: bool, source: str) -> str:
+            mathml = tex_to_mathml(tex, display)
+            if mathml is not None:
+                return mathml
+            return f'<code class="crmstudy-tex">{self.escape_html(source)}</code>'
+
+        def block_math(self, body: str) -> str:
+            return self._math(body, True, f"$${body}$$")
+
+        def inline_math(self, body: str) -> str:
+            return self._math(body, False, f"${body}$")
+
+        def latex_environment(self, name: str, body: str) -> str:
+            source = f"\\begin{{{name}}}{body}\\end{{{name}}}"
+            return self._math(source, True, source)
+
+    class _ReportExporter(HTMLExporter):
+        def markdown2html(self, context, source):
+            # As HTMLExporter.markdown2html (nbconvert 7), with the MathML renderer.
+            cell = context.get("cell", {})
+            renderer = _MathMLRenderer(
+                escape=False,
+                attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links,
+                **self.lexer_options,
+            )
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+        markdown2html = jinja2.pass_context(markdown2html)
+
+    return _ReportExporter
+
+
 def render_html(nb, meta: Mapping[str, Any], info: NotebookInfo | None = None) -> str:
     """An executed notebook as a self-contained HTML page: code cells hidden, figures embedded as
-    data URIs, no remote script or stylesheet (math is left as TeX source), with a header naming
-    the parameters and a footer listing the recorded numbers and the data checksums."""
+    data URIs, math as MathML, no script and no remote stylesheet, with a header naming the
+    parameters and a footer listing the recorded numbers and the data checksums."""
     import copy
 
     import jinja2
-    from nbconvert import HTMLExporter
 
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = _report_outputs(cell.get("outputs", []))
-    exporter = HTMLExporter(
+    exporter = _exporter_class()(
         extra_loaders=[jinja2.DictLoader({"crmstudy_report.html.j2": _TEMPLATE})],
         template_file="crmstudy_report.html.j2",
         exclude_input=True,
