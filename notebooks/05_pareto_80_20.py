@@ -307,7 +307,7 @@ plt.show()
 # %%
 display(
     Markdown(
-        f"With a {margin:.0%} margin, ${cost_per_order:g} per order and ${cost_per_customer:g} "
+        f"With a {margin:.0%} margin, \\${cost_per_order:g} per order and \\${cost_per_customer:g} "
         f"per customer, **{whale['unprofitable_share']:.0%}** of the customers lose money, the "
         f"whale curve peaks at {whale['peak_profit_share']:.0%} of total profit, and the top "
         f"{fraction:.0%} of customers by profit bring {whale['top_profit_share']:.0%} of profit "

@@ -246,7 +246,7 @@ display(
         f"{int(spend.nobs):,} repeat buyers ({spend.n_dropped_zero_spend} with zero spend left "
         f"out); correlation of frequency and mean spend: {corr:.3f}. "
         f"Mean spend per transaction of a new customer: "
-        f"${spend.expected_spend_new_customer():.2f}."
+        f"\\${spend.expected_spend_new_customer():.2f}."
     )
 )
 spend.summary()
@@ -287,8 +287,8 @@ display(
     Markdown(
         f"Horizon {horizon:g} years = {clv.attrs['horizon_in_model_period']:.1f} {unit}; "
         f"discount {discount_rate:.0%} a year; margin {margin:.0%}. Customer equity "
-        f"**${equity:,.0f}** ({len(clv):,} customers; mean ${clv.mean():.2f}, median "
-        f"${clv.median():.2f})"
+        f"**\\${equity:,.0f}** ({len(clv):,} customers; mean \\${clv.mean():.2f}, median "
+        f"\\${clv.median():.2f})"
         + (
             " for the 1/10 sample: about ten times that for the whole cohort."
             if sample and not transactions_path
@@ -318,10 +318,10 @@ display(
         f"{n_repeat:,} of the {len(data):,} customers have repeat spend to rank by; the top 20% "
         f"are {int(np.ceil(0.2 * len(data))):,} customers"
         + (
-            ", so the past-spend cut falls among customers tied at $0 (ties are broken by row "
+            ", so the past-spend cut falls among customers tied at \\$0 (ties are broken by row "
             "order)."
             if n_repeat < np.ceil(0.2 * len(data))
-            else ", so the past-spend ranking needs no tie-breaking at $0."
+            else ", so the past-spend ranking needs no tie-breaking at \\$0."
         )
         + " Customers with equal past spend can still differ in recency and tenure, which the "
         "models use."
@@ -379,7 +379,7 @@ display(
         "shortfall means the customers bought more in the holdout than their calibration "
         "behaviour implies under that assumption. The cumulative tracking curve also counts the "
         "calibration weeks, where errors can offset: compare its holdout increments.\n"
-        f"* CLV is skewed (mean ${clv.mean():.2f}, median ${clv.median():.2f}): the top 20% by "
+        f"* CLV is skewed (mean \\${clv.mean():.2f}, median \\${clv.median():.2f}): the top 20% by "
         f"predicted CLV hold {overlap['predicted_share_of_top_predicted']:.0%} of it; the top "
         f"20% by past repeat spend hold {overlap['predicted_share_of_top_past']:.0%}, and "
         f"{overlap['overlap']:.0%} of the customers in the two groups are the same."

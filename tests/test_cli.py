@@ -287,7 +287,7 @@ def test_report_writes_ipynb_offline_html_results_and_index(
     assert re.search(r"<img[^>]+src=\"data:image/png;base64,", page), "the figure is missing"
     assert "&lt;Figure size" not in page
     assert "plt.subplots" not in page  # code cells are hidden
-    assert "$1 / (1 - r)$" in page  # math stays as readable TeX
+    assert "<math" in page and "$1 / (1 - r)$" not in page  # math is MathML, drawn with no script
 
     index = (out / "index.html").read_text()
     assert remote_references(index) == []
