@@ -49,3 +49,19 @@ def run_notebook(tmp_path):
         return execute_notebook(name, tmp_path, **parameters)
 
     return _run
+
+
+# One large simulated survey per market, shared by test_survey.py and test_value.py (the
+# simulation is the expensive part, so it runs once per session, not once per module).
+@pytest.fixture(scope="session")
+def survey_high():
+    from crmstudy.survey import simulate_survey
+
+    return simulate_survey(20_000, seed=11, competition="high", switching_cost=0.3)
+
+
+@pytest.fixture(scope="session")
+def survey_low():
+    from crmstudy.survey import simulate_survey
+
+    return simulate_survey(20_000, seed=11, competition="low", switching_cost=0.3)

@@ -22,36 +22,28 @@ from crmstudy.survey import (
 )
 from crmstudy.value import BENEFIT_DRIVERS, COST_DRIVERS, DRIVERS, retention_by_satisfaction
 
-N_LARGE = 20_000
-
-
-@pytest.fixture(scope="module")
-def high():
-    return simulate_survey(N_LARGE, seed=11, competition="high", switching_cost=0.3)
-
-
-@pytest.fixture(scope="module")
-def low():
-    return simulate_survey(N_LARGE, seed=11, competition="low", switching_cost=0.3)
+N_LARGE = 20_000  # the size of the survey_high / survey_low fixtures (tests/conftest.py)
 
 
 # ---------------------------------------------------------------------------------------------
 # simulate_survey
 # ---------------------------------------------------------------------------------------------
-def test_simulation_columns_ranges_and_reproducibility(high):
-    assert high.index.name == "customer_id" and len(high) == N_LARGE
+def test_simulation_columns_ranges_and_reproducibility(survey_high):
+    assert survey_high.index.name == "customer_id" and len(survey_high) == N_LARGE
     for col in DRIVERS + ("satisfaction",):
-        assert high[col].between(1, 5).all()
-    assert set(high["defected"].unique()) <= {0, 1}
-    assert high["switching_cost"].between(0, 1).all()
+        assert survey_high[col].between(1, 5).all()
+    assert set(survey_high["defected"].unique()) <= {0, 1}
+    assert survey_high["switching_cost"].between(0, 1).all()
     # perceived_value column = mean benefit rating minus mean cost rating (direct computation)
-    direct = high[list(BENEFIT_DRIVERS)].mean(axis=1) - high[list(COST_DRIVERS)].mean(axis=1)
-    np.testing.assert_allclose(high["perceived_value"], direct, atol=1e-12)
-    np.testing.assert_allclose(high["profit"], high["margin"] * high["spend"])
+    direct = survey_high[list(BENEFIT_DRIVERS)].mean(axis=1) - survey_high[list(COST_DRIVERS)].mean(
+        axis=1
+    )
+    np.testing.assert_allclose(survey_high["perceived_value"], direct, atol=1e-12)
+    np.testing.assert_allclose(survey_high["profit"], survey_high["margin"] * survey_high["spend"])
     again = simulate_survey(500, seed=11, competition="high")
     pd.testing.assert_frame_equal(again, simulate_survey(500, seed=11, competition="high"))
-    assert high.attrs["true_params"]["defection_logits"][5] == -2.4
-    assert high.attrs["period"] == "Y"
+    assert survey_high.attrs["true_params"]["defection_logits"][5] == -2.4
+    assert survey_high.attrs["period"] == "Y"
 
 
 def test_simulation_rejects_bad_parameters():
@@ -69,9 +61,9 @@ def test_simulation_rejects_bad_parameters():
         simulate_survey(10, margins={"discount_store": 0.1})
 
 
-def test_sample_curve_matches_quadrature_curve(high, low):
+def test_sample_curve_matches_quadrature_curve(survey_high, survey_low):
     # Monte Carlo (the simulation) against numerical integration over the Beta switching cost.
-    for survey, comp in ((high, "high"), (low, "low")):
+    for survey, comp in ((survey_high, "high"), (survey_low, "low")):
         obs = retention_by_satisfaction(survey)
         true = true_retention_curve(comp, 0.3)
         z = (obs["retention"] - true[obs.index]).abs() / obs["se"]
@@ -80,12 +72,12 @@ def test_sample_curve_matches_quadrature_curve(high, low):
 
 def test_jones_sasser_shape():
     hi, lo = true_retention_curve("high", 0.3), true_retention_curve("low", 0.3)
-    # High competition: loyalty is low up to "satisfied" and jumps only at "completely satisfied".
+    # High competition: loyalty is survey_low up to "satisfied" and jumps only at "completely satisfied".
     assert hi[5] - hi[4] > 0.5
     assert hi[5] - hi[4] > 5 * hi.diff().iloc[1:4].max()
     # Xerox (Jones & Sasser 1995): completely satisfied six times as likely to repurchase.
     assert hi[5] / hi[4] > 3
-    # Low competition: high loyalty everywhere, small top gap.
+    # Low competition: survey_high loyalty everywhere, small top gap.
     assert lo.min() > 0.5 and lo[5] - lo[4] < 0.1
     assert hi[5] - hi[4] > 5 * (lo[5] - lo[4])
     # Cheap switching widens the top gap; lock-in closes it.
@@ -95,8 +87,8 @@ def test_jones_sasser_shape():
     np.testing.assert_allclose(true_retention_curve("low", 0.0)[3], 1 - expit(-1.1))
 
 
-def test_jones_sasser_shape_in_a_sample(high, low):
-    h, lo = retention_by_satisfaction(high), retention_by_satisfaction(low)
+def test_jones_sasser_shape_in_a_sample(survey_high, survey_low):
+    h, lo = retention_by_satisfaction(survey_high), retention_by_satisfaction(survey_low)
     gap_h = h.loc[5, "retention"] - h.loc[4, "retention"]
     gap_l = lo.loc[5, "retention"] - lo.loc[4, "retention"]
     assert gap_h > 0.5 and gap_h > 3 * gap_l

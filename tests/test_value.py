@@ -15,7 +15,7 @@ import pytest
 from scipy.special import expit
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
-from crmstudy.survey import simulate_survey, true_parameters
+from crmstudy.survey import true_parameters
 from crmstudy.value import (
     DISCIPLINES,
     DRIVERS,
@@ -35,27 +35,15 @@ from crmstudy.value import (
     top_gap,
 )
 
-N_LARGE = 20_000
+
+@pytest.fixture(scope="module")
+def high_fit(survey_high):
+    return fit_defection_models(survey_high)
 
 
 @pytest.fixture(scope="module")
-def high():
-    return simulate_survey(N_LARGE, seed=11, competition="high", switching_cost=0.3)
-
-
-@pytest.fixture(scope="module")
-def low():
-    return simulate_survey(N_LARGE, seed=11, competition="low", switching_cost=0.3)
-
-
-@pytest.fixture(scope="module")
-def high_fit(high):
-    return fit_defection_models(high)
-
-
-@pytest.fixture(scope="module")
-def low_fit(low):
-    return fit_defection_models(low)
+def low_fit(survey_low):
+    return fit_defection_models(survey_low)
 
 
 def within(est, true, se, k=3.0):
@@ -119,9 +107,9 @@ def test_perceived_value_errors_name_column_row_and_value():
 # ---------------------------------------------------------------------------------------------
 # Recovery of the generative parameters
 # ---------------------------------------------------------------------------------------------
-def test_ordered_logit_recovers_drivers_and_thresholds(high):
-    res = fit_satisfaction_model(high)
-    tp = high.attrs["true_params"]
+def test_ordered_logit_recovers_drivers_and_thresholds(survey_high):
+    res = fit_satisfaction_model(survey_high)
+    tp = survey_high.attrs["true_params"]
     beta = [tp["satisfaction_coef"][j] for j in DRIVERS]
     within(res.params[list(DRIVERS)], beta, res.bse[list(DRIVERS)])
     # statsmodels' threshold parameters: tau_1, then log increments (computed here by hand)
@@ -133,7 +121,7 @@ def test_ordered_logit_recovers_drivers_and_thresholds(high):
 
 @pytest.mark.parametrize("which", ["high", "low"])
 def test_defection_logit_recovers_level_effects_and_switching_cost(which, request):
-    survey = request.getfixturevalue(which)
+    survey = request.getfixturevalue(f"survey_{which}")
     fit = request.getfixturevalue(f"{which}_fit")
     tp = survey.attrs["true_params"]
     names = [f"sat_{k}" for k in range(1, 6)]
@@ -164,8 +152,8 @@ def test_linear_logit_fails_only_where_the_curve_bends(high_fit, low_fit):
     within(lin.params["const"], 0.2 + 0.65, lin.bse["const"])
 
 
-def test_parameter_recovery_table_names_match_statsmodels(high, high_fit):
-    tp = high.attrs["true_params"]
+def test_parameter_recovery_table_names_match_statsmodels(survey_high, high_fit):
+    tp = survey_high.attrs["true_params"]
     table = parameter_recovery(high_fit.categorical, true_parameters(tp, "defection"))
     assert list(table.index) == [f"sat_{k}" for k in range(1, 6)] + ["switching_cost"]
     assert table.loc["sat_4", "true"] == tp["defection_logits"][4]
@@ -180,9 +168,9 @@ def test_parameter_recovery_table_names_match_statsmodels(high, high_fit):
         true_parameters(tp, "churn")
 
 
-def test_spend_model_recovers_segment_means_and_satisfaction_effect(high):
-    res = fit_spend_model(high)
-    tp = high.attrs["true_params"]
+def test_spend_model_recovers_segment_means_and_satisfaction_effect(survey_high):
+    res = fit_spend_model(survey_high)
+    tp = survey_high.attrs["true_params"]
     for d in DISCIPLINES:
         within(res.params[f"segment[{d}]"], tp["log_spend_mean"][d], res.bse[f"segment[{d}]"])
     within(
@@ -192,28 +180,30 @@ def test_spend_model_recovers_segment_means_and_satisfaction_effect(high):
     )
 
 
-def test_segment_profitability_by_value_discipline(high):
-    table = segment_profitability(high)
+def test_segment_profitability_by_value_discipline(survey_high):
+    table = segment_profitability(survey_high)
     assert list(table.index) == list(DISCIPLINES)
-    assert table["customers"].sum() == len(high)
+    assert table["customers"].sum() == len(survey_high)
     np.testing.assert_allclose(table["share"].sum(), 1.0)
     np.testing.assert_allclose(table["profit_share"].sum(), 1.0)
     # margin = total profit / total spend reproduces each discipline's true margin exactly
     for d in DISCIPLINES:
-        assert table.loc[d, "margin"] == pytest.approx(high.attrs["true_params"]["margins"][d])
+        assert table.loc[d, "margin"] == pytest.approx(
+            survey_high.attrs["true_params"]["margins"][d]
+        )
     # OLS on dummies without constant = the group means (direct computation)
-    means = high.groupby("segment", observed=True)["profit"].mean()
+    means = survey_high.groupby("segment", observed=True)["profit"].mean()
     np.testing.assert_allclose(table["profit_per_customer"], means[table.index])
-    ret = 1 - high.groupby("segment", observed=True)["defected"].mean()
+    ret = 1 - survey_high.groupby("segment", observed=True)["defected"].mean()
     np.testing.assert_allclose(table["retention"], ret[table.index])
 
 
 # ---------------------------------------------------------------------------------------------
 # Predictions and the value of a one-point gain
 # ---------------------------------------------------------------------------------------------
-def test_predicted_retention_by_hand(high, high_fit):
+def test_predicted_retention_by_hand(survey_high, high_fit):
     p = high_fit.categorical.params
-    c = high["switching_cost"].to_numpy()
+    c = survey_high["switching_cost"].to_numpy()
     by_hand = [1 - expit(p[f"sat_{k}"] + p["switching_cost"] * c).mean() for k in range(1, 6)]
     pred = predicted_retention(high_fit)
     np.testing.assert_allclose(pred["categorical"], by_hand)
@@ -221,11 +211,11 @@ def test_predicted_retention_by_hand(high, high_fit):
     np.testing.assert_allclose(at.loc[5, "categorical"], 1 - expit(p["sat_5"] + 0.5 * p.iloc[-1]))
 
 
-def test_models_without_switching_cost(high):
-    fit = fit_defection_models(high.drop(columns="switching_cost"), switching_cost=False)
+def test_models_without_switching_cost(survey_high):
+    fit = fit_defection_models(survey_high.drop(columns="switching_cost"), switching_cost=False)
     assert "switching_cost" not in fit.categorical.params
     # without a control, the categorical logit's level effect is the empirical log-odds
-    obs = retention_by_satisfaction(high)
+    obs = retention_by_satisfaction(survey_high)
     pred = predicted_retention(fit)
     np.testing.assert_allclose(pred["categorical"], obs["retention"], atol=1e-6)
     with pytest.raises(ParameterError, match="without switching cost"):
@@ -275,18 +265,20 @@ def test_satisfaction_segments_hand_example():
     assert t3.loc["dissatisfied", "max_rating"] == 3
 
 
-def test_segments_partition_customers(high):
-    labels = label_satisfaction(high["satisfaction"])
-    assert labels.notna().all() and labels.index.equals(high.index)
-    t = satisfaction_segments(high["satisfaction"], high["defected"], high["profit"])
-    assert t["customers"].sum() == len(high)
+def test_segments_partition_customers(survey_high):
+    labels = label_satisfaction(survey_high["satisfaction"])
+    assert labels.notna().all() and labels.index.equals(survey_high.index)
+    t = satisfaction_segments(
+        survey_high["satisfaction"], survey_high["defected"], survey_high["profit"]
+    )
+    assert t["customers"].sum() == len(survey_high)
     np.testing.assert_allclose(t["share"].sum(), 1.0)
-    np.testing.assert_allclose(t["total_value"].sum(), high["profit"].sum())
+    np.testing.assert_allclose(t["total_value"].sum(), survey_high["profit"].sum())
     # each rating falls in exactly one segment's [min_rating, max_rating]
     for k in range(1, 6):
         inside = (t["min_rating"] <= k) & (k <= t["max_rating"])
         assert inside.sum() == 1
-        assert (labels[high["satisfaction"] == k] == inside.idxmax()).all()
+        assert (labels[survey_high["satisfaction"] == k] == inside.idxmax()).all()
     # segments' retention reproduces the Jones & Sasser ordering in a high-competition market
     assert (
         t.loc["completely satisfied", "retention"]
@@ -312,8 +304,8 @@ def test_segments_errors():
 # ---------------------------------------------------------------------------------------------
 # Errors of the analyses
 # ---------------------------------------------------------------------------------------------
-def test_analyses_reject_bad_surveys(high):
-    small = high.head(200).copy()
+def test_analyses_reject_bad_surveys(survey_high):
+    small = survey_high.head(200).copy()
     with pytest.raises(DataError, match="'switching_cost'"):
         fit_defection_models(small.drop(columns="switching_cost"))
     bad = small.copy()
@@ -327,8 +319,8 @@ def test_analyses_reject_bad_surveys(high):
         fit_satisfaction_model(bad)
 
 
-def test_perfect_separation_is_a_convergence_error(high):
-    sub = high.head(400).copy()
+def test_perfect_separation_is_a_convergence_error(survey_high):
+    sub = survey_high.head(400).copy()
     sub.loc[sub["satisfaction"] == 3, "defected"] = 1
     with pytest.raises(ConvergenceError, match="more customers"):
         fit_defection_models(sub)
