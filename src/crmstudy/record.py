@@ -21,6 +21,7 @@ __all__ = [
     "MIME_TYPE",
     "record",
     "read_results",
+    "recorded_labels",
     "recorded_values",
     "to_jsonable",
     "from_jsonable",
@@ -99,15 +100,53 @@ def from_jsonable(value: Any) -> Any:
     return value
 
 
-def record(name: str, value: Any) -> None:
+def _display_text(name: str, value: Any, label: str | None, unit: str | None,
+                  fmt: str | None) -> str:
+    """The line a notebook shows for a recorded value: formatted, never a raw repr.
+
+    A number or string shows as ``label: value unit``; a verdict shows its class and headline; a
+    table, list or dict shows nothing (the notebook prints its own formatted table)."""
+    import numpy as np
+
+    from crmstudy.formatting import format_value
+
+    head = label or name
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, bool | int | float | str):
+        return f"{head}: {format_value(value, unit, fmt)}"
+    if isinstance(value, dict) and "claim" in value and "headline" in value:
+        return f"{head}. {value['headline'].get('text_en', '')}"
+    return ""
+
+
+def record(
+    name: str,
+    value: Any,
+    *,
+    label: str | None = None,
+    unit: str | None = None,
+    fmt: str | None = None,
+) -> None:
     """Record ``value`` under ``name`` in the running notebook's output.
 
-    Outside a notebook (plain Python) nothing is displayed, but the value is still checked for
-    being storable, so a script and a notebook fail the same way.
+    ``label`` is what a reader sees instead of the key ("Retention elasticity, Capital One"),
+    ``unit`` a code of :data:`crmstudy.formatting.UNITS` and ``fmt`` an optional format (``".2f"``,
+    ``"+.1f"``); the notebook shows the formatted line, the report index and the claims board use
+    the same three. Outside a notebook (plain Python) nothing is displayed, but the value is still
+    checked for being storable, so a script and a notebook fail the same way.
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"record name must be a Python identifier, got {name!r}")
+    if unit is not None:
+        from crmstudy.formatting import UNITS
+
+        if unit not in UNITS:
+            raise ValueError(f"record unit must be one of {', '.join(repr(u) for u in UNITS)}; got {unit!r}")
     payload = {"name": name, "value": to_jsonable(value)}
+    if label is not None or unit is not None or fmt is not None:
+        payload.update(label=label, unit=unit, fmt=fmt)
+    text = _display_text(name, value, label, unit, fmt)
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -115,10 +154,18 @@ def record(name: str, value: Any) -> None:
         return
     if get_ipython() is None:
         return
-    text = value if isinstance(value, str) else repr(value)
-    if len(text) > 200:
-        text = text[:200] + "..."
-    display({MIME_TYPE: payload, "text/plain": f"{name} = {text}"}, raw=True)
+    display({MIME_TYPE: payload, "text/plain": text}, raw=True)
+
+
+def recorded_labels(notebook: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``name -> {"label", "unit", "fmt"}`` for the values recorded with a label or unit."""
+    found: dict[str, dict[str, Any]] = {}
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            payload = output.get("data", {}).get(MIME_TYPE)
+            if payload is not None and ("label" in payload or "unit" in payload):
+                found[payload["name"]] = {k: payload.get(k) for k in ("label", "unit", "fmt")}
+    return found
 
 
 def read_results(path: str | Path) -> dict[str, Any]:
