@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -19,6 +20,7 @@ from crmstudy.reports import (
     write_index,
 )
 from crmstudy.reports.html import tex_to_mathml
+from crmstudy.reports.run import PUBLISHED, _publish
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -92,7 +94,7 @@ def test_render_html_is_offline_with_code_hidden_and_figures_embedded():
     assert "<math" in page and "$1 - r$" not in page  # math is MathML, drawn without a script
     # The record() text fallback is not repeated in the body; the footer lists the number once.
     assert "lifetime = 2.0" not in page
-    assert "<code>lifetime</code></td><td>2</td>" in page
+    assert "<code>lifetime</code></td><td>2.00</td>" in page  # the one notation (formatting)
     assert "abc123" in page and "customer segment" in page
     page = render_html(_executed_notebook(), _meta(input_checksums={"/data/my_log.csv": "f00d"}))
     assert "/data/my_log.csv" in page and "f00d" in page
@@ -163,23 +165,45 @@ def test_remote_reference_detector_catches_what_nbconvert_defaults_load_from_cdn
     assert remote_references('<a href="https://doi.org/10.1/x">paper</a>') == []
 
 
+def publish(out: Path, meta: dict) -> None:
+    """Publish a constructed report set (results from ``meta``) as run_report does."""
+    name = meta["report"]
+    staged = out / f".{name}.test.tmp"
+    staged.mkdir(parents=True)
+    for suffix in PUBLISHED:
+        (staged / f"{name}{suffix}").write_text("<html></html>")
+    (staged / f"{name}.results.json").write_text(json.dumps(meta))
+    _publish(staged, out, name, meta["run_at_utc"])
+    shutil.rmtree(staged)
+
+
 def test_write_index_lists_reports_with_parameters_numbers_links_and_failures(tmp_path):
-    (tmp_path / "01_ok.results.json").write_text(json.dumps(_meta()))
+    publish(tmp_path, _meta(defaults={"segment": "regular", "retention": 0.5}))
     scen = _meta(
         "01_ok__high_end",
         scenario="high_end",
-        parameters={"segment": "<script>alert(1)</script>", "retention": 0.8},
-        overrides={"segment": "<script>alert(1)</script>"},
-        results={"lifetime": 5.000000000001},
+        parameters={"segment": "<script>alert(1)</script>", "retention": 0.5},
+        defaults={"segment": "regular", "retention": 0.5},
+        # retention is given by the scenario but equals the default: not "changed"
+        overrides={"segment": "<script>alert(1)</script>", "retention": 0.5},
+        results={"lifetime": 5.000000000001, "elasticity": 4.1},
+        labels={"elasticity": {"label": "Retention elasticity, Capital One", "unit": "",
+                               "fmt": ".1f", "reference": 4.0, "reference_label": "GLS"}},
     )
-    (tmp_path / "01_ok__high_end.results.json").write_text(json.dumps(scen))
+    publish(tmp_path, scen)
     (tmp_path / "01_ok__high_end.failed.ipynb").write_text("{}")
     (tmp_path / "02_new.failed.ipynb").write_text("{}")
+    (tmp_path / "03_unlisted.results.json").write_text(json.dumps(_meta("03_unlisted")))
     page = write_index(tmp_path).read_text()
     assert remote_references(page) == [] and "<script>" not in page
     assert '<a href="01_ok.html">' in page and '<a href="01_ok__high_end.html">' in page
-    assert "<code>lifetime</code> = 5<" in page  # 4 significant digits
+    assert '<a href="01_ok__high_end.student.html">' in page
+    assert '<a href="01_ok__high_end.teacher.html">' in page
+    assert "<code>lifetime</code> = 5.00<" in page  # the one notation: 2 decimals from 1 up
+    assert "Retention elasticity, Capital One: 4.1 (GLS: 4.0)" in page
     assert 'class="changed"><code>segment</code> = &#x27;&lt;script&gt;' in page
+    assert '<span class=""><code>retention</code> = 0.500</span>' in page
     assert "last run failed" in page  # a good report whose latest run failed
     assert "02_new.failed.ipynb" in page  # a failure with no good report yet
+    assert "<code>03_unlisted</code>: its files do not form the set" in page
     assert page.index("01_ok.html") < page.index("01_ok__high_end.html")

@@ -5,14 +5,29 @@ The papermill runs themselves are in tests/test_cli.py.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import os
+import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from crmstudy import reports
-from crmstudy.reports.run import PUBLISHED, _input_checksums, _publish, _source_cell_index
+from crmstudy.reports import current_reports, run
+from crmstudy.reports.run import (
+    PUBLISHED,
+    _input_checksums,
+    _publish,
+    _source_cell_index,
+    clean_stale,
+    read_manifest,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -59,54 +74,171 @@ def test_report_failed_survives_pickling_for_worker_processes():
 
 
 # --- publication --------------------------------------------------------------------------------
+# A set of files is published through a journal (READY.json in the staging folder) and the
+# manifest, written last. These tests kill or break the publication at every step and check that
+# (a) the manifest always lists a set whose checksums match an intact run, or says the files do
+# not match, and (b) the next run completes or removes what the killed one left.
+
+NAME = "01_ok"
 
 
 def _report_files(folder: Path, version: str) -> None:
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     for suffix in PUBLISHED:
-        (folder / f"01_ok{suffix}").write_text(version)
+        text = f"{version} {suffix}"
+        if suffix == ".results.json":
+            text = json.dumps({"report": NAME, "run": version})
+        (folder / f"{NAME}{suffix}").write_text(text)
 
 
 def _versions(folder: Path) -> dict[str, str]:
+    def version(path: Path) -> str:
+        text = path.read_text()
+        return json.loads(text)["run"] if path.name.endswith(".json") else text.split()[0]
+
     return {
-        suffix: (folder / f"01_ok{suffix}").read_text()
+        suffix: version(folder / f"{NAME}{suffix}")
         for suffix in PUBLISHED
-        if (folder / f"01_ok{suffix}").exists()
+        if (folder / f"{NAME}{suffix}").exists()
     }
 
 
-def test_publishing_moves_every_file_and_the_results_last(tmp_path):
-    out, staged = tmp_path / "reports", tmp_path / "staged"
-    _report_files(out, "old")
+def _published_old(out: Path) -> None:
+    staged = out / f".{NAME}.old.tmp"
+    out.mkdir(exist_ok=True)
+    _report_files(staged, "old")
+    _publish(staged, out, NAME, "2026-01-01T00:00:00+00:00")
+    staged.rmdir() if not any(staged.iterdir()) else shutil.rmtree(staged)
+
+
+def _manifest_matches(out: Path) -> str | None:
+    """The version the manifest's set is of, when every listed file has its checksum; else None."""
+    entry = read_manifest(out)["reports"].get(NAME)
+    if entry is None:
+        return None
+    for file, sha in entry["files"].items():
+        path = out / file
+        if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+            return None
+    versions = set(_versions(out).values())
+    assert len(versions) == 1
+    return versions.pop()
+
+
+def test_publishing_moves_every_file_then_writes_the_manifest(tmp_path):
+    out = tmp_path / "reports"
+    _published_old(out)
+    staged = out / f".{NAME}.new.tmp"
     _report_files(staged, "new")
-    _publish(staged, out, "01_ok")
+    _publish(staged, out, NAME, "2026-02-01T00:00:00+00:00")
     assert _versions(out) == dict.fromkeys(PUBLISHED, "new")
-    assert list(staged.iterdir()) == []
-    assert PUBLISHED[-1] == ".results.json"
+    assert _manifest_matches(out) == "new"
+    assert sorted(p.name for p in staged.iterdir()) == ["READY.json"]
+    assert set(read_manifest(out)["reports"][NAME]["files"]) == {f"{NAME}{s}" for s in PUBLISHED}
+    assert {".html", ".student.html", ".teacher.html", ".ipynb", ".results.json"} == set(PUBLISHED)
 
 
-@pytest.mark.parametrize("moves_before_crash", range(len(PUBLISHED)))
-def test_a_crash_while_publishing_never_leaves_results_describing_other_files(
+@pytest.mark.parametrize("moves_before_crash", range(len(PUBLISHED) + 1))
+def test_a_crash_while_publishing_is_seen_and_completed_by_the_next_run(
     tmp_path, monkeypatch, moves_before_crash
 ):
-    out, staged = tmp_path / "reports", tmp_path / "staged"
-    _report_files(out, "old")
+    out = tmp_path / "reports"
+    _published_old(out)
+    staged = out / f".{NAME}.new.tmp"
     _report_files(staged, "new")
     real_replace, moves = os.replace, []
 
     def replace_then_crash(src, dst):
-        if len(moves) == moves_before_crash:
-            raise OSError("disk full")
-        moves.append(dst)
+        if Path(dst).parent == out and Path(dst).name.startswith(NAME):
+            if len(moves) == moves_before_crash:
+                raise OSError("disk full")
+            moves.append(dst)
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", replace_then_crash)
-    with pytest.raises(OSError, match="disk full"):
-        _publish(staged, out, "01_ok")
-    monkeypatch.undo()
-    left = _versions(out)
-    # The index reads the results file: if there is one, the notebook and HTML are of its run.
-    if ".results.json" in left:
-        assert left[".ipynb"] == left[".html"] == left[".results.json"]
+    if moves_before_crash < len(PUBLISHED):
+        with pytest.raises(OSError, match="disk full"):
+            _publish(staged, out, NAME, "2026-02-01T00:00:00+00:00")
+        monkeypatch.undo()
+        # The manifest still lists the old set: it matches only if no file was replaced yet.
+        assert _manifest_matches(out) == ("old" if moves_before_crash == 0 else None)
+        assert NAME in current_reports(out)[1] or moves_before_crash == 0
     else:
-        assert set(left) == {".ipynb", ".html"}  # the pages stay readable
+        _publish(staged, out, NAME, "2026-02-01T00:00:00+00:00")
+        monkeypatch.undo()
+    os.utime(staged, (0, 0))  # no run holds its lock; old enough to be stale in any case
+    clean_stale(out)
+    assert not staged.exists()
+    assert _manifest_matches(out) == "new"
+
+
+_KILLER = """
+import os, signal, sys
+from pathlib import Path
+from crmstudy.reports import run
+out, staged, kill_at = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+lock = open(staged / ".lock", "a")
+import fcntl; fcntl.flock(lock, fcntl.LOCK_EX)
+real, moves = os.replace, []
+def replace(src, dst):
+    if Path(dst).parent == out and Path(dst).name.startswith("01_ok"):
+        if len(moves) == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        moves.append(dst)
+    real(src, dst)
+os.replace = replace
+run._publish(staged, out, "01_ok", "2026-02-01T00:00:00+00:00")
+os.kill(os.getpid(), signal.SIGKILL)  # killed after publishing, before removing its folder
+"""
+
+
+@pytest.mark.parametrize("kill_at", [-1, 0, 2, len(PUBLISHED)])
+def test_sigkill_at_any_step_leaves_one_set_and_the_next_run_cleans_up(tmp_path, kill_at):
+    """A real SIGKILL of a publishing process (kill_at = -1: before the journal is written)."""
+    out = tmp_path / "reports"
+    _published_old(out)
+    staged = out / f".{NAME}.abcd1234.tmp"
+    _report_files(staged, "new")
+    script = _KILLER
+    if kill_at < 0:
+        script = script.replace("run._publish(", "os.kill(os.getpid(), signal.SIGKILL); run._publish(")
+    proc = subprocess.run([sys.executable, "-c", script, str(out), str(staged), str(kill_at)])
+    assert proc.returncode == -signal.SIGKILL
+    assert staged.exists()  # what the issue found: the staging folder is left behind
+    before = _manifest_matches(out)
+    assert before in ({"old"} if kill_at <= 0 else {None, "new"})
+    done = clean_stale(out)  # the lock died with the process: the folder is stale at once
+    assert not staged.exists() and any("removed" in d for d in done)
+    assert _manifest_matches(out) == ("old" if kill_at < 0 else "new")
+    assert current_reports(out)[1] == []
+
+
+def test_a_live_run_s_staging_folder_is_left_alone(tmp_path):
+    out = tmp_path / "reports"
+    staged = out / f".{NAME}.live.tmp"
+    _report_files(staged, "new")
+    with open(staged / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        assert clean_stale(out) == [] and staged.exists()
+    assert clean_stale(out) and not staged.exists()
+
+
+def test_a_fresh_unlocked_staging_folder_waits_for_its_grace_period(tmp_path):
+    out = tmp_path / "reports"
+    staged = out / f".{NAME}.young.tmp"
+    staged.mkdir(parents=True)
+    assert clean_stale(out) == [] and staged.exists()
+    os.utime(staged, (0, 0))
+    assert clean_stale(out) and not staged.exists()
+
+
+def test_an_older_journal_never_overwrites_a_newer_published_set(tmp_path):
+    out = tmp_path / "reports"
+    staged = out / f".{NAME}.late.tmp"
+    out.mkdir()
+    _report_files(staged, "stale")
+    run._stage_journal(staged, NAME, "2025-01-01T00:00:00+00:00")  # committed, never moved
+    _published_old(out)  # a later run published in the meantime (2026)
+    os.utime(staged, (0, 0))
+    clean_stale(out)
+    assert not staged.exists() and _manifest_matches(out) == "old"

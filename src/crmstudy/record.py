@@ -101,7 +101,7 @@ def from_jsonable(value: Any) -> Any:
 
 
 def _display_text(name: str, value: Any, label: str | None, unit: str | None,
-                  fmt: str | None) -> str:
+                  fmt: str | None, reference: Any = None, reference_label: str | None = None) -> str:
     """The line a notebook shows for a recorded value: formatted, never a raw repr.
 
     A number or string shows as ``label: value unit``; a verdict shows its class and headline; a
@@ -114,7 +114,10 @@ def _display_text(name: str, value: Any, label: str | None, unit: str | None,
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or isinstance(value, bool | int | float | str):
-        return f"{head}: {format_value(value, unit, fmt)}"
+        text = f"{head}: {format_value(value, unit, fmt)}"
+        if reference is not None:
+            text += f" ({reference_label or 'published'}: {format_value(reference, unit, fmt)})"
+        return text
     if isinstance(value, dict) and "claim" in value and "headline" in value:
         return f"{head}. {value['headline'].get('text_en', '')}"
     return ""
@@ -127,13 +130,16 @@ def record(
     label: str | None = None,
     unit: str | None = None,
     fmt: str | None = None,
+    reference: float | None = None,
+    reference_label: str | None = None,
 ) -> None:
     """Record ``value`` under ``name`` in the running notebook's output.
 
     ``label`` is what a reader sees instead of the key ("Retention elasticity, Capital One"),
     ``unit`` a code of :data:`crmstudy.formatting.UNITS` and ``fmt`` an optional format (``".2f"``,
     ``"+.1f"``); the notebook shows the formatted line, the report index and the claims board use
-    the same three. Outside a notebook (plain Python) nothing is displayed, but the value is still
+    the same three. ``reference`` is the published value the number is compared with and
+    ``reference_label`` its source, shown as "label: ours (GLS: theirs)". Outside a notebook (plain Python) nothing is displayed, but the value is still
     checked for being storable, so a script and a notebook fail the same way.
     """
     if not isinstance(name, str) or not name.isidentifier():
@@ -146,7 +152,9 @@ def record(
     payload = {"name": name, "value": to_jsonable(value)}
     if label is not None or unit is not None or fmt is not None:
         payload.update(label=label, unit=unit, fmt=fmt)
-    text = _display_text(name, value, label, unit, fmt)
+    if reference is not None:
+        payload.update(reference=to_jsonable(reference), reference_label=reference_label)
+    text = _display_text(name, value, label, unit, fmt, reference, reference_label)
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -158,13 +166,17 @@ def record(
 
 
 def recorded_labels(notebook: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """``name -> {"label", "unit", "fmt"}`` for the values recorded with a label or unit."""
+    """``name -> {"label", "unit", "fmt"}`` (plus ``reference`` and ``reference_label`` when a
+    published value was given) for the values recorded with a label or unit."""
     found: dict[str, dict[str, Any]] = {}
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []):
             payload = output.get("data", {}).get(MIME_TYPE)
             if payload is not None and ("label" in payload or "unit" in payload):
-                found[payload["name"]] = {k: payload.get(k) for k in ("label", "unit", "fmt")}
+                keys = ["label", "unit", "fmt"]
+                if payload.get("reference") is not None:
+                    keys += ["reference", "reference_label"]
+                found[payload["name"]] = {k: payload.get(k) for k in keys}
     return found
 
 

@@ -11,7 +11,9 @@ The modules, each one concept (lower ones never import higher ones):
 - :mod:`~crmstudy.reports.html`: the offline HTML page of a report and the remote-reference check;
 - :mod:`~crmstudy.reports.run`: papermill execution, provenance and atomic publication of
   ``<report>.ipynb``, ``.html`` and ``.results.json``;
-- :mod:`~crmstudy.reports.index`: ``reports/index.html``.
+- :mod:`~crmstudy.reports.board`: the claims board (one row per claim, from the recorded verdicts);
+- :mod:`~crmstudy.reports.index`: ``reports/index.html`` (the board, then the reports), read
+  through the manifest.
 
 Everything public is importable from ``crmstudy.reports``, including
 :func:`~crmstudy.record.read_results`, which reads a ``.results.json`` file (or an executed
@@ -19,8 +21,9 @@ notebook) back.
 """
 
 from crmstudy.record import read_results
-from crmstudy.reports.html import remote_references, render_html
-from crmstudy.reports.index import INDEX_NUMBERS, write_index
+from crmstudy.reports.html import EDITIONS, remote_references, render_html, verdict_html
+from crmstudy.reports.board import STATEMENTS, board_table
+from crmstudy.reports.index import INDEX_NUMBERS, current_reports, write_index
 from crmstudy.reports.notebooks import (
     KERNEL_NAME,
     NOTEBOOK_STEM,
@@ -40,11 +43,26 @@ from crmstudy.reports.plan import (
     scenario_job,
     validate_parameters,
 )
-from crmstudy.reports.run import INLINE_BACKEND, ReportFailed, run_report
+from crmstudy.reports.run import (
+    INLINE_BACKEND,
+    MANIFEST,
+    ReportFailed,
+    clean_stale,
+    read_manifest,
+    run_report,
+)
 from crmstudy.reports.schema import Parameter, Range, papermill_disagreements, parse_parameters
 
 __all__ = [
+    "EDITIONS",
     "INDEX_NUMBERS",
+    "MANIFEST",
+    "STATEMENTS",
+    "board_table",
+    "clean_stale",
+    "current_reports",
+    "read_manifest",
+    "verdict_html",
     "INLINE_BACKEND",
     "KERNEL_NAME",
     "NOTEBOOK_STEM",

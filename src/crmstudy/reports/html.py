@@ -8,10 +8,24 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from crmstudy.formatting import format_interval, format_number, format_value
 from crmstudy.record import MIME_TYPE
-from crmstudy.reports.notebooks import NotebookInfo
+from crmstudy.reports.notebooks import NotebookInfo, cell_tags
 
-__all__ = ["remote_references", "render_html", "tex_to_mathml"]
+__all__ = [
+    "EDITIONS",
+    "changed_parameters",
+    "labelled_numbers",
+    "remote_references",
+    "render_html",
+    "tex_to_mathml",
+    "verdict_html",
+]
+
+#: The editions of a report: ``report`` (``NAME.html``: everything, code hidden), ``student``
+#: (``NAME.student.html``: cells tagged ``solution`` and the exercise answers removed) and
+#: ``teacher`` (``NAME.teacher.html``: each solution shown with its code).
+EDITIONS = ("report", "student", "teacher")
 
 #: Anything in a page that makes a browser fetch from the network: a remote script, stylesheet,
 #: CSS import or url(). Links (<a href>) are fine: they are not needed to render the page.
@@ -47,6 +61,18 @@ _CSS = """
 .crmstudy-box code { font-size: 0.95em; }
 math[display="block"] { margin: 0.6em 0; }
 .crmstudy-tex { font-family: monospace; }
+:lang(zh-Hans), [lang="zh-Hans"] { font-family: "Noto Sans CJK SC", "Noto Sans SC",
+  "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
+.crmstudy-verdict { margin: 1em 0; padding: 0.6em 1em; border-left: 6px solid #57606a;
+  background: #f6f8fa; font-family: sans-serif; font-size: 0.95em; }
+.crmstudy-verdict.holds { border-color: #1a7f37; }
+.crmstudy-verdict.holds_if { border-color: #9a6700; }
+.crmstudy-verdict.does_not_hold { border-color: #cf222e; }
+.crmstudy-verdict.untestable { border-color: #8250df; }
+.crmstudy-verdict p { margin: 0.2em 0; }
+.celltag_learning_goals { background: #ddf4ff; border-radius: 6px; }
+.celltag_exercise { background: #fff8c5; border-radius: 6px; }
+.crmstudy-solution { border-left: 4px solid #1a7f37; padding-left: 0.6em; }
 """
 
 #: An unknown control sequence that latex2mathml passed through as text (it does not raise on
@@ -73,13 +99,6 @@ def escape(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def format_number(value: Any) -> str:
-    """A recorded value as the report and the index show it: floats to 4 significant digits."""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
 def scalars(results: Mapping[str, Any]) -> dict[str, Any]:
     """The recorded values short enough to list (numbers, booleans, short strings, None)."""
     return {
@@ -89,21 +108,148 @@ def scalars(results: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or (isinstance(a, bool) and isinstance(b, bool) and a == b)
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return a == b
+
+
+def changed_parameters(meta: Mapping[str, Any]) -> set[str]:
+    """The parameters of a run whose value differs from the notebook's default.
+
+    Compares values (``k_a = 0.0`` given in a scenario equals the default ``0.0``: not changed).
+    A results file written before defaults were recorded falls back to the overrides.
+    """
+    params = meta.get("parameters", {})
+    defaults = meta.get("defaults")
+    if defaults is None:
+        return set(meta.get("overrides", {}))
+    return {k for k, v in params.items() if k not in defaults or not _same(v, defaults[k])}
+
+
+def _value_text(value: Any) -> str:
+    """A parameter value as a reader writes it: strings quoted, numbers in the one notation."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int | float):
+        text = format_number(value)
+        return text if not isinstance(value, float) or "." in text else text + ".0"
+    return str(value)
+
+
+def labelled_numbers(
+    results: Mapping[str, Any], labels: Mapping[str, Mapping[str, Any]] | None = None,
+    *, hide: tuple[str, ...] = (),
+) -> list[tuple[str, str, str, bool]]:
+    """``(key, shown name, formatted value, labelled)`` for each short recorded value.
+
+    A value recorded with a label shows as its label and its value in its unit (with the published
+    reference, when one was recorded: "ours (GLS: theirs)"); one without shows its key and the
+    number in the kit's one notation. Verdicts and tables are left out (shown elsewhere); keys
+    starting with one of ``hide`` too.
+    """
+    labels = labels or {}
+    rows = []
+    for key, value in scalars(results).items():
+        if key.startswith(hide):
+            continue
+        spec = labels.get(key) or {}
+        unit, fmt = spec.get("unit"), spec.get("fmt")
+        try:
+            text = format_value(value, unit, fmt)
+        except ValueError:  # a unit this version does not know: still show the number
+            text = format_value(value)
+        if spec.get("reference") is not None:
+            ref = format_value(spec["reference"], unit, fmt)
+            text += f" ({spec.get('reference_label') or 'published'}: {ref})"
+        rows.append((key, spec.get("label") or key, text, bool(spec.get("label"))))
+    return rows
+
+
+def verdict_parts(v: Mapping[str, Any]) -> dict[str, str]:
+    """The pieces of a verdict record as escaped HTML (both languages), for a report's verdict
+    box and for a row of the claims board. Everything comes from the record."""
+    from crmstudy.verdicts import EXACT, VERDICT_CLASSES
+
+    cls = v.get("class", "")
+    en, zh = VERDICT_CLASSES.get(cls, (cls, cls))
+    head = v.get("headline") or {}
+    unit, fmt = head.get("unit") or "", head.get("fmt")
+    number = "" if head.get("value") is None else format_value(head["value"], unit, fmt)
+    iv = v.get("interval")
+    if isinstance(iv, Mapping):
+        interval_en = interval_zh = escape(
+            format_interval(iv.get("lower"), iv.get("upper"), unit, level=iv.get("level"),
+                            fmt=fmt)
+        ) + (f' <span class="small">({escape(iv["method"])})</span>' if iv.get("method") else "")
+    elif iv == EXACT:
+        sens = v.get("sensitivity") or {}
+        rng = escape(format_value(sens.get("lower"), unit, fmt) + " to "
+                     + format_value(sens.get("upper"), unit, fmt))
+        interval_en = f"exact given inputs; {escape(sens.get('en', ''))}: {rng}"
+        interval_zh = f"给定输入下为精确值；{escape(sens.get('zh', ''))}：{rng}"
+    else:
+        interval_en = interval_zh = ""
+    missing = ", ".join(v.get("missing") or [])
+    return {
+        "class": escape(cls),
+        "class_en": escape(en),
+        "class_zh": escape(zh),
+        "condition_en": escape(v.get("condition_en", "")),
+        "condition_zh": escape(v.get("condition_zh", "")),
+        "headline_en": escape(head.get("en", "")),
+        "headline_zh": escape(head.get("zh", "")),
+        "number": escape(number),
+        "interval_en": interval_en,
+        "interval_zh": interval_zh,
+        "data_en": escape(v.get("data_en") or v.get("data", "")),
+        "data_zh": escape(v.get("data_zh", "")),
+        "missing": escape(missing),
+    }
+
+
+def verdict_html(v: Mapping[str, Any]) -> str:
+    """A report's verdict box for one ``verdict_<claim>`` record, in Chinese and English."""
+    p = verdict_parts(v)
+    number = f" <b>{p['number']}</b>" if p["number"] else ""
+    missing = (
+        f'<p lang="en">The public data lack: {p["missing"]}.</p>'
+        f'<p lang="zh-Hans">公开数据缺少：{p["missing"]}。</p>'
+        if p["missing"] else ""
+    )
+    iv_en = f" ({p['interval_en']})" if p["interval_en"] else ""
+    iv_zh = f"（{p['interval_zh']}）" if p["interval_zh"] else ""
+    return (
+        f'<section class="crmstudy-verdict {p["class"]}" data-claim="{escape(v.get("claim", ""))}">'
+        f'<p lang="zh-Hans"><b>结论：{p["class_zh"]}。</b>{p["condition_zh"]}</p>'
+        f'<p lang="en"><b>Verdict: {p["class_en"]}.</b> {p["condition_en"]}</p>'
+        f'<p lang="zh-Hans">{p["headline_zh"]}：{number}{iv_zh}</p>'
+        f'<p lang="en">{p["headline_en"]}:{number}{iv_en}</p>'
+        f'<p lang="zh-Hans">数据：{p["data_zh"]}</p><p lang="en">Data: {p["data_en"]}</p>'
+        f"{missing}</section>"
+    )
+
+
 def _param_rows(meta: Mapping[str, Any], info: NotebookInfo | None) -> str:
     rows = []
-    overrides = meta.get("overrides", {})
+    changed = changed_parameters(meta)
     for key, value in meta.get("parameters", {}).items():
         param = info.parameters.get(key) if info else None
         help_text = param.help if param else ""
-        css = ' class="changed"' if key in overrides else ""
+        css = ' class="changed"' if key in changed else ""
         rows.append(
-            f"<tr{css}><td><code>{escape(key)}</code></td><td>{escape(repr(value))}</td>"
+            f"<tr{css}><td><code>{escape(key)}</code></td><td>{escape(_value_text(value))}</td>"
             f"<td>{escape(help_text)}</td></tr>"
         )
     return "".join(rows)
 
 
-def _header_html(meta: Mapping[str, Any], info: NotebookInfo | None) -> str:
+def _header_html(meta: Mapping[str, Any], info: NotebookInfo | None,
+                 edition: str = "report") -> str:
     scenario = ""
     if meta.get("scenario"):
         scenario = (
@@ -112,7 +258,11 @@ def _header_html(meta: Mapping[str, Any], info: NotebookInfo | None) -> str:
             "</p>"
         )
     return (
-        '<section class="crmstudy-box"><p><b>Report</b> '
+        '<section class="crmstudy-box">'
+        + {"report": "", "student": '<p><b>Student edition · 学生版</b>: the exercises without '
+           "their solutions.</p>", "teacher": '<p><b>Teacher edition · 教师版</b>: every exercise '
+           "with its worked solution and code.</p>"}[edition]
+        + '<p><b>Report</b> '
         f"<code>{escape(meta['report'])}</code> from notebook <code>{escape(meta['notebook'])}</code>,"
         f" run {escape(meta['run_at_utc'])} (UTC) in {escape(meta['duration_seconds'])} s with "
         f"crmstudy {escape(meta['crmstudy_version'])}.</p>{scenario}"
@@ -121,10 +271,13 @@ def _header_html(meta: Mapping[str, Any], info: NotebookInfo | None) -> str:
     )
 
 
-def _footer_html(meta: Mapping[str, Any]) -> str:
+def _footer_html(meta: Mapping[str, Any], hide: tuple[str, ...] = ()) -> str:
     numbers = "".join(
-        f"<tr><td><code>{escape(k)}</code></td><td>{escape(format_number(v))}</td></tr>"
-        for k, v in scalars(meta.get("results", {})).items()
+        f"<tr><td>{escape(shown) if labelled else f'<code>{escape(shown)}</code>'}</td>"
+        f"<td>{escape(text)}</td></tr>"
+        for _, shown, text, labelled in labelled_numbers(
+            meta.get("results", {}), meta.get("labels"), hide=hide
+        )
     )
     checksums = "".join(
         f"<tr><td>{escape(k)}</td><td><code>{escape(v)}</code></td></tr>"
@@ -146,17 +299,29 @@ def remote_references(page: str) -> list[str]:
     return [m.group(0) for m in _REMOTE.finditer(page)]
 
 
+def _is_verdict(value: Any) -> bool:
+    return isinstance(value, Mapping) and "claim" in value and "class" in value
+
+
 def _report_outputs(outputs: list) -> list:
     """The outputs of one cell as the report shows them.
 
     record() outputs are dropped: they are data for the index, and the footer lists them once,
-    formatted. A figure shown twice is shown once: a cell that ends with a call returning a
+    formatted; a recorded verdict becomes the report's bilingual verdict box, drawn from the
+    record. A figure shown twice is shown once: a cell that ends with a call returning a
     matplotlib Figure displays it as its result *and* the inline backend displays it again.
     """
+    import nbformat
+
     kept, seen = [], set()
     for output in outputs:
         data = output.get("data", {})
         if MIME_TYPE in data:
+            value = data[MIME_TYPE].get("value")
+            if _is_verdict(value):
+                kept.append(nbformat.v4.new_output(
+                    "display_data", data={"text/html": verdict_html(value)}
+                ))
             continue
         image = data.get("image/png") or data.get("image/svg+xml")
         if image is not None:
@@ -166,6 +331,30 @@ def _report_outputs(outputs: list) -> list:
             seen.add(key)
         kept.append(output)
     return kept
+
+
+def _edition_cells(cells: list, edition: str) -> list:
+    """The cells of one edition: the student edition drops every cell tagged ``solution``; the
+    teacher edition puts each solution's code, as a code block, above its result."""
+    import nbformat
+
+    if edition not in EDITIONS:
+        raise ValueError(f"edition must be one of {', '.join(EDITIONS)}; got {edition!r}")
+    out = []
+    for cell in cells:
+        tags = cell_tags(cell)
+        if "solution" in tags and edition == "student":
+            continue
+        if "solution" in tags and edition == "teacher" and cell.cell_type == "code":
+            fence = "````" if "```" in cell.source else "```"
+            note = nbformat.v4.new_markdown_cell(
+                "**Solution (teacher edition) · 解答（教师版）**\n\n"
+                f"{fence}python\n{cell.source.strip()}\n{fence}"
+            )
+            note.metadata["tags"] = ["solution-code"]
+            out.append(note)
+        out.append(cell)
+    return out
 
 
 @functools.cache
@@ -221,15 +410,19 @@ def _exporter_class():
     return _ReportExporter
 
 
-def render_html(nb, meta: Mapping[str, Any], info: NotebookInfo | None = None) -> str:
+def render_html(nb, meta: Mapping[str, Any], info: NotebookInfo | None = None,
+                edition: str = "report") -> str:
     """An executed notebook as a self-contained HTML page: code cells hidden, figures embedded as
     data URIs, math as MathML, no script and no remote stylesheet, with a header naming the
-    parameters and a footer listing the recorded numbers and the data checksums."""
+    parameters and a footer listing the recorded numbers (with their labels and units) and the
+    data checksums. ``edition`` is one of :data:`EDITIONS`; the student edition leaves out the
+    solution cells and the recorded exercise answers."""
     import copy
 
     import jinja2
 
     nb = copy.deepcopy(nb)
+    nb.cells = _edition_cells(nb.cells, edition)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = _report_outputs(cell.get("outputs", []))
@@ -241,15 +434,18 @@ def render_html(nb, meta: Mapping[str, Any], info: NotebookInfo | None = None) -
         exclude_output_prompt=True,
         embed_images=True,
     )
+    title = meta.get("title") or meta["report"]
+    if edition != "report":
+        title += " (student edition)" if edition == "student" else " (teacher edition)"
     resources = {
         # The path lets embed_images inline pictures a markdown cell links to (figures/x.png).
         "metadata": {
-            "name": meta.get("title") or meta["report"],
+            "name": title,
             "path": str(info.path.resolve().parent) if info else "",
         },
         "crmstudy_css": _CSS,
-        "crmstudy_header": _header_html(meta, info),
-        "crmstudy_footer": _footer_html(meta),
+        "crmstudy_header": _header_html(meta, info, edition),
+        "crmstudy_footer": _footer_html(meta, ("exercise_",) if edition == "student" else ()),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
