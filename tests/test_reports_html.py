@@ -202,7 +202,7 @@ def test_write_index_lists_reports_with_parameters_numbers_links_and_failures(tm
     assert "<code>lifetime</code> = 5.00<" in page  # the one notation: 2 decimals from 1 up
     assert "Retention elasticity, Capital One: 4.1 (GLS: 4.0)" in page
     assert 'class="changed"><code>segment</code> = &#x27;&lt;script&gt;' in page
-    assert '<span class=""><code>retention</code> = 0.500</span>' in page
+    assert '<span class=""><code>retention</code> = 0.5</span>' in page
     assert "last run failed" in page  # a good report whose latest run failed
     assert "02_new.failed.ipynb" in page  # a failure with no good report yet
     assert "<code>03_unlisted</code>: its files do not form the set" in page

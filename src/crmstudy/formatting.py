@@ -9,13 +9,14 @@ and the board can print it without knowing the notebook that made it.
 '67.8%'
 >>> format_value(1989000.0, "USD")
 'US$1,989,000'
->>> format_value(45.0, "years")
+>>> format_value(45.0, "years", ".0f")
 '45 years'
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_value",
+    "markdown_text",
 ]
 
 #: Unit codes a recorded value may carry, with how the number is written and its English suffix.
@@ -183,3 +185,21 @@ def format_interval(lower: Any, upper: Any, unit: str | None = None, *,
             break
     head = f"{format_number(100 * level, 0)}% CI " if level is not None else ""
     return f"{head}{lo}–{hi}"
+
+
+_CURRENCY_SIGN = re.compile(r"(?<![A-Za-z\\])([A-Z]{1,3})\$(?=[0-9])")
+
+
+def markdown_text(text: str) -> str:
+    r"""``text`` ready for ``IPython.display.Markdown``: money reads as money in JupyterLab too.
+
+    JupyterLab reads the text between two dollar signs as a formula, so ``mean US$19.04, median
+    US$6.90`` shows "19.04, median US" in math italics. Each currency dollar (``US$``, ``NT$``
+    before a digit) is written ``US\\$``: Markdown makes that ``US\$``, which Lab's MathJax shows
+    as a dollar; the HTML reports read both spellings as money. Formulas (``$1 - r$``) are left
+    alone.
+
+    >>> markdown_text("mean US$19.04, median US$6.90; churn $1 - r$")
+    'mean US\\\\$19.04, median US\\\\$6.90; churn $1 - r$'
+    """
+    return _CURRENCY_SIGN.sub(lambda m: m.group(1) + "\\\\$", text)

@@ -80,6 +80,32 @@ math[display="block"] { margin: 0.6em 0; }
 _UNCONVERTED_COMMAND = re.compile(r">\\[A-Za-z]*<")
 
 
+#: A currency sign, not math: ``US$51``, ``NT$1,200`` (one to three capitals, then ``$`` and a
+#: digit), or the Lab-safe spelling ``US\\$51`` (see :func:`crmstudy.formatting.markdown_text`).
+_CURRENCY = re.compile(r"(?<![A-Za-z])([A-Z]{1,3})(?:\\\\)?\$(?=[0-9])|\\\\\$")
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+
+
+def literal_currency(markdown: str) -> str:
+    """``markdown`` with each currency dollar written as the entity ``&#36;``, outside code spans.
+
+    Jupyter's math rules would read ``US$51 to acquire, US$30`` as a formula between the two
+    dollars; a dollar directly after a currency code and before a digit is money. The Lab-safe
+    spelling ``\\$`` (an escaped backslash, which JupyterLab's MathJax turns into a dollar) is
+    money too."""
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(markdown):
+        out.append(_CURRENCY.sub(_entity, markdown[last:m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_CURRENCY.sub(_entity, markdown[last:]))
+    return "".join(out)
+
+
+def _entity(m: re.Match) -> str:
+    return f"{m.group(1) or ''}&#36;"
+
+
 def tex_to_mathml(tex: str, display: bool = False) -> str | None:
     """The MathML for one TeX formula (without its ``$`` delimiters), or None when latex2mathml
     cannot parse it or leaves a control sequence it does not know unconverted."""
@@ -129,15 +155,22 @@ def changed_parameters(meta: Mapping[str, Any]) -> set[str]:
     return {k for k, v in params.items() if k not in defaults or not _same(v, defaults[k])}
 
 
-def _value_text(value: Any) -> str:
-    """A parameter value as a reader writes it: strings quoted, numbers in the one notation."""
+def value_text(value: Any) -> str:
+    """A parameter value as a reader writes it: strings quoted, numbers as typed (``0.2``,
+    ``1.0``, ``10000``), never in scientific notation."""
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, bool) or value is None:
         return str(value)
-    if isinstance(value, int | float):
-        text = format_number(value)
-        return text if not isinstance(value, float) or "." in text else text + ".0"
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, float):
+        text = repr(value)
+        if "e" in text or "E" in text:  # 1e-05 -> 0.00001, 2e+16 -> 20,000,000,000,000,000
+            text = f"{value:,.20f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:,.0f}"
+        elif abs(value) >= 10000:
+            text = f"{value:,}"
+        return text.replace("-", "−")
     return str(value)
 
 
@@ -242,7 +275,7 @@ def _param_rows(meta: Mapping[str, Any], info: NotebookInfo | None) -> str:
         help_text = param.help if param else ""
         css = ' class="changed"' if key in changed else ""
         rows.append(
-            f"<tr{css}><td><code>{escape(key)}</code></td><td>{escape(_value_text(value))}</td>"
+            f"<tr{css}><td><code>{escape(key)}</code></td><td>{escape(value_text(value))}</td>"
             f"<td>{escape(help_text)}</td></tr>"
         )
     return "".join(rows)
@@ -336,6 +369,8 @@ def _report_outputs(outputs: list) -> list:
 def _edition_cells(cells: list, edition: str) -> list:
     """The cells of one edition: the student edition drops every cell tagged ``solution``; the
     teacher edition puts each solution's code, as a code block, above its result."""
+    import copy
+
     import nbformat
 
     if edition not in EDITIONS:
@@ -353,6 +388,14 @@ def _edition_cells(cells: list, edition: str) -> list:
             )
             note.metadata["tags"] = ["solution-code"]
             out.append(note)
+            # The recorded answer, as the notebook shows it ("Exercise 1 answer: 25.0%").
+            cell = copy.deepcopy(cell)
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout",
+                                       text=o["data"].get("text/plain", "") + "\n")
+                if MIME_TYPE in o.get("data", {}) and o["data"].get("text/plain") else o
+                for o in cell.get("outputs", [])
+            ]
         out.append(cell)
     return out
 
@@ -403,7 +446,7 @@ def _exporter_class():
                 exclude_anchor_links=self.exclude_anchor_links,
                 **self.lexer_options,
             )
-            return MarkdownWithMath(renderer=renderer).render(source)
+            return MarkdownWithMath(renderer=renderer).render(literal_currency(source))
 
         markdown2html = jinja2.pass_context(markdown2html)
 

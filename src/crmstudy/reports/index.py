@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crmstudy.reports.board import board_table
-from crmstudy.reports.html import _value_text, changed_parameters, escape, labelled_numbers
+from crmstudy.reports.html import value_text, changed_parameters, escape, labelled_numbers
 from crmstudy.reports.run import MANIFEST, _sha256, read_manifest
 
 __all__ = ["INDEX_NUMBERS", "current_reports", "write_index"]
@@ -88,10 +88,11 @@ def _report_row(out_dir: Path, name: str, meta: dict[str, Any]) -> str:
     changed = changed_parameters(meta)
     params = "<br>".join(
         f'<span class="{"changed" if k in changed else ""}"><code>{escape(k)}</code> = '
-        f"{escape(_value_text(v))}</span>"
+        f"{escape(value_text(v))}</span>"
         for k, v in meta.get("parameters", {}).items()
     )
-    shown = labelled_numbers(meta.get("results", {}), meta.get("labels"))
+    # Exercise answers stay in the teacher edition: the board is what students open first.
+    shown = labelled_numbers(meta.get("results", {}), meta.get("labels"), hide=("exercise_",))
     numbers = "<br>".join(
         (f"{escape(label)}: " if labelled else f"<code>{escape(label)}</code> = ") + escape(text)
         for _, label, text, labelled in shown[:INDEX_NUMBERS]
