@@ -198,5 +198,12 @@ def check_notebook(py_path: str | os.PathLike) -> list[str]:
                 f"run `jupytext --sync {py_path}`"
             )
         if any(c.get("outputs") for c in ipynb_nb.cells if c.cell_type == "code"):
-            problems.append(f"{ipynb_path.name} has outputs: commit it cleared")
+            from crmstudy.reports.classroom import filter_installed
+
+            # With the strip filter registered, git commits the notebook without its outputs.
+            if not filter_installed(ipynb_path):
+                problems.append(
+                    f"{ipynb_path.name} has outputs: commit it cleared, or run `make hooks` "
+                    "once so that git strips outputs from every notebook it commits"
+                )
     return problems
