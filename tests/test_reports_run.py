@@ -1,6 +1,7 @@
-"""Tests for crmstudy.reports.run without a kernel: failure details, provenance, publication.
+"""Tests for crmstudy.reports.run: failure details, provenance, publication as a set (crashes and
+real SIGKILLs at every step), and Ctrl-C (the one test here that starts a kernel).
 
-The papermill runs themselves are in tests/test_cli.py.
+The other papermill runs are in tests/test_cli.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -242,3 +244,82 @@ def test_an_older_journal_never_overwrites_a_newer_published_set(tmp_path):
     os.utime(staged, (0, 0))
     clean_stale(out)
     assert not staged.exists() and _manifest_matches(out) == "old"
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------------
+
+_SLOW = '''# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # A slow notebook
+#
+# Sleeps, so that a test can interrupt its run.
+
+# %% tags=["parameters"]
+pid_file: str = ""  # where the kernel writes its process id
+
+# %%
+import os
+import time
+
+with open(pid_file, "w") as fh:
+    fh.write(str(os.getpid()))
+time.sleep(120)
+'''
+
+
+def test_ctrl_c_stops_a_run_cleanly_and_publishes_nothing(tmp_path):
+    """SIGINT to `crmstudy report` (what Ctrl-C sends; the kernel has its own session) while the
+    kernel runs: the command stops, the kernel is shut down, the staging folder is removed, no
+    .failed.ipynb is left, and the previously published set is untouched."""
+    notebooks, out = tmp_path / "notebooks", tmp_path / "reports"
+    notebooks.mkdir()
+    (notebooks / "01_slow.py").write_text(_SLOW)
+    out.mkdir()
+    old = out / ".01_slow.old.tmp"
+    old.mkdir()
+    for suffix in PUBLISHED:
+        (old / f"01_slow{suffix}").write_text(json.dumps({"run": "old"}))
+    _publish(old, out, "01_slow", "2026-01-01T00:00:00+00:00")
+    shutil.rmtree(old)
+    before = {p.name: p.read_text() for p in out.iterdir() if p.is_file()}
+    pid_file = tmp_path / "kernel.pid"
+    crmstudy = Path(sys.executable).with_name("crmstudy")
+    proc = subprocess.Popen(
+        [str(crmstudy), "report", "01_slow", "-p", f"pid_file={pid_file}", "--notebooks",
+         str(notebooks), "--out", str(out), "--no-progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.time() + 90
+    while not pid_file.exists() or not pid_file.read_text():
+        assert proc.poll() is None, proc.communicate()
+        assert time.time() < deadline, "the kernel never started"
+        time.sleep(0.2)
+    kernel = int(pid_file.read_text())
+    assert list(out.glob(".01_slow.*.tmp")), "the run stages its files in a hidden folder"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    for _ in range(100):  # the kernel is shut down (it may take a moment to exit)
+        try:
+            os.kill(kernel, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(kernel, signal.SIGKILL)
+        pytest.fail("the kernel was still running after the interrupted run")
+    assert list(out.glob(".*.tmp")) == []
+    assert not (out / "01_slow.failed.ipynb").exists()
+    after = {p.name: p.read_text() for p in out.iterdir() if p.is_file() and p.name != "index.html"}
+    assert after == before
+    # The command ends on the interrupt (exit status -SIGINT). It still prints Python's
+    # traceback: catching KeyboardInterrupt in crmstudy.cli.main (exit 130, one line) is asked of
+    # cli.py's owner.
+    assert "KeyboardInterrupt" in err, err
