@@ -246,3 +246,31 @@ def test_verdicts_by_claim_puts_default_runs_before_scenarios():
     found = verdicts_by_claim(reports)
     assert [n for n, _ in found["pareto_80_20"]] == ["a", "a__s"]
     assert found["clv_equity"] == []
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def test_the_glossary_carries_the_primer_terms_in_both_languages():
+    text = (NOTEBOOKS / "GLOSSARY.md").read_text(encoding="utf-8")
+    terms = ["顾客终身价值", "顾客权益", "贴现", "顾客保留率", "客户流失率", "保有现有客户", "5倍",
+             "利润", "二八定律", "客户关系管理系统", "完全满意", "顾客忠诚", "顾客价值",
+             "顾客感知价值", "感知利得", "感知利失", "顾客满意", "产品领先", "运营卓越",
+             "顾客亲和度", "价值链", "大规模定制", "定制营销", "个性化"]
+    missing = [t for t in terms if t not in text]
+    assert missing == []
+    for en in ("customer lifetime value", "customer equity", "retention rate", "the 80/20 rule",
+               "mass customisation", "customer intimacy"):
+        assert en in text
+    for _, zh in VERDICT_CLASSES.values():
+        assert zh in text  # the board's verdict words are explained
+
+
+def test_the_course_order_gives_every_notebook_a_class_time():
+    text = (NOTEBOOKS / "COURSE.md").read_text(encoding="utf-8")
+    stems = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    for stem in stems:
+        row = next((line for line in text.splitlines() if f"`{stem}`" in line), "")
+        assert re.search(r"\| \d+ min", row), f"{stem} has no class time in COURSE.md"
+    numbers = {line.split("`")[1][:2] for line in text.splitlines() if line.startswith("| ") and "`" in line}
+    assert {f"{n:02d}" for n in range(9)} <= numbers  # 00 to 08, 08 included before it lands
