@@ -207,3 +207,13 @@ def test_write_index_lists_reports_with_parameters_numbers_links_and_failures(tm
     assert "02_new.failed.ipynb" in page  # a failure with no good report yet
     assert "<code>03_unlisted</code>: its files do not form the set" in page
     assert page.index("01_ok.html") < page.index("01_ok__high_end.html")
+    assert "repeats the default run" not in page  # the scenario changes segment
+
+
+def test_a_scenario_that_repeats_the_defaults_is_flagged(tmp_path):
+    defaults = {"segment": "regular", "retention": 0.5}
+    publish(tmp_path, _meta("01_ok__same", scenario="same", defaults=defaults,
+                            parameters={"segment": "regular", "retention": 0.50},
+                            overrides={"retention": 0.50}))
+    page = write_index(tmp_path).read_text()
+    assert "it repeats the default run" in page

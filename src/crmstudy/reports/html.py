@@ -299,7 +299,7 @@ def _header_html(meta: Mapping[str, Any], info: NotebookInfo | None,
         f"<code>{escape(meta['report'])}</code> from notebook <code>{escape(meta['notebook'])}</code>,"
         f" run {escape(meta['run_at_utc'])} (UTC) in {escape(meta['duration_seconds'])} s with "
         f"crmstudy {escape(meta['crmstudy_version'])}.</p>{scenario}"
-        "<details open><summary>Parameters (changed ones in bold)</summary>"
+        "<details open><summary>Parameters (in bold: differs from the notebook's default)</summary>"
         f"<table>{_param_rows(meta, info)}</table></details></section>"
     )
 

@@ -112,6 +112,11 @@ def _report_row(out_dir: Path, name: str, meta: dict[str, Any]) -> str:
         scenario = f"<br>scenario <b>{escape(meta['scenario'])}</b> " + escape(
             meta.get("scenario_description", "")
         )
+        if meta.get("defaults") is not None and not changed:
+            scenario += (
+                '<br><span class="failed">every parameter of this scenario equals the '
+                "notebook's default: it repeats the default run</span>"
+            )
     n = escape(name)
     return (
         f'<tr id="report-{n}"><td><a href="{n}.html"><b>{n}</b></a><br>'
