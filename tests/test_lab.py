@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from crmstudy.formatting import markdown_text
@@ -216,6 +217,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _recorded_output(name, value, **spec):
+    """The output record() displays in a kernel, captured from IPython's display machinery."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import crmstudy
+
+    shell = InteractiveShell.instance()
+    shown = []
+    shell.display_pub.publish = lambda data, metadata=None, **kw: shown.append(data)
+    try:
+        crmstudy.record(name, value, **spec)
+    finally:
+        InteractiveShell.clear_instance()
+    (data,) = shown
+    return nbformat.v4.new_output("display_data", data=data)
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server rooted at a folder with a money notebook and a copy of 01."""
@@ -223,8 +241,10 @@ def lab(tmp_path_factory):
     nb = nbformat.v4.new_notebook()
     nb.metadata.update(lab_metadata())
     shown = markdown_text("Spend per customer: mean US$19.04, median US$6.90.")
+    recorded = _recorded_output("profit_change_pct", np.float64(472.6548936631936),
+                                label="Profit change", unit="pct", fmt="+.0f")
     cell = nbformat.v4.new_code_cell("Markdown(...)", outputs=[nbformat.v4.new_output(
-        "display_data", data={"text/markdown": shown, "text/plain": "<Markdown>"})])
+        "display_data", data={"text/markdown": shown, "text/plain": "<Markdown>"}), recorded])
     nb.cells = [
         nbformat.v4.new_markdown_cell(
             "It costs US\\\\$51 to acquire, US\\\\$30 to keep; churn is $1 - r$."),
@@ -272,6 +292,8 @@ def test_in_lab_money_reads_as_money_and_formulas_as_math(browser, lab):
     assert maths == ["1−r"], maths
     assert "US$51 to acquire, US$30 to keep" in text
     assert "mean US$19.04, median US$6.90" in text
+    # record() shows its formatted line, never a repr such as np.float64(472.65...).
+    assert "Profit change: +473%" in text and "np.float64" not in text
 
 
 def test_in_lab_opening_a_notebook_leaves_it_unchanged_and_the_kernel_is_quiet(browser, lab):

@@ -210,12 +210,14 @@ def _write_atomic(path: Path, text: str) -> None:
 
 @contextmanager
 def _manifest_lock(out_dir: Path):
-    with open(out_dir / ".manifest.lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    """Serialise manifest updates (``-j N`` runs publish concurrently) with a lock on the output
+    folder itself, so no lock file is left behind."""
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def read_manifest(out_dir: str | os.PathLike) -> dict[str, Any]:
