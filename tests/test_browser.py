@@ -36,7 +36,8 @@ from crmstudy.reports.html import EDITIONS
 from crmstudy.reports.run import PUBLISHED, _publish, read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORTS = ROOT / "reports"
+# The rendered reports to check (another folder with CRMSTUDY_REPORTS_DIR, e.g. a --out folder).
+REPORTS = Path(os.environ.get("CRMSTUDY_REPORTS_DIR", ROOT / "reports"))
 CHROMIUM = os.environ.get("CRMSTUDY_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
     "--headless",
@@ -292,3 +293,60 @@ def test_rendered_reports_read_right_in_chromium(browser, constructed):
         except AssertionError as exc:
             problems.append(str(exc).splitlines()[0])
     assert problems == []
+
+
+#: What a reader must never see in a report (issue 20): raw pandas printouts, reprs, scientific
+#: notation, NaN cells. Searched in the text a reader sees (not in styles, scripts or MathML).
+NEVER = {
+    "a raw pandas printout": r"dtype: (?:float|int|object|bool)\d*|Name: \w+, dtype",
+    "a raw repr": r"np\.(?:float|int)\d+\(|<Figure size",
+    "scientific notation": r"(?<![\w.])\d(?:\.\d+)?e[+-]\d{1,3}\b",
+    "a NaN cell": r"(?<!\w)(?:NaN|nan|NaT)(?!\w)",
+}
+
+
+def _visible_text(page: str) -> str:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.skip, self.out = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "script", "math")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "script", "math")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.out.append(data)
+
+    parser = Text()
+    parser.feed(page)
+    return " ".join(parser.out)
+
+
+def test_the_never_list_catches_what_it_names():
+    for sample in ("Name: profit_change, dtype: float64", "np.float64(472.65)", "4.500e+01 years",
+                   "<td>NaN</td>"):
+        text = _visible_text(f"<p>{sample.replace('<td>', '').replace('</td>', '')}</p>")
+        assert any(re.search(p, text) for p in NEVER.values()), sample
+    assert not any(re.search(p, _visible_text("<p>US$1,989,000; 67.8%; nano; 1e</p>"))
+                   for p in NEVER.values())
+
+
+def test_rendered_reports_show_no_raw_printouts():
+    manifest = read_manifest(REPORTS)["reports"]
+    if not manifest:
+        if IN_CI:
+            pytest.fail("reports/manifest.json is missing: .ci/run renders the reports first")
+        pytest.skip("no rendered reports in reports/ (run `make reports`)")
+    found = []
+    for page in sorted(f for entry in manifest.values() for f in entry["files"] if f.endswith(".html")):
+        text = _visible_text((REPORTS / page).read_text(encoding="utf-8"))
+        for what, pattern in NEVER.items():
+            for m in re.finditer(pattern, text):
+                found.append(f"{page}: {what}: ...{text[max(0, m.start() - 40):m.end() + 20]}...")
+    assert found == [], "\n".join(found[:20])
