@@ -215,10 +215,11 @@ def verdict_parts(v: Mapping[str, Any]) -> dict[str, str]:
     number = "" if head.get("value") is None else format_value(head["value"], unit, fmt)
     iv = v.get("interval")
     if isinstance(iv, Mapping):
-        interval_en = interval_zh = escape(
-            format_interval(iv.get("lower"), iv.get("upper"), unit, level=iv.get("level"),
-                            fmt=fmt)
-        ) + (f' <span class="small">({escape(iv["method"])})</span>' if iv.get("method") else "")
+        text = format_interval(iv.get("lower"), iv.get("upper"), unit, level=iv.get("level"),
+                               fmt=fmt)
+        method = f' <span class="small">({escape(iv["method"])})</span>' if iv.get("method") else ""
+        interval_en = escape(text) + method
+        interval_zh = escape(text.replace("% CI ", "% 置信区间 ", 1)) + method
     elif iv == EXACT:
         sens = v.get("sensitivity") or {}
         rng = escape(format_value(sens.get("lower"), unit, fmt) + " to "
