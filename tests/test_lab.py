@@ -87,6 +87,25 @@ def test_saving_in_lab_writes_the_paired_py_wherever_lab_is_rooted(tmp_path, lab
     assert problems == []
 
 
+@pytest.mark.parametrize("stem", STEMS)
+def test_saving_an_unedited_notebook_in_lab_changes_neither_file(tmp_path, stem):
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+    from jupytext.async_contentsmanager import build_async_jupytext_contents_manager_class
+
+    for name in (f"{stem}.py", f"{stem}.ipynb", "jupytext.toml"):
+        shutil.copy(NOTEBOOKS / name, tmp_path)
+    manager = build_async_jupytext_contents_manager_class(AsyncLargeFileManager)(
+        root_dir=str(tmp_path))
+
+    async def save():
+        model = await manager.get(f"{stem}.ipynb", content=True)
+        await manager.save(model, f"{stem}.ipynb")
+
+    asyncio.run(save())
+    for suffix in (".py", ".ipynb"):
+        assert (tmp_path / f"{stem}{suffix}").read_text() == (NOTEBOOKS / f"{stem}{suffix}").read_text(), suffix
+
+
 def test_without_the_notebooks_folder_config_lab_rooted_there_saves_the_ipynb_only(tmp_path):
     """The failure the classroom issue found, reproduced: a config only above Lab's root."""
     project = _copy_project(tmp_path, with_config=False)
