@@ -217,3 +217,18 @@ def test_a_scenario_that_repeats_the_defaults_is_flagged(tmp_path):
                             overrides={"retention": 0.50}))
     page = write_index(tmp_path).read_text()
     assert "it repeats the default run" in page
+
+
+def test_a_scenario_whose_numbers_cannot_differ_is_flagged(tmp_path):
+    defaults = {"segment": "regular", "retention": 0.5}
+    publish(tmp_path, _meta(defaults=defaults, results={"lifetime": 2.0, "other": 1}))
+    publish(tmp_path, _meta("01_ok__cut", scenario="cut", defaults=defaults,
+                            parameters={"segment": "regular", "retention": 0.6},
+                            results={"lifetime": 2.0, "other": 1}))
+    publish(tmp_path, _meta("01_ok__moves", scenario="moves", defaults=defaults,
+                            parameters={"segment": "regular", "retention": 0.8},
+                            results={"lifetime": 5.0, "other": 1}))
+    page = write_index(tmp_path).read_text()
+    assert page.count("its parameters do not reach the results") == 1
+    cut = page[page.index('id="report-01_ok__cut"'):page.index('id="report-01_ok__moves"')]
+    assert "do not reach the results" in cut

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crmstudy.reports.board import board_table
-from crmstudy.reports.html import value_text, changed_parameters, escape, labelled_numbers
+from crmstudy.reports.html import changed_parameters, escape, labelled_numbers, scalars, value_text
 from crmstudy.reports.run import MANIFEST, _sha256, read_manifest
 
 __all__ = ["INDEX_NUMBERS", "current_reports", "write_index"]
@@ -84,7 +84,19 @@ def current_reports(out_dir: str | os.PathLike) -> tuple[dict[str, dict[str, Any
     return good, sorted(set(broken))
 
 
-def _report_row(out_dir: Path, name: str, meta: dict[str, Any]) -> str:
+def same_numbers(meta: dict[str, Any], default: dict[str, Any] | None) -> bool:
+    """Whether a scenario's recorded numbers all equal its notebook's default run's (so its
+    headline numbers could not differ): compared over the numbers both runs recorded."""
+    if default is None:
+        return False
+    ours, theirs = scalars(meta.get("results", {})), scalars(default.get("results", {}))
+    shared = [k for k in ours if k in theirs and isinstance(ours[k], int | float)
+              and not isinstance(ours[k], bool)]
+    return bool(shared) and all(ours[k] == theirs[k] for k in shared)
+
+
+def _report_row(out_dir: Path, name: str, meta: dict[str, Any],
+                default: dict[str, Any] | None = None) -> str:
     changed = changed_parameters(meta)
     params = "<br>".join(
         f'<span class="{"changed" if k in changed else ""}"><code>{escape(k)}</code> = '
@@ -117,6 +129,11 @@ def _report_row(out_dir: Path, name: str, meta: dict[str, Any]) -> str:
                 '<br><span class="failed">every parameter of this scenario equals the '
                 "notebook's default: it repeats the default run</span>"
             )
+        elif same_numbers(meta, default):
+            scenario += (
+                '<br><span class="failed">every number this scenario recorded equals the '
+                "default run's: its parameters do not reach the results</span>"
+            )
     n = escape(name)
     return (
         f'<tr id="report-{n}"><td><a href="{n}.html"><b>{n}</b></a><br>'
@@ -138,7 +155,10 @@ def write_index(out_dir: str | os.PathLike) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     reports, broken = current_reports(out_dir)
-    rows = [_report_row(out_dir, name, reports[name]) for name in sorted(reports)]
+    rows = [
+        _report_row(out_dir, name, meta, reports.get(meta.get("notebook") or name.split("__")[0]))
+        for name, meta in sorted(reports.items())
+    ]
     orphans = sorted(
         p.name.removesuffix(".failed.ipynb")
         for p in out_dir.glob("*.failed.ipynb")
