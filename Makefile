@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help venv hooks test lint unit notebooks-smoke reports browser-test bench sync format \
-	lab lab-metadata clean
+	lab lab-fix clean
 
 ## help: list every target with a one-line description
 help:
@@ -81,9 +81,10 @@ format: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks --KernelManager.transport_encryption=auto
 
-## lab-metadata: write into every notebook the metadata Lab adds on opening (so opening changes nothing)
-lab-metadata: $(STAMP)
+## lab-fix: write into every notebook the metadata Lab adds on opening, and money as Lab shows it (US\\$51)
+lab-fix: $(STAMP)
 	$(PY) -m crmstudy.reports.classroom metadata
+	$(PY) -m crmstudy.reports.classroom money
 
 ## clean: remove caches and generated reports (keeps .venv and data/)
 clean:

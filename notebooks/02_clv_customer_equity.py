@@ -198,7 +198,7 @@ display(
 # because the margins are quarterly. The annual discount rate of 12% becomes
 # `1.12^(1/4) - 1 = 2.874%` a quarter (compound conversion, `crmstudy.units.convert_rate`), and the
 # annual retention `r` becomes `r^(1/4)` a quarter, as in the paper (Amazon's 70% a year is 91.5%
-# a quarter). Customers are in millions, so values are in US\$ millions, pre-tax.
+# a quarter). Customers are in millions, so values are in US\\$ millions, pre-tax.
 #
 # **Growth.** GLS fit a logistic curve `N(t) = alpha / (1 + exp(-beta - gamma t))` to each firm's
 # customer counts; their fitted parameters are not reproduced here. We therefore value each firm

@@ -36,8 +36,8 @@
 # $$\Pi(d) = N\,G(d) - N c - F, \qquad G(d) = \sum_{t \ge 1} p_t (1-d)^{t-1},$$
 #
 # where `G(d)` is what a new customer brings over their life, undiscounted. The default profile
-# is illustrative (a credit-card-like business: \$51 to acquire, \$30 profit in the first year rising
-# to \$55 in the fifth); change it in the parameters.
+# is illustrative (a credit-card-like business: \\$51 to acquire, \\$30 profit in the first year rising
+# to \\$55 in the fifth); change it in the parameters.
 
 # %% tags=["parameters"]
 defection_before: float = 0.10  # defection rate before, per year; range: (0, 1]

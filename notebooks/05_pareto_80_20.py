@@ -66,7 +66,7 @@ else:
 # Concentration is measured on **one value per customer**: here the revenue each customer
 # brought over the first `window_months` months of the log, or over the whole log when it is 0
 # (the default; for CDNOW, the 18 months from January 1997 to June 1998). Customers who bought
-# for \$0 stay in: they are customers, and dropping them would make the base look more equal than
+# for \\$0 stay in: they are customers, and dropping them would make the base look more equal than
 # it is. Orders are purchase *days*: several records on one day are one order (Fader, Hardie &
 # Lee 2005).
 
@@ -147,7 +147,7 @@ display(
 #
 # * **buyers**: the customers who bought in the window (Sharp's and Kim, Singh & Winer's
 #   measure);
-# * **cohort**: every customer already acquired, with \$0 if they did not buy in the window (the
+# * **cohort**: every customer already acquired, with \\$0 if they did not buy in the window (the
 #   firm's view of its whole base). CDNOW's customers were all acquired in the first quarter of
 #   1997, so after it most of them buy nothing and the cohort view looks extremely concentrated.
 
@@ -204,7 +204,7 @@ display(
 #
 # "Find your top 20% and look after them" assumes the top 20% is a stable group. Cut the log in
 # two equal halves (CDNOW: two 9-month windows), rank the customers of the first half, and follow
-# them into the second, where a customer who buys nothing counts as \$0.
+# them into the second, where a customer who buys nothing counts as \\$0.
 
 # %%
 halves = conc.top_persistence(log, fraction=fraction)  # two halves of the log, whole months
@@ -282,7 +282,7 @@ display(
 # customer, and falls back to 100%, a whale breaching.
 #
 # Here profit per customer = revenue x `margin` - `cost_per_customer` - `cost_per_order` x
-# orders. The defaults (30% gross margin, \$6 per order) are illustrative, not CDNOW's accounts;
+# orders. The defaults (30% gross margin, \\$6 per order) are illustrative, not CDNOW's accounts;
 # change them to see how the whale grows.
 
 # %%

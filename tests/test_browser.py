@@ -32,6 +32,7 @@ import pytest
 
 from crmstudy.record import MIME_TYPE
 from crmstudy.reports import render_html, write_index
+from crmstudy.reports.classroom import lab_safe_money
 from crmstudy.reports.html import EDITIONS
 from crmstudy.reports.run import PUBLISHED, _publish, read_manifest
 
@@ -183,7 +184,9 @@ def _notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell(
             "# The 80/20 rule\n\n## 二八定律\n\nDo 20% of customers bring 80% of revenue? "
             "前20%的顾客是否带来80%的收入？\n\nIt costs US$51 to acquire, US$30 to keep; the "
-            "churn rate is $1 - r$ and a lifetime lasts\n\n$$\\frac{1}{1-r}$$\n\nperiods."
+            "churn rate is $1 - r$ and a lifetime lasts\n\n$$\\frac{1}{1-r}$$\n\nperiods.\n\n"
+            # The spelling `make lab-fix` writes for JupyterLab reads as money here too.
+            + lab_safe_money("Lab-safe: US$52 to acquire, \\$31 to keep.")
         ),
         learning,
         nbformat.v4.new_code_cell("x = 1", outputs=[
@@ -250,7 +253,8 @@ def test_constructed_report_and_board_read_right_in_chromium(browser, constructe
     assert_readable(report, "report", families)
     assert len(report["math"]) == 2 and len(report["images"]) == 1
     assert report["cjk_nodes"] >= 5
-    for money in ("US$51 to acquire, US$30 to keep", "mean US$19.04, median US$6.90"):
+    for money in ("US$51 to acquire, US$30 to keep", "mean US$19.04, median US$6.90",
+                  "Lab-safe: US$52 to acquire, $31 to keep."):
         assert money in report["text"], money
     assert "结论：按原表述不成立。" in report["text"] and "68.0%" in report["text"]
     board = inspect(browser, constructed / "index.html")

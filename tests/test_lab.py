@@ -31,7 +31,9 @@ from crmstudy.reports.classroom import (
     filter_installed,
     install_filter,
     lab_metadata,
+    lab_safe_money,
     metadata_problems,
+    money_problems,
     set_lab_metadata,
     strip_notebook,
 )
@@ -142,7 +144,7 @@ def test_lab_metadata_is_what_a_started_python3_kernel_reports():
 def test_every_notebook_carries_the_metadata_lab_would_add(stem):
     problems = metadata_problems(NOTEBOOKS / f"{stem}.py")
     assert problems == [], (
-        "opening this notebook in Lab would mark it changed; run `make lab-metadata`:\n  "
+        "opening this notebook in Lab would mark it changed; run `make lab-fix`:\n  "
         + "\n  ".join(problems)
     )
 
@@ -163,6 +165,23 @@ def test_writing_the_metadata_changes_only_the_metadata(tmp_path):
     after = nbformat.read(py.with_suffix(".ipynb"), as_version=4)
     assert [c.source for c in after.cells] == [c.source for c in nb_before.cells]
     assert check_notebook(py) == []
+
+
+# --- money in Markdown -------------------------------------------------------------------------
+
+
+def test_lab_safe_money_escapes_currency_dollars_and_leaves_formulas():
+    assert lab_safe_money("US$51 to acquire, US$30 to keep") == r"US\\$51 to acquire, US\\$30 to keep"
+    assert lab_safe_money(r"\$51 to acquire, NT\$30") == r"\\$51 to acquire, NT\\$30"
+    assert lab_safe_money(r"already US\\$5") == r"already US\\$5"
+    for formula in ("$1 - r$", "$$\\frac{1}{1-r}$$", "$X$5 and $2x$", "`US$5` in code"):
+        assert lab_safe_money(formula) == formula or "`" in formula
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_no_notebook_has_money_that_lab_reads_as_math(stem):
+    problems = money_problems(NOTEBOOKS / f"{stem}.py")
+    assert problems == [], "run `make lab-fix`:\n  " + "\n  ".join(problems)
 
 
 # --- saved outputs: the strip filter --------------------------------------------------------------
@@ -265,8 +284,8 @@ def lab(tmp_path_factory):
     cell = nbformat.v4.new_code_cell("Markdown(...)", outputs=[nbformat.v4.new_output(
         "display_data", data={"text/markdown": shown, "text/plain": "<Markdown>"}), recorded])
     nb.cells = [
-        nbformat.v4.new_markdown_cell(
-            "It costs US\\\\$51 to acquire, US\\\\$30 to keep; churn is $1 - r$."),
+        nbformat.v4.new_markdown_cell(lab_safe_money(
+            "It costs US$51 to acquire, \\$30 to keep; churn is $1 - r$.")),
         cell,
     ]
     nbformat.write(nb, root / "money.ipynb")
@@ -309,7 +328,7 @@ def test_in_lab_money_reads_as_money_and_formulas_as_math(browser, lab):
     text = page.inner_text(".jp-Notebook")
     page.close()
     assert maths == ["1−r"], maths
-    assert "US$51 to acquire, US$30 to keep" in text
+    assert "US$51 to acquire, $30 to keep" in text
     assert "mean US$19.04, median US$6.90" in text
     # record() shows its formatted line, never a repr such as np.float64(472.65...).
     assert "Profit change: +473%" in text and "np.float64" not in text

@@ -20,6 +20,8 @@ import re
 from typing import Any
 
 __all__ = [
+    "CURRENCY_CODES",
+    "CURRENCY_DOLLAR",
     "UNITS",
     "format_interval",
     "format_money",
@@ -187,7 +189,10 @@ def format_interval(lower: Any, upper: Any, unit: str | None = None, *,
     return f"{head}{lo}–{hi}"
 
 
-_CURRENCY_SIGN = re.compile(r"(?<![A-Za-z\\])([A-Z]{1,3})\$(?=[0-9])")
+#: The codes written before a dollar sign for money (US$, NT$, ...): a regular-expression group.
+CURRENCY_CODES = r"(?:US|NT|HK|NZ|AU|CA|SG)"
+#: A currency dollar written bare before a digit (``US$51``), which Markdown math would take.
+CURRENCY_DOLLAR = re.compile(rf"(?<![A-Za-z\\])({CURRENCY_CODES})\$(?=[0-9])")
 
 
 def markdown_text(text: str) -> str:
@@ -202,4 +207,4 @@ def markdown_text(text: str) -> str:
     >>> markdown_text("mean US$19.04, median US$6.90; churn $1 - r$")
     'mean US\\\\$19.04, median US\\\\$6.90; churn $1 - r$'
     """
-    return _CURRENCY_SIGN.sub(lambda m: m.group(1) + "\\\\$", text)
+    return CURRENCY_DOLLAR.sub(lambda m: m.group(1) + "\\\\$", text)

@@ -8,6 +8,12 @@ Two tools, each a command (``python -m crmstudy.reports.classroom ...``, also ``
     notebook is marked as changed and a student who closes it is asked to save. This writes that
     metadata into each ``.ipynb`` (and the kernelspec into its ``.py`` header) so that opening
     changes nothing; ``--check`` lists the notebooks that still differ (exit status 1).
+``money [--check] [NOTEBOOK.py ...]``
+    JupyterLab reads the text between two dollar signs of a Markdown cell as math, even when both
+    are money (``US$51 to acquire, US$30 to keep``) or escaped once (``\\$51``: Markdown eats the
+    backslash before MathJax sees it). This rewrites each currency dollar of the Markdown cells as
+    ``\\\\$`` (``US\\\\$51``), which Lab shows as ``US$51``; the HTML reports read every spelling as
+    money (:func:`crmstudy.reports.html.literal_currency`).
 ``strip``
     A git "clean" filter in the manner of nbstripout: reads a notebook on stdin and writes it
     without outputs, execution counts or run-time cell metadata, so that the committed
@@ -25,6 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crmstudy.formatting import CURRENCY_DOLLAR
 from crmstudy.reports.notebooks import KERNEL_NAME, NOTEBOOK_STEM
 
 __all__ = [
@@ -32,8 +39,11 @@ __all__ = [
     "filter_installed",
     "install_filter",
     "lab_metadata",
+    "lab_safe_money",
     "main",
+    "money_problems",
     "metadata_problems",
+    "fix_money",
     "set_lab_metadata",
     "strip_notebook",
 ]
@@ -127,6 +137,76 @@ def strip_notebook(text: str) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+#: A dollar escaped once (``\\$``, not ``\\\\$``), and a bare currency dollar before a digit.
+_ESCAPED_ONCE = re.compile(r"(?<!\\)\\\$")
+_BARE_CURRENCY = CURRENCY_DOLLAR
+
+
+def lab_safe_money(markdown: str) -> str:
+    """``markdown`` with every currency dollar written ``\\\\$``, the one spelling JupyterLab shows
+    as a dollar sign; formulas (``$1 - r$``) are left as they are."""
+    markdown = _ESCAPED_ONCE.sub(lambda m: "\\\\$", markdown)
+    return _BARE_CURRENCY.sub(lambda m: m.group(1) + "\\\\$", markdown)
+
+
+def _markdown_lines_py(text: str) -> list[int]:
+    """Indices of the lines of a percent-format .py that belong to markdown cells."""
+    lines, inside, found = text.split("\n"), False, []
+    for i, line in enumerate(lines):
+        if line.startswith("# %%"):
+            inside = "[markdown]" in line
+            continue
+        if inside:
+            found.append(i)
+    return found
+
+
+def money_problems(py_path: str | Path) -> list[str]:
+    """The Markdown lines of a notebook pair where JupyterLab would read money as math."""
+    py_path = Path(py_path)
+    problems = []
+    lines = py_path.read_text(encoding="utf-8").split("\n")
+    for i in _markdown_lines_py("\n".join(lines)):
+        if lab_safe_money(lines[i]) != lines[i]:
+            problems.append(f"{py_path.name}:{i + 1}: money Lab reads as math: {lines[i].strip()[:70]}")
+    ipynb = py_path.with_suffix(".ipynb")
+    if ipynb.exists():
+        nb = json.loads(ipynb.read_text(encoding="utf-8"))
+        for k, cell in enumerate(nb.get("cells", [])):
+            source = "".join(cell.get("source", []))
+            if cell.get("cell_type") == "markdown" and lab_safe_money(source) != source:
+                problems.append(f"{ipynb.name}: cell {k}: money Lab reads as math")
+    return problems
+
+
+def fix_money(py_path: str | Path) -> bool:
+    """Rewrite the currency dollars of the pair's Markdown cells (see :func:`lab_safe_money`);
+    True if anything changed. Code cells and formulas are not touched."""
+    import nbformat
+
+    py_path = Path(py_path)
+    changed = False
+    text = py_path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    for i in _markdown_lines_py(text):
+        lines[i] = lab_safe_money(lines[i])
+    if "\n".join(lines) != text:
+        py_path.write_text("\n".join(lines), encoding="utf-8")
+        changed = True
+    ipynb = py_path.with_suffix(".ipynb")
+    if ipynb.exists():
+        nb = nbformat.read(ipynb, as_version=4)
+        before = nbformat.writes(nb)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = lab_safe_money(cell.source)
+        after = nbformat.writes(nb)
+        if after != before:
+            ipynb.write_text(after + "\n", encoding="utf-8")
+            changed = True
+    return changed
+
+
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
 
@@ -163,7 +243,8 @@ def _notebooks(args: list[str]) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     usage = ("usage: python -m crmstudy.reports.classroom "
-             "{metadata [--check] [NB ...] | strip | install-filter [REPO]}")
+             "{metadata [--check] [NB ...] | money [--check] [NB ...] | strip | "
+             "install-filter [REPO]}")
     if not argv:
         print(usage, file=sys.stderr)
         return 2
@@ -187,6 +268,18 @@ def main(argv: list[str] | None = None) -> int:
                 bad += bool(problems)
             elif set_lab_metadata(py, wanted):
                 print(f"{py.stem}: metadata written")
+        return 1 if bad else 0
+    if command == "money":
+        check = "--check" in rest
+        bad = 0
+        for py in _notebooks([a for a in rest if a != "--check"]):
+            if check:
+                problems = money_problems(py)
+                for problem in problems:
+                    print(problem)
+                bad += bool(problems)
+            elif fix_money(py):
+                print(f"{py.stem}: money written as \\\\$ in its Markdown cells")
         return 1 if bad else 0
     print(usage, file=sys.stderr)
     return 2

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from crmstudy.formatting import format_interval, format_number, format_value
+from crmstudy.formatting import CURRENCY_CODES, format_interval, format_number, format_value
 from crmstudy.record import MIME_TYPE
 from crmstudy.reports.notebooks import NotebookInfo, cell_tags
 
@@ -80,9 +80,9 @@ math[display="block"] { margin: 0.6em 0; }
 _UNCONVERTED_COMMAND = re.compile(r">\\[A-Za-z]*<")
 
 
-#: A currency sign, not math: ``US$51``, ``NT$1,200`` (one to three capitals, then ``$`` and a
-#: digit), or the Lab-safe spelling ``US\\$51`` (see :func:`crmstudy.formatting.markdown_text`).
-_CURRENCY = re.compile(r"(?<![A-Za-z])([A-Z]{1,3})(?:\\\\)?\$(?=[0-9])|\\\\\$")
+#: A currency sign, not math: ``US$51``, ``NT$1,200`` (a code of
+#: :data:`crmstudy.formatting.CURRENCY_CODES`, then ``$`` and a digit), or the Lab-safe spelling ``US\\$51`` (see :func:`crmstudy.formatting.markdown_text`).
+_CURRENCY = re.compile(rf"(?<![A-Za-z])({CURRENCY_CODES})(?:\\\\)?\$(?=[0-9])|\\\\\$")
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 
 
