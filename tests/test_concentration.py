@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import brentq
 
+from crmstudy import concentration as conc
 from crmstudy.concentration import (
     bootstrap_concentration,
     customer_profit,
@@ -32,7 +33,6 @@ from crmstudy.concentration import (
     whale_summary,
     window_concentration,
 )
-from crmstudy import concentration as conc
 from crmstudy.errors import DataError, ParameterError
 
 # ----------------------------------------------------------------------------------------------

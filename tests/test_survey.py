@@ -122,7 +122,7 @@ def test_high_competition_is_calibrated_to_the_xerox_six_times():
     # distribution (independent of the quadrature in true_retention_curve).
     from scipy import stats as st
 
-    from crmstudy.survey import XEROX_RATIO, XEROX_REFERENCE_SWITCHING_COST, _DEFECTION_LOGITS
+    from crmstudy.survey import _DEFECTION_LOGITS, XEROX_RATIO, XEROX_REFERENCE_SWITCHING_COST
 
     mu = XEROX_REFERENCE_SWITCHING_COST
     c = st.beta(mu * 10, (1 - mu) * 10).rvs(size=2_000_000, random_state=np.random.default_rng(3))
