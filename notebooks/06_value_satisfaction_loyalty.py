@@ -56,6 +56,8 @@
 survey_path: str = ""  # own survey CSV with columns cusa, cusl_1..cusl_3, switch_1..switch_4 (1-7); empty: the corporate-reputation survey
 loyalty_item: str = "cusl_3"  # loyalty question; choices: cusl_1, cusl_2, cusl_3
 loyal_at: int = 7  # rating at or above which a respondent counts as loyal (7: top box); range: [2, 8)
+value_survey_path: str = ""  # own survey CSV with columns value, quality, cost (ratings; a higher cost is more burdensome); empty: ECSI, which has no cost items
+firms_path: str = ""  # own firm-level CSV with columns discipline, focused (1 if it excels at one discipline, else 0), performance; empty: no public data
 n_boot: int = 1000  # bootstrap resamples for the indirect effect on ECSI; range: [100, 20000]
 n_customers: int = 20000  # customers in the simulated survey; range: [1000, 1000000]
 seed: int = 2026  # seed of the simulation's random draws; range: [0, 4294967295]
@@ -355,24 +357,53 @@ display(
 # names what is missing.
 
 # %%
-benefit = float(path.loc[("value", "quality"), "coef"])
-benefit_ci = (float(path.loc[("value", "quality"), "lower"]), float(path.loc[("value", "quality"), "upper"]))
-vb_class, vb_values, vb_missing = value.verdict_value_benefits_costs(benefit, benefit_ci)
+if value_survey_path:
+    own_value = value.fit_value_equation(pd.read_csv(value_survey_path))
+    crmstudy.record("value_equation", own_value)
+    display(show(own_value, {"coef": "", "se": "", "lower": "", "upper": "", "p": "p"}))
+    b_row = own_value.set_index("predictor").loc["quality"]
+    c_row = own_value.set_index("predictor").loc["cost"]
+    benefit, benefit_ci = float(b_row["coef"]), (float(b_row["lower"]), float(b_row["upper"]))
+    vb_class, vb_values, vb_missing = value.verdict_value_benefits_costs(
+        benefit, benefit_ci, float(c_row["coef"]), (float(c_row["lower"]), float(c_row["upper"]))
+    )
+    vb_data_en = f"your survey ({value_survey_path}), {own_value.attrs['n']:,} respondents"
+    vb_data_zh = f"你的调查（{value_survey_path}），{own_value.attrs['n']:,} 位受访者"
+    vb_conditions = {
+        "holds": ("value rises with benefits and falls with costs", "价值随利益上升、随成本下降"),
+        "holds_if": ("the signs are as claimed but one effect is not told from zero",
+                     "方向符合，但其中一个效应与零无显著差别"),
+        "does_not_hold": ("a benefit lowers value or a cost raises it", "利益降低价值或成本提升价值"),
+    }
+    vb_condition_en, vb_condition_zh = vb_conditions[vb_class]
+    vb_headline_en = "Standardised effect of quality on value (your survey)"
+    vb_headline_zh = "质量对价值的标准化效应（你的调查）"
+else:
+    benefit = float(path.loc[("value", "quality"), "coef"])
+    benefit_ci = (float(path.loc[("value", "quality"), "lower"]),
+                  float(path.loc[("value", "quality"), "upper"]))
+    vb_class, vb_values, vb_missing = value.verdict_value_benefits_costs(benefit, benefit_ci)
+    vb_data_en = "ECSI mobile-phone survey, 250 respondents (Tenenhaus et al. 2005)"
+    vb_data_zh = "ECSI 手机调查，250 位受访者（Tenenhaus 等，2005）"
+    vb_condition_en = "perceived quality raises perceived value, but no item measures the cost side"
+    vb_condition_zh = "感知质量提升感知价值，但没有单独衡量成本的题项"
+    vb_headline_en = "Standardised effect of perceived quality on perceived value (ECSI)"
+    vb_headline_zh = "感知质量对感知价值的标准化效应（ECSI）"
 vb_verdict = record_verdict(
     "value_benefits_costs",
     vb_class,
-    condition_en="perceived quality raises perceived value, but no item measures the cost side",
-    condition_zh="感知质量提升感知价值，但没有单独衡量成本的题项",
+    condition_en=vb_condition_en,
+    condition_zh=vb_condition_zh,
     headline_value=benefit,
     headline_unit="",
     headline_fmt=".2f",
-    headline_en="Standardised effect of perceived quality on perceived value (ECSI)",
-    headline_zh="感知质量对感知价值的标准化效应（ECSI）",
-    data_en="ECSI mobile-phone survey, 250 respondents (Tenenhaus et al. 2005)",
-    data_zh="ECSI 手机调查，250 位受访者（Tenenhaus 等，2005）",
+    headline_en=vb_headline_en,
+    headline_zh=vb_headline_zh,
+    data_en=vb_data_en,
+    data_zh=vb_data_zh,
     interval=benefit_ci,
     level=0.95,
-    method="OLS on standardised construct means (statsmodels)",
+    method="OLS on standardised ratings (statsmodels)",
     missing=vb_missing,
     values=vb_values,
 )
@@ -509,20 +540,37 @@ fig = value_plots.segment_profitability_bars(profitability)
 display(show(profitability.reset_index(), {c: "" for c in profitability.columns}))
 
 # %%
-vd_class, vd_values, vd_missing = value.verdict_value_disciplines(None)
+firms = pd.read_csv(firms_path) if firms_path else None
+vd_class, vd_values, vd_missing = value.verdict_value_disciplines(firms)
+if vd_class == "untestable":
+    vd_fields = dict(
+        condition_en="no public data set pairs firms' value disciplines with their performance",
+        condition_zh="没有公开数据把企业的价值准则与其业绩对应起来",
+        headline_value=None,
+        headline_en="No estimate: the simulation's discipline profits are its own parameters",
+        headline_zh="无估计值：模拟中各准则的利润由其参数决定",
+        data_en="none (the simulated survey only reads back its parameters)",
+        data_zh="无（模拟调查只是读回其参数）",
+    )
+else:
+    vd_fields = dict(
+        condition_en={"holds": "firms that excel at one discipline outperform those that straddle",
+                      "does_not_hold": "firms that excel at one discipline do worse",
+                      "holds_if": "no difference is told from zero at this number of firms"}[vd_class],
+        condition_zh={"holds": "专注一种价值准则的企业业绩更好",
+                      "does_not_hold": "专注一种价值准则的企业业绩更差",
+                      "holds_if": "以现有企业数量，差异与零无显著区别"}[vd_class],
+        headline_value=vd_values["difference"],
+        headline_en="Mean performance, focused minus straddling firms",
+        headline_zh="专注型企业与摇摆型企业的平均业绩之差",
+        data_en=f"your firm-level data ({firms_path}), {len(firms):,} firms",
+        data_zh=f"你的企业数据（{firms_path}），{len(firms):,} 家企业",
+        interval=(vd_values["lower"], vd_values["upper"]),
+        level=0.95,
+        method="Welch difference of means",
+    )
 vd_verdict = record_verdict(
-    "value_disciplines",
-    vd_class,
-    condition_en="no public data set pairs firms' value disciplines with their performance",
-    condition_zh="没有公开数据把企业的价值准则与其业绩对应起来",
-    headline_value=None,
-    headline_unit="",
-    headline_en="No estimate: the simulation's discipline profits are its own parameters",
-    headline_zh="无估计值：模拟中各准则的利润由其参数决定",
-    data_en="none (the simulated survey only reads back its parameters)",
-    data_zh="无（模拟调查只是读回其参数）",
-    missing=vd_missing,
-    values=vd_values,
+    "value_disciplines", vd_class, headline_unit="", missing=vd_missing, values=vd_values, **vd_fields
 )
 verdict_paragraph(vd_verdict, "one value discipline wins", "单一价值准则取胜")
 

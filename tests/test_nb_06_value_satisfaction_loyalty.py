@@ -135,3 +135,23 @@ def test_verdict_flips_on_a_small_survey(run_notebook, tmp_path, top_loyal, expe
     r = run_notebook("06_value_satisfaction_loyalty", survey_path=str(path), n_customers=2000,
                      n_boot=100)  # fmt: skip
     assert r["verdict_satisfaction_loyalty"]["class"] == expected
+
+
+def test_value_and_discipline_verdicts_flip_with_own_data(run_notebook, tmp_path):
+    # A survey with a cost rating: value = 0.8 quality - 0.6 cost + noise, so both halves of
+    # "value = benefits - costs" can be tested and hold. Firm data where focused firms earn more.
+    rng = np.random.default_rng(8)
+    q, c = rng.integers(1, 8, 300), rng.integers(1, 8, 300)
+    v = np.clip(np.round(4 + 0.8 * (q - 4) - 0.6 * (c - 4) + rng.normal(0, 1, 300)), 1, 7)
+    survey = tmp_path / "value.csv"
+    pd.DataFrame({"value": v, "quality": q, "cost": c}).to_csv(survey, index=False)
+    firms = tmp_path / "firms.csv"
+    pd.DataFrame({"discipline": ["product_leadership"] * 10, "focused": [1] * 5 + [0] * 5,
+                  "performance": [12.0, 11, 13, 12, 14, 5, 6, 4, 7, 5]}).to_csv(firms, index=False)
+    r = run_notebook("06_value_satisfaction_loyalty", value_survey_path=str(survey),
+                     firms_path=str(firms), n_customers=2000, n_boot=100)  # fmt: skip
+    assert r["verdict_value_benefits_costs"]["class"] == "holds"
+    assert r["verdict_value_benefits_costs"]["missing"] == []
+    vd = r["verdict_value_disciplines"]
+    assert vd["class"] == "holds"
+    assert vd["headline"]["value"] == pytest.approx(12.4 - 5.4)

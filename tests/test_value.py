@@ -431,3 +431,20 @@ def test_fit_loyalty_models_lr_matches_formula_logits():
     lr = 2 * (smf.logit("y ~ C(s)", d).fit(disp=False).llf - smf.logit("y ~ s", d).fit(disp=False).llf)
     assert fit.lr_stat == pytest.approx(lr, rel=1e-6)
     assert fit.lr_df == 3 and fit.lr_pvalue < 1e-6
+
+
+def test_fit_value_equation_recovers_known_signs_and_matches_lstsq():
+    rng = np.random.default_rng(2)
+    q, c = rng.normal(size=400), rng.normal(size=400)
+    df = pd.DataFrame({"quality": q, "cost": c, "value": 0.8 * q - 0.5 * c + rng.normal(size=400)})
+    out = _v.fit_value_equation(df).set_index("predictor")
+    z = (df - df.mean()) / df.std(ddof=1)
+    X = np.column_stack([np.ones(400), z["quality"], z["cost"]])
+    beta = np.linalg.lstsq(X, z["value"].to_numpy(), rcond=None)[0]
+    np.testing.assert_allclose(out["coef"], beta[1:], rtol=1e-9)
+    assert out.loc["quality", "lower"] > 0 and out.loc["cost", "upper"] < 0
+    cls = _v.verdict_value_benefits_costs(
+        out.loc["quality", "coef"], (out.loc["quality", "lower"], out.loc["quality", "upper"]),
+        out.loc["cost", "coef"], (out.loc["cost", "lower"], out.loc["cost", "upper"]),
+    )[0]
+    assert cls == "holds"

@@ -81,6 +81,7 @@ __all__ = [
     "ValueChainFit",
     "fit_value_chain",
     "VALUE_COST_MISSING",
+    "fit_value_equation",
     "verdict_value_benefits_costs",
     "DISCIPLINE_MISSING",
     "verdict_value_disciplines",
@@ -466,7 +467,7 @@ class DefectionFit:
     switching_cost: np.ndarray | None
 
 
-def _fit_logit(y: np.ndarray, X: pd.DataFrame, what: str):
+def _fit_logit(y: np.ndarray, X: pd.DataFrame, what: str, outcome: str = "defection"):
     import statsmodels.api as sm
 
     try:
@@ -477,13 +478,13 @@ def _fit_logit(y: np.ndarray, X: pd.DataFrame, what: str):
             res = sm.Logit(y, X).fit(disp=False, method="newton", maxiter=100)
     except Exception as exc:  # statsmodels raises PerfectSeparationError or LinAlgError
         raise ConvergenceError(
-            f"the {what} logit of defection failed ({exc}); with few customers some satisfaction "
-            "level may have all or no defectors: use more customers or merge sparse levels"
+            f"the {what} logit of {outcome} failed ({exc}); with few customers some satisfaction "
+            f"level may have all or none with {outcome}: use more customers or merge sparse levels"
         ) from exc
     if not res.mle_retvals.get("converged", False) or not np.all(np.isfinite(res.bse)):
         raise ConvergenceError(
-            f"the {what} logit of defection did not converge; some satisfaction level may have all "
-            "or no defectors: use more customers or merge sparse levels"
+            f"the {what} logit of {outcome} did not converge; some satisfaction level may have all "
+            f"or none with {outcome}: use more customers or merge sparse levels (pool_below=)"
         )
     return res
 
@@ -989,8 +990,8 @@ def fit_loyalty_models(
     for c in controls:
         X_cat[c] = extra.loc[keep, c].to_numpy()
         X_lin[c] = extra.loc[keep, c].to_numpy()
-    cat = _fit_logit(y, X_cat, "categorical")
-    lin = _fit_logit(y, X_lin, "linear")
+    cat = _fit_logit(y, X_cat, "categorical", "loyalty")
+    lin = _fit_logit(y, X_lin, "linear", "loyalty")
     lr = max(0.0, 2.0 * (cat.llf - lin.llf))
     df = len(levels) - 2
     comparison = pd.DataFrame(
@@ -1069,7 +1070,7 @@ def fit_gap_moderation(
     X = pd.DataFrame({"const": 1.0, "top": is_top, "moderator": centred,
                       "top:moderator": is_top * centred})  # fmt: skip
     y = (loy[keep] >= loyal_at).astype(float).to_numpy()
-    return _fit_logit(y, X, "moderation")
+    return _fit_logit(y, X, "moderation", "loyalty")
 
 
 def verdict_satisfaction_loyalty(
@@ -1190,6 +1191,45 @@ def fit_value_chain(
     lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
     indirect = pd.Series({"estimate": est, "lower": lo, "upper": hi}, name="indirect")
     return ValueChainFit(fits, paths, r2, indirect)
+
+
+def fit_value_equation(
+    survey: pd.DataFrame,
+    *,
+    value: str = "value",
+    benefits: tuple[str, ...] | list[str] = ("quality",),
+    costs: tuple[str, ...] | list[str] = ("cost",),
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """OLS of perceived value on benefit and cost ratings, all standardised (statsmodels).
+
+    ``value = b_0 + sum_j b_j benefit_j + sum_k c_k cost_k + e`` on z-scores, so each coefficient
+    is in SD of value per SD of the rating. "Value = benefits - costs" predicts ``b_j > 0`` and
+    ``c_k < 0`` (a cost rating is higher when the cost is more burdensome). Rows with a missing
+    rating are left out. Returns one row per predictor: ``predictor``, ``kind`` ("benefit" or
+    "cost"), ``coef``, ``se``, ``lower``, ``upper``, ``p``; ``attrs["n"]`` respondents used.
+    """
+    import statsmodels.api as sm
+
+    names = [value, *benefits, *costs]
+    _require_columns(survey, names, "survey")
+    data = survey[names].apply(pd.to_numeric, errors="coerce").dropna()
+    if len(data) < len(names) + 2:
+        raise DataError(f"only {len(data)} complete rows for {names}: too few to fit")
+    z = (data - data.mean()) / data.std(ddof=1)
+    res = sm.OLS(z[value], sm.add_constant(z[[*benefits, *costs]])).fit()
+    ci = res.conf_int(alpha=1 - level)
+    out = pd.DataFrame(
+        {"predictor": [*benefits, *costs],
+         "kind": ["benefit"] * len(benefits) + ["cost"] * len(costs),
+         "coef": [res.params[c] for c in (*benefits, *costs)],
+         "se": [res.bse[c] for c in (*benefits, *costs)],
+         "lower": [ci.loc[c, 0] for c in (*benefits, *costs)],
+         "upper": [ci.loc[c, 1] for c in (*benefits, *costs)],
+         "p": [res.pvalues[c] for c in (*benefits, *costs)]}
+    )  # fmt: skip
+    out.attrs["n"] = int(len(data))
+    return out
 
 
 #: What the public surveys lack for "value = benefits - costs" (named by the verdict).
