@@ -447,11 +447,11 @@ display(
 
 # %% [markdown]
 # When goods or service cost money, profit is more concentrated than revenue, and the customers
-# at the bottom destroy part of what the top creates. How much depends on the costs: on Ta Feng's
-# recorded costs a minority of customers lose money and the whale barely rises above 100%; with
-# CDNOW's assumed cost per order most of the curve's height is made by the assumption. Serving
-# the unprofitable customers differently (a minimum order, a shipping fee) can be worth more than
-# chasing the top 20%.
+# at the bottom destroy part of what the top creates. How much depends on the costs: compare the
+# `ta_feng` scenario, whose whale comes from recorded costs, with a CDNOW run, whose whale is
+# made by the assumed margin and cost per order (the `high_cost_to_serve` scenario raises them).
+# Serving the unprofitable customers differently (a minimum order, a shipping fee) can be worth
+# more than chasing the top 20%.
 
 # %% [markdown]
 # ## Where "80/20" comes from, and whether it is a law

@@ -131,9 +131,9 @@ switch_items = [f"switch_{k}" for k in range(1, 5)]
 # chosen `loyalty_item` (`cusl_3` by default: "I will remain a customer of the provider in the
 # future"; `cusl_1` would recommend, `cusl_2` would choose it again), and a respondent counts as
 # loyal at a rating of `loyal_at` or more (the top box, 7, by default: Jones & Sasser's
-# "completely loyal"). Answers coded -99 in the file are missing and left out, never counted. The
-# 21 respondents who rate satisfaction 1 to 3 are pooled: too few to estimate one by one.
-# Intervals are Wilson score intervals (95%).
+# "completely loyal"). Answers coded -99 in the file are missing and left out, never counted.
+# Respondents who rate satisfaction 1 to 3 are pooled (21 of the 344 in the corporate-reputation
+# survey): too few to estimate one by one. Intervals are Wilson score intervals (95%).
 
 # %%
 table = value.loyal_by_satisfaction(reputation, loyalty=loyalty_item, loyal_at=loyal_at)
@@ -576,17 +576,29 @@ verdict_paragraph(vd_verdict, "one value discipline wins", "单一价值准则�
 
 # %% [markdown]
 # ## 7. How to read it
-#
-# * On the real survey, loyalty rises with satisfaction and completely satisfied customers are the
-#   most loyal; whether the top step is *special* (Jones & Sasser's point), or just the last of
-#   several similar steps, is what the LR test above decides, printed with its p-value.
-# * Switching costs: the survey's index moves with satisfaction itself, so it cannot stand in for
-#   the market-level switching costs of Jones & Sasser's argument; the split above is suggestive
-#   at best.
-# * Value: quality feeds perceived value, value feeds satisfaction and satisfaction feeds loyalty
-#   on ECSI; "benefits minus costs" would need separate cost measures.
-# * The simulation shows the method and what a straight-line regression hides; its shape, its
-#   Xerox ratio and its discipline profits were put in by hand.
+
+# %%
+rises = bool((table["loyal_share"].diff().dropna() > 0).all())
+display(
+    Markdown(
+        "* On the survey, loyalty "
+        + ("rises at every step of satisfaction" if rises else "does not rise at every step of satisfaction")
+        + f" and the top-two gap is {format_value(gap, 'share')} "
+        f"({format_interval(gap_lower, gap_upper, 'share', level=0.95)}); whether the top step is "
+        "*special* (Jones & Sasser's point) or just the last of several similar steps is what the "
+        f"LR test decides: {format_value(loyalty_fit.lr_pvalue, 'p')}, so "
+        + ("it is special." if loyalty_fit.lr_pvalue < 0.05 else "it is not shown to be special.")
+        + f"\n* Switching costs: the index correlates {format_value(corr, '', '.2f')} with "
+        "satisfaction, so it cannot stand in for the market-level switching costs of Jones & "
+        "Sasser's argument; the split above is suggestive at best.\n"
+        f"* Value on ECSI: quality to value {format_value(path.loc[('value', 'quality'), 'coef'], '', '.2f')}, "
+        f"value to satisfaction {format_value(path.loc[('satisfaction', 'value'), 'coef'], '', '.2f')}, "
+        f"satisfaction to loyalty {format_value(path.loc[('loyalty', 'satisfaction'), 'coef'], '', '.2f')} "
+        "(standardised); \"benefits minus costs\" needs separate cost measures.\n"
+        "* The simulation shows the method and what a straight-line regression hides; its shape, "
+        "its Xerox ratio and its discipline profits were put in by hand."
+    )
+)
 
 # %% [markdown] tags=["exercise"]
 # **Exercise 1 (easy).** Set `loyal_at = 6` (the "top-two box"). What is the gap in the loyal
