@@ -46,6 +46,7 @@ __all__ = [
     "compare_by_group",
     "compare_by_item",
     "compare_make_to_order",
+    "cost_by_cv",
     "demand_matrix",
     "equicorrelated_pooling_ratio",
     "make_to_order_cost",
@@ -55,6 +56,7 @@ __all__ = [
     "pooling_gain",
     "pooling_gain_empirical",
     "postponement_cost",
+    "saving_grid",
     "verdict_customisation",
     "weighted_share",
 ]
@@ -436,6 +438,57 @@ def breakeven(
         return float("nan")
     i = int(change[0])
     return float(optimize.brentq(saving, grid[i], grid[i + 1], xtol=1e-12))
+
+
+def cost_by_cv(
+    cvs: Sequence[float],
+    price: float,
+    unit_cost: float,
+    salvage_value: float,
+    *,
+    flexible_premium: float = 0.0,
+    waiting_cost: float = 0.0,
+    walk_away_share: float = 0.0,
+) -> pd.DataFrame:
+    """Both costs per unit of mean demand (currency per unit) for each CV in ``cvs``: columns
+    ``cv``, ``make_to_stock_cost`` (normal newsvendor), ``make_to_order_cost``, ``saving``."""
+    rows = []
+    for cv in cvs:
+        out = compare_make_to_order(
+            1.0,
+            cv,
+            price,
+            unit_cost,
+            salvage_value,
+            flexible_premium=flexible_premium,
+            waiting_cost=waiting_cost,
+            walk_away_share=walk_away_share,
+        )
+        rows.append((float(cv), out["make_to_stock_cost"], out["make_to_order_cost"]))
+    table = pd.DataFrame(rows, columns=["cv", "make_to_stock_cost", "make_to_order_cost"])
+    table["saving"] = table["make_to_stock_cost"] - table["make_to_order_cost"]
+    return table
+
+
+def saving_grid(
+    x: str, x_values: Sequence[float], y: str, y_values: Sequence[float], **inputs: float
+) -> pd.DataFrame:
+    """The saving of building to order per unit of mean demand over a grid of two inputs.
+
+    ``x`` and ``y`` are two of ``cv``, ``price``, ``unit_cost``, ``salvage_value``,
+    ``flexible_premium``, ``waiting_cost``, ``walk_away_share``; ``inputs`` fix the others.
+    Returns a long table with columns ``x``, ``y`` (named after the inputs) and ``saving``
+    (currency per unit; positive where make-to-order is cheaper).
+    """
+    for name in (x, y):
+        if name not in _BREAKEVEN_INPUTS:
+            raise ParameterError(f"'{name}' is not one of: {', '.join(_BREAKEVEN_INPUTS)}")
+    rows = [
+        (xv, yv, _saving_per_unit({**inputs, x: float(xv), y: float(yv)}))
+        for yv in y_values
+        for xv in x_values
+    ]
+    return pd.DataFrame(rows, columns=[x, y, "saving"])
 
 
 # --- risk pooling and postponement ------------------------------------------------------------
