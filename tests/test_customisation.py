@@ -340,6 +340,10 @@ def test_compare_by_group_pools_the_items_of_each_group():
         pooled["expected_cost"] + 0.05 * (demand["a"] + demand["b"]).mean()
     )
     assert (out["pooled_cost"] <= out["separate_cost"] + 1e-12).all()
+    assert out.loc["h", "independent_sd"] == pytest.approx(
+        math.hypot(demand["c"].std(), demand["d"].std())
+    )
+    assert out.loc["h", "pooled_sd"] == pytest.approx((demand["c"] + demand["d"]).std())
     with pytest.raises(DataError, match="have no group"):
         cz.compare_by_group(demand, groups.iloc[:3], 1.0, 0.75, 0.225)
 

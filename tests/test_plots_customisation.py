@@ -86,6 +86,12 @@ def test_cv_distribution_draws_one_histogram_per_sample_and_the_line():
     labels = ax.get_legend_handles_labels()[1]
     assert sorted(labels) == ["break-even CV 0.40", "products", "subclasses"]
     assert ax.lines[0].get_xdata()[0] == 0.4
+    # Bars are shares of each sample's weight: each histogram sums to 1.
+    heights = [sum(p.get_height() for p in c.patches) for c in ax.containers]
+    assert heights == pytest.approx([1.0, 1.0])
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels(which="both")]
+    assert not any("10^" in t or "times" in t or "e-" in t for t in ticks)
 
 
 def test_pooling_by_size_draws_groups_and_reference():

@@ -771,6 +771,7 @@ def compare_by_group(
         {
             "n_items": by.size(),
             "separate_sd": by["sd"].sum(),
+            "independent_sd": np.sqrt((items["sd"] ** 2).groupby(group_of).sum()),
             "pooled_sd": pooled["sd"],
             "pooled_cv": pooled["cv"],
             "separate_cost": by["make_to_stock_cost"].sum(),

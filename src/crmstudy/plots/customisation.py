@@ -7,10 +7,20 @@ none computes a metric itself.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
 __all__ = ["breakeven_map", "cost_curves", "cv_distribution", "pooling_by_size"]
+
+
+def _plain_log_axis(axis) -> None:
+    """Tick labels of a log axis in plain numbers (0.3, 1, 10), never 3×10⁻¹."""
+    plain = mticker.FuncFormatter(lambda v, _: f"{v:g}")
+    axis.set_major_formatter(plain)
+    axis.set_minor_formatter(
+        mticker.FuncFormatter(lambda v, _: f"{v:g}" if f"{v:g}"[0] in "25" else "")
+    )
 
 
 def cost_curves(
@@ -88,7 +98,8 @@ def cv_distribution(
 
     ``samples`` maps a label (e.g. "products", "subclasses, pooled") to CVs computed by
     :func:`crmstudy.customisation.compare_by_item` or ``compare_by_group``; ``weights`` (same
-    keys) weights each item, e.g. by revenue.
+    keys) weights each item, e.g. by revenue. Each bar is the share of the label's items (or of
+    their weight) in that bin.
     """
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     values = [s[np.isfinite(s) & (s > 0)] for s in samples.values()]
@@ -96,14 +107,19 @@ def cv_distribution(
     hi = max(float(v.max()) for v in values if len(v))
     bins = np.geomspace(min(lo, breakeven_cv) * 0.9, max(hi, breakeven_cv) * 1.1, 40)
     for (label, _), v in zip(samples.items(), values, strict=True):
-        w = None if weights is None else weights[label].reindex(v.index).fillna(0).to_numpy()
-        ax.hist(v, bins=bins, weights=w, density=True, alpha=0.55, label=label)
+        w = (
+            np.ones(len(v))
+            if weights is None
+            else weights[label].reindex(v.index).fillna(0).to_numpy(dtype=float)
+        )
+        ax.hist(v, bins=bins, weights=w / w.sum(), alpha=0.55, label=label)
     ax.axvline(
         breakeven_cv, color="black", ls="--", lw=1, label=f"break-even CV {breakeven_cv:.2f}"
     )
     ax.set_xscale("log")
+    _plain_log_axis(ax.xaxis)
     ax.set_xlabel("coefficient of variation of demand per period (log scale)")
-    ax.set_ylabel("density" + (" (weighted by revenue)" if weights else ""))
+    ax.set_ylabel("share of revenue per bin" if weights else "share of items per bin")
     ax.set_title(title or "Demand uncertainty against the break-even")
     ax.legend(loc="upper left")
     fig.tight_layout()
@@ -128,6 +144,7 @@ def pooling_by_size(
         label="independent, identical (1 - 1/√n)",
     )
     ax.set_xscale("log")
+    _plain_log_axis(ax.xaxis)
     ax.set_xlabel("products in the subclass (log scale)")
     ax.set_ylabel("share of newsvendor cost removed by pooling")
     ax.set_title(title or "Risk pooling by subclass size")
