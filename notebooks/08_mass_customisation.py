@@ -476,6 +476,12 @@ crmstudy.record(
     unit="share",
 )
 crmstudy.record(
+    "ta_feng_pooling_sd_reduction_independent",
+    float(sd_reduction_independent),
+    label="Standard deviation pooling would remove if the products were independent",
+    unit="share",
+)
+crmstudy.record(
     "ta_feng_median_zero_share",
     float(items["zero_share"].median()),
     label=f"Median share of {period_word}s with no sale, per product",
@@ -528,6 +534,11 @@ fig = plots.pooling_by_size(
 # %%
 b_share, b_pool, b_post = boot["share"], boot["pooling"], boot["postponement"]
 above = "above" if product_cv > cv_star else "below"
+co_move = (
+    "together (positively correlated)"
+    if sd_reduction < sd_reduction_independent
+    else "against each other (negatively correlated)"
+)
 display(
     Markdown(
         f"On Ta Feng, the median product's demand per {period_word} has a coefficient of variation "
@@ -543,8 +554,7 @@ display(
         f"only. Had the products of a subclass sold independently of each other, pooling would "
         f"have removed {format_value(sd_reduction_independent, 'share')} of the summed standard "
         f"deviations; it removes {format_value(sd_reduction, 'share')}, so their weekly sales "
-        f"move {'together (positively correlated)' if sd_reduction < sd_reduction_independent else 'against each other (negatively correlated)'}"
-        f" on balance. Against a pooled stock "
+        f"move {co_move} on balance. Against a pooled stock "
         f"customised late (at {format_value(customisation_cost, 'share')} of the price per unit), "
         f"building to order is still cheaper for {format_value(b_post['estimate'], 'share')} "
         f"({iv(b_post)}) of revenue."
