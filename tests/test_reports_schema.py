@@ -197,9 +197,13 @@ def test_a_declaration_wrapped_over_lines_keeps_its_help_choices_and_range():
 @pytest.mark.parametrize(
     ("line", "good", "bad"),
     [
-        ('calibration_end: str = "1997-09-30"  # last day', ["2000-02-29"], ["1997-9-30", "x", ""]),
+        (
+            'calibration_end: str = "1997-09-30"  # last day; empty: default',
+            ["2000-02-29", ""],
+            ["1997-9-30", "x", "1997-02-30"],
+        ),
         ('observation_end: str = ""  # last day; empty: last log date', ["", "1998-06-30"], ["1"]),
-        ('when: str = "2001-01-01"  # a day; format: date', ["2001-12-31"], ["2001-13-01"]),
+        ('when: str = "2001-01-01"  # a day; format: date', ["2001-12-31"], ["2001-13-01", ""]),
         ('customer_column: str = "customer_id"  # ids', ["cust"], ["", "  "]),
         ('date_format: str = ""  # of the dates', ["", "%d/%m/%Y"], ["dd/mm/yyyy"]),
         ('my_path: str = ""  # a file', ["", "any/thing.csv"], []),

@@ -10,7 +10,8 @@ optional ``choices: a, b`` or ``range: [lo, hi)`` segment (after a ``;``) states
 (``[``/``]`` closed, ``(``/``)`` open, ``inf`` allowed). A free-text ``str`` parameter states its
 form instead with ``format: KIND``, one of :data:`FORMATS` (``date``, ``date or empty``, ``path``,
 ``column``, ``strftime``); the vocabulary's names carry theirs without saying so
-(:data:`NAMED_FORMATS`: ``transactions_path`` is a path, ``calibration_end`` a date, ...).
+(:data:`NAMED_FORMATS`: ``transactions_path`` is a path, ``calibration_end`` a date or empty,
+...; the notebook says what empty means).
 A declaration that a formatter wrapped over several lines keeps the comment it carries on any of
 its lines, but the convention is one line; :func:`declaration_problems` lists the parameters that
 state no help or no allowed values (``crmstudy check`` refuses them).
@@ -62,7 +63,7 @@ NAMED_FORMATS: dict[str, str] = {
     "date_column": "column",
     "amount_column": "column",
     "date_format": "strftime",
-    "calibration_end": "date",
+    "calibration_end": "date or empty",
     "observation_end": "date or empty",
 }
 
