@@ -201,3 +201,15 @@ def test_a_scenario_file_naming_a_bad_log_is_refused_too(capsys, notebooks, tmp_
     scenario = write(tmp_path / "mine.yaml", f"transactions_path: {bad}\n")
     code, err = report(capsys, notebooks, tmp_path, "-f", str(scenario))
     assert code == 2 and "ragged.csv row 4 has 2 fields" in err
+
+
+def test_an_unquoted_date_in_a_parameter_file_is_read_as_the_date(
+    capsys, notebooks, tmp_path, jobs
+):
+    # YAML reads `calibration_end: 1997-06-30` as a date, not a string; before, the run stopped
+    # with "parameter 'calibration_end' is a str; got datetime.date(1997, 6, 30)".
+    scenario = write(tmp_path / "early.yaml", "calibration_end: 1997-06-30\n")
+    code, err = report(capsys, notebooks, tmp_path, "-f", str(scenario))
+    assert code == 0, err
+    (job,) = jobs
+    assert job.overrides == {"calibration_end": "1997-06-30"}

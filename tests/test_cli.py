@@ -336,3 +336,13 @@ def test_check_passes_on_every_project_notebook(capsys):
     code, out, _ = run(capsys, "check", "--notebooks", str(project))
     assert code == 0, out
     assert out.count(": ok") == len(list(project.glob("[0-9][0-9]_*.py")))
+
+
+def test_list_shows_the_project_notebooks_parameters_with_units_and_allowed_values(capsys):
+    project = Path(__file__).resolve().parents[1] / "notebooks"
+    code, out, _ = run(capsys, "list", "--notebooks", str(project))
+    assert code == 0
+    block = out[out.index("08_mass_customisation") :]
+    assert "walk_away_share: float = 0.1" in block
+    assert "share of customers who walk away rather than wait [in [0, 1)]" in block
+    assert "demand_period: str = 'W'" in block and "[one of: D, W]" in block

@@ -127,10 +127,13 @@ class Parameter:
 
         ``from_text`` is for command-line values (``-p key=value``): the string is parsed as the
         declared type (bool accepts true/false/1/0/yes/no). Other values (from YAML or Python)
-        must already have the type; an int is accepted for a float.
+        must already have the type; an int is accepted for a float, and a date (YAML's reading of
+        an unquoted 1997-09-30) for a date parameter.
         Raises :class:`ParameterError` naming the parameter, the value and what is allowed.
         """
         typed = self._parse_text(value) if from_text and isinstance(value, str) else value
+        if self.format in {"date", "date or empty"} and _is_plain_date(typed):
+            typed = typed.isoformat()  # YAML reads an unquoted 1997-09-30 as a date
         if self.type is float and isinstance(typed, int) and not isinstance(typed, bool):
             typed = float(typed)
         if not isinstance(typed, self.type) or (self.type is int and isinstance(typed, bool)):
@@ -174,6 +177,12 @@ class Parameter:
                 f"parameter '{self.name}' is {self._a_type}; '{text}' is not {kind}" + self._hint()
             ) from None
         return text
+
+
+def _is_plain_date(value: Any) -> bool:
+    import datetime as dt
+
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def _fits_format(value: str, kind: str) -> bool:
