@@ -574,7 +574,8 @@ display(
 #
 # A second, smaller bias runs the same way: the empirical newsvendor picks each product's stock on
 # the same periods it is then scored on, so its cost is an in-sample optimum and flatters building
-# to stock. Both biases make the shares above, if anything, too low for building to order.
+# to stock. This bias and the capping above push the shares toward building to stock; the extra
+# zeros of empty shelves push the other way.
 
 # %%
 median_item = items.loc[(items["mean"] - items["mean"].median()).abs().idxmin()]
