@@ -429,6 +429,7 @@ boot = {
 sd_reduction = 1 - groups["pooled_sd"].sum() / groups["separate_sd"].sum()
 sd_reduction_independent = 1 - groups["independent_sd"].sum() / groups["separate_sd"].sum()
 median_n_items = float(groups["n_items"].median())
+share_above_cv = cz.weighted_share(items["cv"] > cv_star, revenue)
 product_cv = items["cv"].median()
 subclass_cv = groups["pooled_cv"].median()
 
@@ -473,6 +474,12 @@ crmstudy.record(
     "ta_feng_pooling_sd_reduction",
     float(sd_reduction),
     label="Standard deviation removed by pooling into subclasses",
+    unit="share",
+)
+crmstudy.record(
+    "ta_feng_share_above_breakeven_cv",
+    share_above_cv,
+    label="Share of Ta Feng revenue in products whose CV exceeds the break-even CV",
     unit="share",
 )
 crmstudy.record(
@@ -545,7 +552,9 @@ display(
         f"of {format_number(product_cv, 2)}, {above} the break-even CV of "
         f"{format_number(cv_star, 2)}. With the empirical newsvendor, "
         f"**{format_value(b_share['estimate'], 'share')}** of revenue ({iv(b_share)}) is in "
-        f"products for which building to order is cheaper than stocking each product. "
+        f"products for which building to order is cheaper than stocking each product; the "
+        f"normal rule (CV above {format_number(cv_star, 2)}) would say "
+        f"{format_value(share_above_cv, 'share')}. "
         f"Pooling the products of each subclass into one stock removes "
         f"{format_value(b_pool['estimate'], 'share')} ({iv(b_pool)}) of the newsvendor cost "
         f"(and {format_value(sd_reduction, 'share')} of the summed standard deviations): "

@@ -109,6 +109,9 @@ def test_ta_feng_share_matches_an_independent_computation(results, weekly):
     )
     cv = table.std(ddof=1) / table.mean()
     assert results["ta_feng_median_cv_product"] == pytest.approx(cv.median())
+    revenue = lines.groupby("product_id")["amount"].sum().reindex(table.columns)
+    above = revenue[cv > results["breakeven_cv"]].sum() / revenue.sum()
+    assert results["ta_feng_share_above_breakeven_cv"] == pytest.approx(above)
 
 
 def test_pooling_by_subclass_against_pandas(results, weekly):

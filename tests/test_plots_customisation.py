@@ -53,6 +53,7 @@ def test_breakeven_map_draws_the_zero_contour_and_the_point():
     assert mesh.get_array().size == 15 * 12
     assert len(ax.collections) >= 2, "the break-even contour is missing"
     assert ax.lines[-1].get_xdata()[0] == 0.4
+    assert [t.get_text() for t in ax.texts] == ["these inputs"]
 
 
 def test_breakeven_map_without_a_sign_change_has_no_contour():

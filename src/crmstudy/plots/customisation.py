@@ -39,10 +39,12 @@ def cost_curves(
     ax.plot(table["cv"], table["make_to_order_cost"], label="build to order")
     if np.isfinite(breakeven_cv):
         ax.axvline(breakeven_cv, color="grey", ls="--", lw=0.8)
+        # Below the flat build-to-order line, right of the crossing: the empty corner of the plot.
+        level = float(table["make_to_order_cost"].iloc[0])
         ax.annotate(
             f"break-even CV {breakeven_cv:.2f}",
-            (breakeven_cv, ax.get_ylim()[1] * 0.92),
-            xytext=(6, 0),
+            (breakeven_cv, level),
+            xytext=(8, -18),
             textcoords="offset points",
         )
     ax.set_xlabel("coefficient of variation of demand per period (sd / mean)")
@@ -77,8 +79,8 @@ def breakeven_map(
     if np.nanmin(z) < 0 < np.nanmax(z):
         ax.contour(xs, ys, z, levels=[0.0], colors="black", linewidths=1.2)
     if point is not None:
-        ax.plot(*point, "k*", markersize=12, label="these inputs")
-        ax.legend(loc="upper right")
+        ax.plot(*point, "k*", markersize=12)
+        ax.annotate("these inputs", point, xytext=(9, 6), textcoords="offset points")
     fig.colorbar(mesh, ax=ax, label=f"saving of building to order ({unit} per unit)")
     ax.set_xlabel(x_label or x)
     ax.set_ylabel(y_label or y)
