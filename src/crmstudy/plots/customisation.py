@@ -19,7 +19,8 @@ def _plain_log_axis(axis) -> None:
     plain = mticker.FuncFormatter(lambda v, _: f"{v:g}")
     axis.set_major_formatter(plain)
     axis.set_minor_formatter(
-        mticker.FuncFormatter(lambda v, _: f"{v:g}" if f"{v:g}"[0] in "25" else "")
+        # label the 2s and 5s between the powers of ten (0.2, 0.5, 2, 5, 20, ...)
+        mticker.FuncFormatter(lambda v, _: f"{v:g}" if f"{v:.0e}"[0] in "25" else "")
     )
 
 
