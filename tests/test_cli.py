@@ -315,3 +315,34 @@ def test_all_carries_on_after_a_failure_and_keeps_the_last_good_report(capsys, n
     # The notebook after the failing one still ran.
     assert read_results(out / "01_ok.results.json")["expected_lifetime"] == pytest.approx(2.0)
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left"
+
+
+def test_check_refuses_a_parameter_without_help_or_allowed_values(capsys, notebooks):
+    import jupytext
+
+    py = notebooks / "01_ok.py"
+    py.write_text(py.read_text().replace("  # number of periods shown; range: [1, 10]", ""))
+    jupytext.write(jupytext.read(py), py.with_suffix(".ipynb"))
+    code, out, _ = run(capsys, "check", "01", "--notebooks", str(notebooks))
+    assert code == 1 and "parameter 'periods' has no help text" in out
+    assert "and no allowed values (range: [lo, hi))" in out
+
+
+def test_check_passes_on_every_project_notebook(capsys):
+    # Every parameter of every notebook states its help and allowed values (or `crmstudy
+    # check` names it); before the wrapped-declaration fix, 01's segment and three of 06's
+    # parameters had neither. Runs no kernel.
+    project = Path(__file__).resolve().parents[1] / "notebooks"
+    code, out, _ = run(capsys, "check", "--notebooks", str(project))
+    assert code == 0, out
+    assert out.count(": ok") == len(list(project.glob("[0-9][0-9]_*.py")))
+
+
+def test_list_shows_the_project_notebooks_parameters_with_units_and_allowed_values(capsys):
+    project = Path(__file__).resolve().parents[1] / "notebooks"
+    code, out, _ = run(capsys, "list", "--notebooks", str(project))
+    assert code == 0
+    block = out[out.index("08_mass_customisation") :]
+    assert "walk_away_share: float = 0.1" in block
+    assert "share of customers who walk away rather than wait [in [0, 1)]" in block
+    assert "demand_period: str = 'W'" in block and "[one of: D, W]" in block

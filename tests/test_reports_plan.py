@@ -124,3 +124,17 @@ def test_orphan_scenarios_are_folders_that_name_no_notebook(tmp_path):
     assert orphan_scenarios(tmp_path, notebooks) == [tmp_path / "params" / "01_okk"]
     shutil.rmtree(tmp_path / "params")
     assert orphan_scenarios(tmp_path, notebooks) == []
+
+
+def test_check_transactions_file_reads_a_parquet_header(tmp_path):
+    import pandas as pd
+
+    from crmstudy.reports.plan import check_transactions_file
+
+    log = tmp_path / "log.parquet"
+    pd.DataFrame({"client": ["a"], "day": ["2020-01-01"], "spend": [1.0]}).to_parquet(log)
+    mapped = {"customer_column": "client", "date_column": "day", "amount_column": "spend"}
+    check_transactions_file({"transactions_path": str(log), **mapped})  # no error
+    with pytest.raises(ParameterError, match="log.parquet has no column 'customer_id'"):
+        check_transactions_file({"transactions_path": str(log)})
+    check_transactions_file({"transactions_path": ""})  # no log: nothing to check

@@ -167,3 +167,75 @@ def test_an_equals_sign_in_a_string_default_is_reported_too():
 
 def test_a_cell_that_does_not_parse_is_left_to_parse_parameters():
     assert papermill_disagreements("x = 1 = 2\n") == []
+
+
+# --- declarations wrapped over lines, formats, and what `crmstudy check` refuses -------------
+
+WRAPPED = """\
+segment: str = (
+    "high_end"  # customer segment of a paper's table; choices: regular, high_end
+)
+seed: int = (
+    2026  # seed of the random draws; range: [0, 4294967295]
+)
+"""
+
+
+def test_a_declaration_wrapped_over_lines_keeps_its_help_choices_and_range():
+    # Before: the comment was read only after the closing parenthesis, so both lost their
+    # help and constraints and any value passed validation.
+    params = parse_parameters(WRAPPED)
+    assert params["segment"].help == "customer segment of a paper's table"
+    assert params["segment"].choices == ("regular", "high_end")
+    assert params["seed"].range == Range(0.0, 4294967295.0, True, True)
+    with pytest.raises(ParameterError, match="must be one of: regular, high_end"):
+        params["segment"].coerce("nonsense", from_text=True)
+    with pytest.raises(ParameterError, match=r"must be in \[0, 4294967295\]"):
+        params["seed"].coerce("-1", from_text=True)
+
+
+@pytest.mark.parametrize(
+    ("line", "good", "bad"),
+    [
+        (
+            'calibration_end: str = "1997-09-30"  # last day; empty: default',
+            ["2000-02-29", ""],
+            ["1997-9-30", "x", "1997-02-30"],
+        ),
+        ('observation_end: str = ""  # last day; empty: last log date', ["", "1998-06-30"], ["1"]),
+        ('when: str = "2001-01-01"  # a day; format: date', ["2001-12-31"], ["2001-13-01", ""]),
+        ('customer_column: str = "customer_id"  # ids', ["cust"], ["", "  "]),
+        ('date_format: str = ""  # of the dates', ["", "%d/%m/%Y"], ["dd/mm/yyyy"]),
+        ('my_path: str = ""  # a file', ["", "any/thing.csv"], []),
+    ],
+)
+def test_free_text_parameters_have_a_format(line, good, bad):
+    (param,) = parse_parameters(line + "\n").values()
+    assert param.allowed()
+    for value in good:
+        assert param.coerce(value, from_text=True) == value
+    for value in bad:
+        with pytest.raises(ParameterError, match=f"parameter '{param.name}' must be"):
+            param.coerce(value, from_text=True)
+
+
+def test_an_unknown_format_is_refused():
+    with pytest.raises(ParameterError, match="format 'colour' is not one of"):
+        parse_parameters('x: str = "a"  # help; format: colour\n')
+
+
+def test_declaration_problems_name_parameters_without_help_or_allowed_values():
+    from crmstudy.reports.schema import declaration_problems
+
+    params = parse_parameters(
+        "a: float = 1.0  # per year; range: [0, 2]\n"
+        "b: float = 1.0  # per year, no range\n"
+        "c: str = 'x'\n"
+        "d: bool = True  # a switch needs no allowed values\n"
+        'transactions_path: str = ""  # own log\n'
+    )
+    problems = declaration_problems(params, "nb.py: parameters cell")
+    assert len(problems) == 2
+    assert "'b' has no allowed values (range: [lo, hi))" in problems[0]
+    assert "'c' has no help text" in problems[1] and "no allowed values (choices" in problems[1]
+    assert all(p.startswith("nb.py: parameters cell") for p in problems)

@@ -139,12 +139,15 @@ def _cmd_list(notebooks_dir: Path) -> int:
 
 def _cmd_check(notebooks_dir: Path, names: list[str]) -> int:
     from crmstudy.reports import check_notebook, discover_notebooks, resolve_name
+    from crmstudy.reports.schema import declaration_problems
 
     notebooks = discover_notebooks(notebooks_dir)
     chosen = [resolve_name(n, notebooks) for n in names] if names else list(notebooks)
     bad = 0
     for name in chosen:
-        problems = check_notebook(notebooks[name].path)
+        info = notebooks[name]
+        problems = check_notebook(info.path)
+        problems += declaration_problems(info.parameters, f"{info.path.name}: parameters cell")
         print(f"{name}: {'ok' if not problems else 'PROBLEMS'}")
         for problem in problems:
             print(f"    {problem}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,9 @@ from crmstudy.errors import ParameterError
 from crmstudy.reports.notebooks import NotebookInfo
 
 __all__ = [
+    "LOG_COLUMNS",
     "Job",
+    "check_transactions_file",
     "orphan_scenarios",
     "plan_all",
     "plan_jobs",
@@ -41,7 +43,14 @@ def read_scenario(path: str | os.PathLike) -> tuple[dict[str, Any], str]:
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"no parameter file at {path}")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ParameterError(
+            f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line {line}); "
+            "save it as UTF-8"
+        ) from None
     description = []
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -104,15 +113,178 @@ def path_parameters(values: Mapping[str, Any]) -> dict[str, str]:
 def _resolve_paths(values: dict[str, Any], base: Path) -> dict[str, Any]:
     """Make non-empty ``*_path`` parameters absolute (they are read with the kernel in
     notebooks/, but the user wrote them relative to where they ran the command), and check that
-    the file exists before any kernel starts."""
+    each names a file (not a folder) before any kernel starts."""
     out = dict(values)
     for name, value in path_parameters(values).items():
         path = Path(value).expanduser()
         path = path if path.is_absolute() else (base / path).resolve()
         if not path.exists():
             raise ParameterError(f"parameter '{name}': no file at {path}")
+        if path.is_dir():
+            raise ParameterError(
+                f"parameter '{name}': {path} is a folder; give one CSV or Parquet file"
+            )
         out[name] = str(path)
     return out
+
+
+#: The columns of a user's log and the parameter that names each (``../shared/DESIGN.md``).
+LOG_COLUMNS = {"customer_column": "customer_id", "date_column": "date", "amount_column": "amount"}
+_CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_PARQUET_SUFFIXES = {".parquet", ".pq"}
+_DATE_ROWS_CHECKED = 1000
+
+
+def check_transactions_file(
+    values: Mapping[str, Any], declared: Collection[str] | None = None
+) -> None:
+    """Check the log a run's ``transactions_path`` names, before any kernel starts.
+
+    ``values`` are the run's parameters (defaults and overrides). The file must be a readable
+    CSV (UTF-8, not empty, every row as wide as the header) or Parquet file holding the columns
+    that ``customer_column``, ``date_column`` and ``amount_column`` name (the standard names
+    ``customer_id``, ``date``, ``amount`` when the notebook has no such parameter); with a
+    ``date_format``, the first dates must parse with it. Raises :class:`ParameterError` naming
+    the file, the row, the column and the value. An empty ``transactions_path`` is not checked.
+    ``declared`` are the notebook's parameter names (default: those in ``values``): a missing
+    column's message says how to map it only if the notebook takes the mapping parameter.
+    The values themselves (dates, amounts) are validated by ``read_transactions`` in the kernel.
+    """
+    path_text = values.get("transactions_path")
+    if not isinstance(path_text, str) or not path_text:
+        return
+    path = Path(path_text)
+    columns = {key: values.get(key) or default for key, default in LOG_COLUMNS.items()}
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in _PARQUET_SUFFIXES:
+        header = _parquet_header(path)
+        rows = None
+    elif any(s in _CSV_SUFFIXES for s in suffixes):
+        sep = "\t" if ".tsv" in suffixes else ","
+        header, rows = _csv_header_and_dates(path, columns["date_column"], sep)
+    else:
+        raise ParameterError(
+            f"parameter 'transactions_path': {path.name} is not a .csv, .tsv, .txt or .parquet file"
+        )
+    for key, column in columns.items():
+        if column not in header:
+            close = difflib.get_close_matches(column, header, n=1, cutoff=0.5)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            if key in (values if declared is None else declared):
+                fix = f"name yours with -p {key}=NAME"
+            else:
+                fix = "this notebook takes no column mapping: rename the columns to " + ", ".join(
+                    LOG_COLUMNS.values()
+                )
+            raise ParameterError(
+                f"{path.name} has no column '{column}'{hint}; its columns are: "
+                f"{', '.join(header)}; {fix}"
+            )
+    date_format = values.get("date_format") or ""
+    if rows is not None and date_format:
+        import datetime as dt
+
+        for row_number, text in rows:
+            try:
+                dt.datetime.strptime(text.strip(), date_format)
+            except ValueError:
+                raise ParameterError(
+                    f"{path.name} row {row_number}, column '{columns['date_column']}': "
+                    f"'{text}' does not match date_format '{date_format}'"
+                ) from None
+
+
+def _open_binary(path: Path):
+    """``path`` as a binary stream, decompressed by its last suffix as pandas would."""
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return gzip.open(path)
+    if suffix == ".bz2":
+        return bz2.open(path)
+    if suffix == ".xz":
+        return lzma.open(path)
+    if suffix == ".zip":
+        archive = zipfile.ZipFile(path)
+        return archive.open(archive.namelist()[0])
+    return path.open("rb")
+
+
+def _first_bad_utf8(path: Path) -> tuple[int, int]:
+    """``(line, byte)`` of the first byte of ``path`` that is not UTF-8."""
+    with _open_binary(path) as raw:
+        data = raw.read()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1, data[exc.start]
+    return 0, 0
+
+
+def _csv_header_and_dates(
+    path: Path, date_column: str, sep: str
+) -> tuple[list[str], list[tuple[int, str]]]:
+    """Read a CSV through once: its header, and ``(row, text)`` of the first dates.
+
+    Rows are counted as a spreadsheet shows them: the header is row 1.
+    """
+    import csv
+    import io
+    import zipfile
+
+    header: list[str] | None = None
+    dates: list[tuple[int, str]] = []
+    row_number = data_rows = 0
+    try:
+        with io.TextIOWrapper(_open_binary(path), encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle, delimiter=sep):
+                row_number += 1
+                if not row or row == [""]:
+                    continue  # blank lines are skipped when the log is read
+                if header is None:
+                    header = [c.strip() for c in row]
+                    date_at = header.index(date_column) if date_column in header else None
+                    continue
+                data_rows += 1
+                if len(row) != len(header):
+                    raise ParameterError(
+                        f"{path.name} row {row_number} has {len(row)} fields, the header "
+                        f"has {len(header)} ({', '.join(header)}): is a separator missing or "
+                        "a value quoted wrongly?"
+                    )
+                if date_at is not None and len(dates) < _DATE_ROWS_CHECKED:
+                    dates.append((row_number, row[date_at]))
+    except UnicodeDecodeError:
+        line, byte = _first_bad_utf8(path)
+        raise ParameterError(
+            f"{path.name} is not UTF-8 text (byte {byte:#04x} on line {line}); save it as UTF-8"
+        ) from None
+    except csv.Error as exc:
+        raise ParameterError(f"{path.name} row {row_number}: not a valid CSV row ({exc})") from None
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise ParameterError(f"{path.name} cannot be read: {exc}") from None
+    if header is None:
+        raise ParameterError(
+            f"{path.name} is empty: it needs a header row and one row per purchase"
+        )
+    if not data_rows:
+        raise ParameterError(f"{path.name} has a header but no rows")
+    return header, dates
+
+
+def _parquet_header(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    try:
+        return list(pq.read_schema(path).names)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
+        raise ParameterError(
+            f"{path.name} is not a readable Parquet file ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 @dataclass
@@ -155,7 +327,7 @@ def scenario_job(info: NotebookInfo, scenario_file: Path, cwd: Path) -> Job:
     """The job of a scenario file: report ``NAME__<file stem>`` with the file's parameters."""
     values, description = read_scenario(scenario_file)
     overrides = validate_parameters(info, values, source=str(scenario_file))
-    return Job(
+    job = Job(
         report=f"{info.name}{_SCENARIO_SEP}{Path(scenario_file).stem}",
         notebook=info,
         overrides=_resolve_paths(overrides, cwd),
@@ -163,6 +335,8 @@ def scenario_job(info: NotebookInfo, scenario_file: Path, cwd: Path) -> Job:
         scenario_file=Path(scenario_file),
         scenario_description=description,
     )
+    check_transactions_file(job.parameters(), info.parameters)
+    return job
 
 
 def plan_jobs(
@@ -196,6 +370,7 @@ def plan_jobs(
             job = Job(report=info.name, notebook=info)
         extra = validate_parameters(info, pairs, from_text=True, source="-p")
         job.overrides.update(_resolve_paths(extra, cwd))
+        check_transactions_file(job.parameters(), info.parameters)
         jobs.append(job)
     return jobs
 

@@ -7,7 +7,14 @@ A notebook's cell tagged ``parameters`` declares one parameter per line::
 
 The type is one of ``int``, ``float``, ``str``, ``bool``; the comment is the help text, and an
 optional ``choices: a, b`` or ``range: [lo, hi)`` segment (after a ``;``) states the allowed values
-(``[``/``]`` closed, ``(``/``)`` open, ``inf`` allowed).
+(``[``/``]`` closed, ``(``/``)`` open, ``inf`` allowed). A free-text ``str`` parameter states its
+form instead with ``format: KIND``, one of :data:`FORMATS` (``date``, ``date or empty``, ``path``,
+``column``, ``strftime``); the vocabulary's names carry theirs without saying so
+(:data:`NAMED_FORMATS`: ``transactions_path`` is a path, ``calibration_end`` a date or empty,
+...; the notebook says what empty means).
+A declaration that a formatter wrapped over several lines keeps the comment it carries on any of
+its lines, but the convention is one line; :func:`declaration_problems` lists the parameters that
+state no help or no allowed values (``crmstudy check`` refuses them).
 
 Papermill reads the same cell with its own, line-based parser (to warn about unknown parameters and
 for ``papermill --help-notebook``); :func:`papermill_disagreements` lists the lines it would read
@@ -24,12 +31,41 @@ from typing import Any
 
 from crmstudy.errors import ParameterError
 
-__all__ = ["Parameter", "Range", "papermill_disagreements", "parse_parameters"]
+__all__ = [
+    "FORMATS",
+    "NAMED_FORMATS",
+    "Parameter",
+    "Range",
+    "declaration_problems",
+    "papermill_disagreements",
+    "parse_parameters",
+]
 
 _TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 _RANGE = re.compile(r"^([\[(])\s*([^,]+?)\s*,\s*([^,]+?)\s*([\])])$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: The forms a free-text ``str`` parameter may declare with ``format: KIND``, in words.
+FORMATS: dict[str, str] = {
+    "date": "a date YYYY-MM-DD",
+    "date or empty": "a date YYYY-MM-DD, or empty",
+    "path": "a file path (CSV or Parquet), or empty",
+    "column": "a column name of the log",
+    "strftime": "a strptime format such as %d/%m/%Y, or empty for ISO dates",
+}
+#: The vocabulary's parameter names (``../shared/DESIGN.md``) and the form each one has; a name
+#: ending in ``_path`` is a path. An explicit ``format:`` in the comment overrides these.
+NAMED_FORMATS: dict[str, str] = {
+    "transactions_path": "path",
+    "customer_column": "column",
+    "date_column": "column",
+    "amount_column": "column",
+    "date_format": "strftime",
+    "calibration_end": "date or empty",
+    "observation_end": "date or empty",
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +102,7 @@ class Parameter:
     help: str = ""
     choices: tuple | None = None
     range: Range | None = None
+    format: str | None = None  # one of FORMATS, for a free-text str parameter
 
     @property
     def type_name(self) -> str:
@@ -81,6 +118,8 @@ class Parameter:
             return "one of: " + ", ".join(str(c) for c in self.choices)
         if self.range is not None:
             return f"in {self.range}"
+        if self.format is not None:
+            return FORMATS[self.format]
         return ""
 
     def coerce(self, value: Any, *, from_text: bool = False) -> Any:
@@ -88,10 +127,13 @@ class Parameter:
 
         ``from_text`` is for command-line values (``-p key=value``): the string is parsed as the
         declared type (bool accepts true/false/1/0/yes/no). Other values (from YAML or Python)
-        must already have the type; an int is accepted for a float.
+        must already have the type; an int is accepted for a float, and a date (YAML's reading of
+        an unquoted 1997-09-30) for a date parameter.
         Raises :class:`ParameterError` naming the parameter, the value and what is allowed.
         """
         typed = self._parse_text(value) if from_text and isinstance(value, str) else value
+        if self.format in {"date", "date or empty"} and _is_plain_date(typed):
+            typed = typed.isoformat()  # YAML reads an unquoted 1997-09-30 as a date
         if self.type is float and isinstance(typed, int) and not isinstance(typed, bool):
             typed = float(typed)
         if not isinstance(typed, self.type) or (self.type is int and isinstance(typed, bool)):
@@ -108,6 +150,8 @@ class Parameter:
         """Raise :class:`ParameterError` when ``value`` is outside the declared choices or range."""
         outside_choices = self.choices is not None and value not in self.choices
         if outside_choices or (self.range is not None and value not in self.range):
+            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}; got {value!r}")
+        if self.format is not None and not _fits_format(value, self.format):
             raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}; got {value!r}")
 
     def _hint(self) -> str:
@@ -135,6 +179,33 @@ class Parameter:
         return text
 
 
+def _is_plain_date(value: Any) -> bool:
+    import datetime as dt
+
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _fits_format(value: str, kind: str) -> bool:
+    """Whether a ``str`` value has the declared form (a path's file is checked by the planner)."""
+    import datetime as dt
+
+    if kind in {"date", "date or empty"}:
+        if value == "" and kind == "date or empty":
+            return True
+        if not _ISO_DATE.match(value):
+            return False
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    if kind == "column":
+        return bool(value.strip())
+    if kind == "strftime":
+        return value == "" or "%" in value
+    return True  # "path": any text; plan.py checks the file before a kernel starts
+
+
 def _parse_bound(text: str, where: str) -> float:
     try:
         return float(text)
@@ -142,11 +213,14 @@ def _parse_bound(text: str, where: str) -> float:
         raise ParameterError(f"{where}: range bound '{text}' is not a number") from None
 
 
-def _parse_comment(comment: str, ptype: type, where: str) -> tuple[str, tuple | None, Range | None]:
-    """Split a parameter comment into help text, choices and range."""
+def _parse_comment(
+    comment: str, ptype: type, where: str
+) -> tuple[str, tuple | None, Range | None, str | None]:
+    """Split a parameter comment into help text, choices, range and format."""
     help_parts: list[str] = []
     choices: tuple | None = None
     interval: Range | None = None
+    kind: str | None = None
     for part in (p.strip() for p in comment.split(";")):
         key, _, rest = part.partition(":")
         key = key.strip().lower()
@@ -169,15 +243,59 @@ def _parse_comment(comment: str, ptype: type, where: str) -> tuple[str, tuple | 
             interval = Range(
                 _parse_bound(lo, where), _parse_bound(hi, where), left == "[", right == "]"
             )
+        elif key == "format" and rest.strip():
+            kind = rest.strip().lower()
+            if kind not in FORMATS:
+                raise ParameterError(
+                    f"{where}: format '{rest.strip()}' is not one of: {', '.join(FORMATS)}"
+                )
+            if ptype is not str:
+                raise ParameterError(f"{where}: 'format:' is for str parameters only")
         elif part:
             help_parts.append(part)
-    return "; ".join(help_parts), choices, interval
+    return "; ".join(help_parts), choices, interval, kind
 
 
 def _parse_choice(text: str, ptype: type) -> Any:
     if ptype is bool:
         return text.lower() in _TRUE
     return ptype(text)
+
+
+def _comments_by_line(source: str) -> dict[int, str]:
+    """``{line number: comment text without '#'}`` for every comment in ``source``."""
+    import io
+    import tokenize
+
+    out: dict[int, str] = {}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            out[token.start[0]] = token.string[1:].strip()
+    return out
+
+
+def declaration_problems(params: dict[str, Parameter], where: str = "parameters cell") -> list[str]:
+    """The parameters declared without help text or without allowed values, one message each.
+
+    Allowed values are ``choices:``, ``range:`` or, for a free-text ``str``, a ``format:`` (the
+    vocabulary's names carry theirs, :data:`NAMED_FORMATS`); a ``bool`` needs none. Without them
+    a wrong value reaches the kernel and fails there, far from its cause.
+    """
+    problems = []
+    for p in params.values():
+        missing = []
+        if not p.help:
+            missing.append("no help text (what it is, with its unit)")
+        if p.type is not bool and not p.allowed():
+            wanted = "choices: a, b or format: KIND" if p.type is str else "range: [lo, hi)"
+            missing.append(f"no allowed values ({wanted})")
+        if missing:
+            problems.append(
+                f"{where}: parameter '{p.name}' has {' and '.join(missing)}; declare it on one "
+                f"line as '{p.name}: {p.type_name} = default  # help, unit; "
+                f"{'choices: ...' if p.type is str else 'range: [lo, hi)'}'"
+            )
+    return problems
 
 
 def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, Parameter]:
@@ -191,6 +309,7 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
     except SyntaxError as exc:
         raise ParameterError(f"{where} line {exc.lineno}: not valid Python ({exc.msg})") from None
     lines = source.splitlines()
+    comments = _comments_by_line(source)
     params: dict[str, Parameter] = {}
     for node in tree.body:
         here = f"{where} line {node.lineno}"
@@ -217,13 +336,17 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
             raise ParameterError(
                 f"{here}: the default of '{name}' must be a literal (a number, string or bool)"
             ) from None
-        line = lines[node.end_lineno - 1]
-        tail = line[node.end_col_offset :].strip()
-        comment = tail[1:].strip() if tail.startswith("#") else ""
-        help_text, choices, interval = _parse_comment(comment, ptype, here)
+        # Every comment on the declaration's lines: a formatter may wrap a long one as
+        # `name: str = (\n    "value"  # help; choices: a, b\n)`.
+        comment = " ".join(
+            comments[n] for n in range(node.lineno, node.end_lineno + 1) if n in comments
+        )
+        help_text, choices, interval, kind = _parse_comment(comment, ptype, here)
         if name in params:
             raise ParameterError(f"{here}: parameter '{name}' is declared twice")
-        param = Parameter(name, ptype, default, help_text, choices, interval)
+        if kind is None and ptype is str and choices is None:
+            kind = NAMED_FORMATS.get(name, "path" if name.endswith("_path") else None)
+        param = Parameter(name, ptype, default, help_text, choices, interval, kind)
         try:
             params[name] = replace(param, default=param.coerce(default))
         except ParameterError as exc:
