@@ -258,7 +258,10 @@ def test_report_writes_ipynb_offline_html_results_and_index(
         "01_ok__high_end.html",
         "01_ok__high_end.ipynb",
         "01_ok__high_end.results.json",
+        "01_ok__high_end.student.html",
+        "01_ok__high_end.teacher.html",
         "index.html",
+        "manifest.json",
     ]
 
     meta = json.loads((out / f"{name}.results.json").read_text())
