@@ -208,7 +208,7 @@ crmstudy.record("net_margin", change["net_margin"], label="Net margin of the bas
 # %%
 gross = cp.steady_state_profit(defection_before, base)
 gap = change["profit_change_pct"] - rs_plain["rs_customer_npv_change_pct"]
-relation = "larger" if gap > 0.05 else "smaller" if gap < -0.05 else "about the same"
+relation = "larger than" if gap > 0.05 else "smaller than" if gap < -0.05 else "about the same as"
 verb = "rises" if change["profit_change_pct"] >= 0 else "falls"
 show(
     f"From {format_percent(defection_before, share=True)} to "
@@ -220,7 +220,7 @@ show(
     f"**{pct(rs_disc['rs_customer_npv_change_pct'])}** discounted at "
     f"{format_percent(annual_discount_rate, share=True)} a year. A reader of the primer "
     "comparing with R&S's 25%-85% or MBNA's 125% should compare with R&S's metric; the firm "
-    f"profit is a different quantity, here {relation} than R&S's undiscounted figure.\n\n"
+    f"profit is a different quantity, here {relation} R&S's undiscounted figure.\n\n"
     f"The base's **net margin** is {format_percent(change['net_margin'], share=True)}. In "
     "words: of every dollar of profit the customers generate over their lives "
     f"({format_money(gross['gross_profit'])} a year in the mature base), the firm keeps that "
