@@ -6,24 +6,26 @@ import numpy as np
 import pytest
 
 from crmstudy.clv import (
-    customer_equity,
-    elasticities,
-    firm_inputs,
-    gls_summary,
-    gls_valuation,
     heterogeneity_comparison,
     horizon_share,
     lifetime_value,
-    logistic_customers,
-    logistic_new_customers,
-    logistic_through,
     margin_multiple,
     margin_multiple_table,
     pooled_retention,
     retention_per_period,
-    shortcut_comparison,
     simple_retention_elasticity,
 )
+from crmstudy.customer_equity import (
+    customer_equity,
+    firm_inputs,
+    gls_summary,
+    gls_valuation,
+    logistic_customers,
+    logistic_new_customers,
+    logistic_through,
+    shortcut_comparison,
+)
+from crmstudy.customer_equity import customer_equity_elasticities as elasticities
 from crmstudy.errors import ParameterError
 
 
@@ -282,7 +284,17 @@ def test_constant_flow_is_a_perpetuity():
 
 def test_annual_rates_are_converted_as_gls_do():
     # Quarterly model with annual inputs: i_q = 1.12 ** 0.25 - 1, r_q = 0.7 ** 0.25.
-    ce = customer_equity(3.87, 0.70, 0.12, 7.70, 33.8, [1.0, 2.0], period="Q", rate_period="Y")
+    ce = customer_equity(
+        3.87,
+        0.70,
+        0.12,
+        7.70,
+        33.8,
+        [1.0, 2.0],
+        period="Q",
+        retention_period="Y",
+        discount_period="Y",
+    )
     i_q, r_q = 1.12**0.25 - 1, 0.70**0.25
     assert ce["discount_rate_per_period"] == pytest.approx(0.028737, abs=1e-6)
     assert ce["retention_per_period"] == pytest.approx(r_q)
@@ -360,7 +372,7 @@ def test_elasticities_bad_step():
 def test_firm_inputs_reads_the_gls_table():
     args = firm_inputs("Capital One")
     assert args["margin"] == 13.71 and args["retention"] == 0.85
-    assert args["period"] == "Q" and args["rate_period"] == "Y"
+    assert args["period"] == "Q" and args["retention_period"] == args["discount_period"] == "Y"
     with pytest.raises(ParameterError, match="firm"):
         firm_inputs("Pets.com")
 

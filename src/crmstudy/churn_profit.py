@@ -54,7 +54,7 @@ from crmstudy._checks import (
     check_range,
     check_whole,
 )
-from crmstudy.clv import lifetime_value
+from crmstudy.clv import fixed_life_value, lifetime_value
 from crmstudy.errors import ParameterError
 from crmstudy.units import check_period
 
@@ -537,18 +537,8 @@ def rs_customer_npv(
     base = CustomerBase() if base is None else base
     life = average_life(defection)
     i = check_number(discount_rate, "discount_rate", low=0.0, what="a rate per period")
-    if profits is None:
-        profile = _profile(base)
-    else:
-        profile = as_float_array(profits, "profits").ravel()
-        if profile.size == 0:
-            raise ParameterError("profits must hold at least one year's profit")
-    whole = math.floor(life + 1e-12)
-    years = np.arange(1, whole + 2)
-    p = profile[np.minimum(years - 1, profile.size - 1)]
-    weights = np.ones(years.size)
-    weights[-1] = max(life - whole, 0.0)
-    return float(-base.acquisition_cost + np.sum(weights * p / (1.0 + i) ** years))
+    profile = _profile(base) if profits is None else profits
+    return float(-base.acquisition_cost + fixed_life_value(profile, life, i))
 
 
 def rs_npv_change(
