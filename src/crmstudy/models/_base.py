@@ -358,6 +358,12 @@ class LikelihoodModel:
         maxiter: int = 10_000,
     ):
         """Maximise the likelihood and store the results on ``self``; returns ``self``."""
+        from crmstudy.models._threads import single_blas_thread
+
+        with single_blas_thread():
+            return self._fit_mle_inner(data, weights, initial_params, compress, maxiter)
+
+    def _fit_mle_inner(self, data, weights, initial_params, compress, maxiter):
         data = {k: np.asarray(v, dtype=float) for k, v in data.items()}
         n = len(next(iter(data.values())))
         w = as_weights(weights, n)

@@ -265,16 +265,15 @@ class BGBB(CustomerModel):
         _, _, g, d = self._params_array() if params is None else params
         n, n_future = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(n_future, float))
         if abs(g - 1.0) > 1e-6:
-            first = np.exp(special.gammaln(1.0 + d + n) - special.gammaln(g + d + n))
+            # In logs, so that large gamma and delta (a parameter draw far out) do not overflow.
+            front = special.gammaln(g + d) - special.gammaln(1.0 + d)
+            first = np.exp(front + special.gammaln(1.0 + d + n) - special.gammaln(g + d + n))
             second = np.exp(
-                special.gammaln(1.0 + d + n + n_future) - special.gammaln(g + d + n + n_future)
+                front
+                + special.gammaln(1.0 + d + n + n_future)
+                - special.gammaln(g + d + n + n_future)
             )
-            return (
-                d
-                / (g - 1.0)
-                * np.exp(special.gammaln(g + d) - special.gammaln(1.0 + d))
-                * (first - second)
-            )
+            return d / (g - 1.0) * (first - second)
         out = np.empty(n.shape)
         for i, (start, k) in enumerate(zip(n.ravel(), n_future.ravel(), strict=True)):
             t = start + np.arange(1.0, k + 1.0)
