@@ -599,3 +599,44 @@ def test_model_clv_old_keyword_and_old_home_still_work():
             discount_period="Y",
         )
     assert old.to_numpy() == pytest.approx(10.0 * 365.2425 / 7)
+
+
+def test_model_clv_interval_from_both_models_draws():
+    # Undiscounted, one step: CLV = margin x E[spend] x E[purchases in t]; recompute each draw's
+    # value from the drawn parameters with the models' own predictions (from_params), then take
+    # the quantiles by hand, and compare with customer_lifetime_value(interval=).
+    import pandas as pd
+
+    from crmstudy.clv import customer_lifetime_value
+    from crmstudy.datasets import load_cdnow_summary
+    from crmstudy.models.bgnbd import BGNBD
+    from crmstudy.models.gammagamma import GammaGamma
+
+    cdnow = load_cdnow_summary().iloc[:300]
+    purchases, spend = BGNBD().fit(cdnow), GammaGamma().fit(cdnow)
+    kwargs = dict(horizon=1, horizon_period="Y", discount_rate=0.0, discount_period="Y", margin=0.3)
+    plain = customer_lifetime_value(purchases, spend, cdnow, **kwargs)
+    ranged = customer_lifetime_value(
+        purchases, spend, cdnow, **kwargs, interval=0.9, n_draws=60, seed=7
+    )
+    assert ranged["estimate"].to_numpy() == pytest.approx(plain.to_numpy())
+    assert (ranged["lower"] <= ranged["estimate"] * 1.0001).mean() > 0.9
+    assert (ranged["upper"] >= ranged["estimate"] * 0.9999).mean() > 0.9
+    total = ranged.attrs["total"]
+    assert total["lower"] < total["estimate"] < total["upper"]
+    # The same draws, by hand.
+    rng = np.random.default_rng(7)
+    p_draws = purchases.param_draws(60, seed=rng)
+    s_draws = spend.param_draws(60, seed=rng)
+    t = 365.2425 / 7
+    by_hand = []
+    for (_, p_row), (_, s_row) in zip(p_draws.iterrows(), s_draws.iterrows(), strict=True):
+        p_model = BGNBD.from_params(**p_row.to_dict(), period=purchases.period)
+        s_model = GammaGamma.from_params(**s_row.to_dict(), period=spend.period)
+        e_purchases = p_model.expected_purchases(cdnow, t=t).to_numpy()
+        e_spend = np.asarray(s_model.expected_spend(cdnow), dtype=float)
+        by_hand.append(0.3 * e_spend * e_purchases)
+    by_hand = np.array(by_hand)
+    assert ranged["lower"].to_numpy() == pytest.approx(np.quantile(by_hand, 0.05, axis=0), rel=1e-6)
+    assert ranged["upper"].to_numpy() == pytest.approx(np.quantile(by_hand, 0.95, axis=0), rel=1e-6)
+    assert isinstance(ranged, pd.DataFrame) and ranged.attrs["n_failed"] == 0

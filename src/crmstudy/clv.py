@@ -355,8 +355,13 @@ def customer_lifetime_value(
     discount_period: str | None = None,
     margin: float = 1.0,
     step_period: str | None = None,
+    *,
+    interval: float | None = None,
+    method: str = "asymptotic",
+    n_draws: int = 200,
+    seed=None,
     **deprecated,
-) -> pd.Series:
+):
     """Expected discounted margin of each customer over the next ``horizon``.
 
     Fader, Hardie & Lee (2005b), "RFM and CLV: Using Iso-Value Curves for Customer Base
@@ -399,11 +404,18 @@ def customer_lifetime_value(
     step_period : str, optional
         Length of one cash-flow step (default: ``discount_period``). Purchases within a step are
         discounted from its end, so a finer step values slightly higher.
+    interval : float, optional
+        A level such as 0.9: also give an equal-tailed interval from ``n_draws`` parameter draws
+        of *both* models (``model.param_draws(method=, seed=)``, drawn independently: the two
+        models are fitted separately). It covers parameter uncertainty only, not the customer's
+        own randomness. ``seed`` (an int or a Generator) makes the draws reproducible.
 
     Returns
     -------
     Series ``clv`` indexed like ``summary`` (currency units, present value at the end of
-    calibration). ``attrs`` record the horizon in the model's unit and the discounting used.
+    calibration); with ``interval``, a DataFrame with columns ``estimate``, ``lower``, ``upper``,
+    and ``attrs["total"]`` = ``{"estimate", "lower", "upper"}`` for the sum over customers (the
+    cohort's equity). ``attrs`` record the horizon in the model's unit and the discounting used.
     """
     if "transaction_model" in deprecated:
         import warnings
@@ -453,14 +465,31 @@ def customer_lifetime_value(
         )
 
     ends = step_boundaries(horizon, horizon_period, step_period, period)
-    cumulative = _cumulative_purchases(purchase_model, summary, ends)
-    per_step = np.diff(cumulative, axis=1, prepend=0.0)
     # Discount each step from its end: (1 + d) ** -(t_k in discount periods).
     exponents = convert_duration(ends, period, discount_period)
     factors = (1.0 + discount_rate) ** -exponents
-    det = per_step @ factors
-    spend = np.asarray(spend_model.expected_spend(summary), dtype=float)
-    out = pd.Series(margin * spend * det, index=summary.index, name="clv")
+
+    def value(purchases, spending) -> np.ndarray:
+        cumulative = _cumulative_purchases(purchases, summary, ends)
+        per_step = np.diff(cumulative, axis=1, prepend=0.0)
+        spend = np.asarray(spending.expected_spend(summary), dtype=float)
+        return margin * spend * (per_step @ factors)
+
+    estimate = value(purchase_model, spend_model)
+    if interval is None:
+        out = pd.Series(estimate, index=summary.index, name="clv")
+    else:
+        out = _clv_interval(
+            value,
+            estimate,
+            purchase_model,
+            spend_model,
+            summary.index,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
     out.attrs.update(
         horizon=float(horizon),
         horizon_period=horizon_period,
@@ -470,6 +499,49 @@ def customer_lifetime_value(
         discount_period=discount_period,
         step_period=step_period,
         margin=float(margin),
+    )
+    return out
+
+
+def _clv_interval(
+    value, estimate, purchase_model, spend_model, index, *, interval, method, n_draws, seed
+):
+    """Per-customer and total intervals of the model-based CLV from both models' draws."""
+    from crmstudy.models._intervals import model_at
+
+    if not (isinstance(interval, int | float) and 0 < interval < 1):
+        raise ParameterError(f"interval must be a level in (0, 1) such as 0.9, got {interval!r}")
+    rng = np.random.default_rng(seed)
+    purchase_draws = purchase_model.param_draws(n_draws, method=method, seed=rng)
+    spend_draws = spend_model.param_draws(n_draws, method=method, seed=rng)
+    n = min(len(purchase_draws), len(spend_draws))
+    p_rows = purchase_draws.to_numpy(dtype=float)
+    s_rows = spend_draws.to_numpy(dtype=float)
+    values = np.empty((n, estimate.size))
+    for k in range(n):
+        values[k] = value(model_at(purchase_model, p_rows[k]), model_at(spend_model, s_rows[k]))
+    ok = np.all(np.isfinite(values), axis=1)
+    values = values[ok]
+    tail = (1.0 - interval) / 2.0
+    lower, upper = np.quantile(values, [tail, 1.0 - tail], axis=0)
+    totals = values.sum(axis=1)
+    out = pd.DataFrame({"estimate": estimate, "lower": lower, "upper": upper}, index=index)
+    failed = (
+        int(n - values.shape[0])
+        + int(purchase_draws.attrs.get("n_failed", 0))
+        + int(spend_draws.attrs.get("n_failed", 0))
+    )
+    out.attrs.update(
+        interval=float(interval),
+        method=method,
+        n_draws=int(values.shape[0]),
+        n_failed=failed,
+        covers="parameter uncertainty of both models (not the customers' own randomness)",
+        total={
+            "estimate": float(estimate.sum()),
+            "lower": float(np.quantile(totals, tail)),
+            "upper": float(np.quantile(totals, 1.0 - tail)),
+        },
     )
     return out
 
