@@ -172,3 +172,22 @@ def test_published_table_has_its_source():
     assert not pub.loc["Amazon", "contractual"] and pub.loc["Capital One", "contractual"]
     assert math.isnan(pub.loc["eBay", "market_value_low_bn"])
     assert np.all(pub["retention_elasticity"] > pub["margin_elasticity"])
+
+
+def test_verdict_clv_equity_rule_flips():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "customer_value_bn": [1.0, 1.0, 0.1],
+            "market_value_bn": [1.2, 0.9, 1.0],
+            "contractual": [True, True, False],
+        },
+        index=pd.Index(["A", "B co", "C"], name="firm"),
+    )
+    rule = ce.verdict_clv_equity(frame, 1.5)
+    assert rule["class"] == "holds_if" and rule["disagree"] == ["C"]
+    assert rule["values"]["ratio_b_co"] == pytest.approx(1 / 0.9)
+    assert ce.verdict_clv_equity(frame, 11.0)["class"] == "holds"
+    assert ce.verdict_clv_equity(frame, 1.1)["class"] == "does_not_hold"
+    assert ce.firm_key("E*Trade") == "e_trade" and ce.firm_key("Capital One") == "capital_one"

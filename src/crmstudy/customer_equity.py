@@ -55,6 +55,8 @@ __all__ = [
     "shortcut_comparison",
     "calibrated_discounted_arrivals",
     "gls_firm_comparison",
+    "verdict_clv_equity",
+    "firm_key",
 ]
 
 
@@ -589,3 +591,64 @@ def gls_firm_comparison(
         unit="US$ billion; elasticities in % per 1% improvement",
     )
     return out
+
+
+def verdict_clv_equity(comparison: pd.DataFrame, agreement_factor: float = 1.5) -> dict:
+    """The verdict rule for "customer equity values the firm", from :func:`gls_firm_comparison`.
+
+    A firm *agrees* when its customer value (``customer_value_bn``, after the comparison's tax
+    rate) is within a factor ``agreement_factor`` (> 1) of its market value
+    (``market_value_bn``): ``1/f <= CV/MV <= f``. The claim ``holds`` if every firm agrees,
+    ``holds_if`` if every contractual firm agrees but not every non-contractual one (where a
+    repeat-buying rate stands in for retention), ``does_not_hold`` otherwise. Returns ``{"class",
+    "agree", "disagree", "values", "condition_en", "condition_zh"}``; ``values`` holds each
+    firm's ratio CV/MV and the factor, so a test can re-derive the class.
+    """
+    f = check_number(agreement_factor, "agreement_factor", low=1.0, low_open=True)
+    ratio = comparison["customer_value_bn"] / comparison["market_value_bn"]
+    agrees = (ratio >= 1.0 / f) & (ratio <= f)
+    contractual = comparison["contractual"].astype(bool)
+    agree = [str(firm) for firm in comparison.index[agrees]]
+    disagree = [str(firm) for firm in comparison.index[~agrees]]
+    if agrees.all():
+        verdict_class = "holds"
+    elif agrees[contractual].all() and contractual.any():
+        verdict_class = "holds_if"
+    else:
+        verdict_class = "does_not_hold"
+    values = {f"ratio_{firm_key(firm)}": float(v) for firm, v in ratio.items()}
+    values["agreement_factor"] = f
+    if verdict_class == "holds":
+        en = f"Customer equity is within a factor {f:g} of market value for all five firms."
+        zh = f"五家公司的顾客权益都在市值的 {f:g} 倍范围之内。"
+    elif verdict_class == "holds_if":
+        en = (
+            f"Customer equity is within a factor {f:g} of market value where retention is observed "
+            f"(contractual firms: {', '.join(comparison.index[contractual])}), not where a "
+            f"repeat-buying rate stands in for it ({', '.join(disagree)})."
+        )
+        zh = (
+            f"在能观察到保留率的契约型公司，顾客权益与市值相差不超过 {f:g} 倍；在用重复购买率代替"
+            f"保留率的公司（{', '.join(disagree)}）则不然。"
+        )
+    else:
+        en = (
+            f"Customer equity is not within a factor {f:g} of market value even for the "
+            f"contractual firms ({', '.join(d for d in disagree if contractual[d])})."
+        )
+        zh = f"即使是契约型公司，顾客权益与市值的差距也超过 {f:g} 倍。"
+    return {
+        "class": verdict_class,
+        "agree": agree,
+        "disagree": disagree,
+        "values": values,
+        "condition_en": en,
+        "condition_zh": zh,
+    }
+
+
+def firm_key(firm: str) -> str:
+    """A firm's name as a record key: lower case, letters and digits joined by underscores."""
+    import re
+
+    return re.sub(r"[^0-9a-z]+", "_", firm.lower()).strip("_")
