@@ -519,7 +519,7 @@ def test_value_by_repeat_status_by_hand():
     values = pd.Series([10.0, 30.0, 2.0, 4.0, 50.0], index=ids)
     frequency = pd.Series([1, 3, 0, 0, 2], index=ids)
     got = acq.value_by_repeat_status(values, frequency)
-    came_back = got.loc["came back (retained)"]
+    came_back = got.loc["repeat buyers"]
     assert (came_back["count"], came_back["mean"], came_back["median"]) == (3, 30.0, 30.0)
     once = got.loc["one purchase so far"]
     assert (once["count"], once["mean"], once["median"]) == (2, 3.0, 3.0)

@@ -899,16 +899,17 @@ def break_even_cost_ratio(
 # --------------------------------------------------------------------------------------------
 
 #: Labels of :func:`value_by_repeat_status`.
-REPEAT_STATUS = ("came back (retained)", "one purchase so far")
+REPEAT_STATUS = ("repeat buyers", "one purchase so far")
 
 
 def value_by_repeat_status(values: pd.Series, frequency: pd.Series) -> pd.DataFrame:
     """Customer values summarised by whether the customer has come back since the first purchase.
 
-    A non-contractual stand-in for "retained versus newly acquired": a customer with at least one
-    repeat purchase (``frequency > 0`` in the RFM summary of Fader, Hardie & Lee 2005) has been
-    retained at least once. ``values`` are per-customer values (currency, e.g. the CLV of
-    :func:`crmstudy.models.gammagamma.customer_lifetime_value`), ``frequency`` the repeat
+    A customer with at least one repeat purchase (``frequency > 0`` in the RFM summary of Fader,
+    Hardie & Lee 2005) is a *repeat buyer*. In a non-contractual business (CDNOW) nobody is
+    "retained" in the contractual sense: a repeat buyer has come back, and may or may not still
+    be a customer. ``values`` are per-customer values (currency, e.g. the CLV of
+    :func:`crmstudy.clv.customer_lifetime_value`), ``frequency`` the repeat
     purchases, both indexed by customer (the same customers). Returns a DataFrame indexed by
     ``status`` (:data:`REPEAT_STATUS`) with ``count``, ``mean`` and ``median`` (currency).
     """
