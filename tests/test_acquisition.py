@@ -401,7 +401,7 @@ def test_break_even_with_baseline_depends_on_discount_rate_when_letting_go():
         ({"k_a": 0.0}, "k_a"),
         ({"k_r": -1.0}, "k_r"),
         ({"margin": 0.0}, "margin"),
-        ({"discount_rate": 1.5}, "discount_rate"),
+        ({"discount_rate": -0.1}, "discount_rate"),
         ({"k_r": float("nan")}, "k_r"),
     ],
 )

@@ -77,7 +77,7 @@ def test_margin_multiple_is_vectorised():
         ({"retention": 0.5, "discount_rate": -1.0}, "discount_rate"),
         ({"retention": 0.5, "discount_rate": np.nan}, "discount_rate"),
         ({"retention": 0.5, "discount_rate": 0.1, "timing": "middle"}, "timing"),
-        ({"retention": 0.9, "discount_rate": -0.2}, "diverges"),
+        ({"retention": 0.9, "discount_rate": -0.2}, r"discount_rate=-0.2 .*\[0, inf\)"),
     ],
 )
 def test_margin_multiple_bad_input(kwargs, word):
@@ -108,9 +108,15 @@ def test_finite_horizon_hand_worked():
     assert lifetime_value(100.0, 0.5, 0.0, horizon=3, timing="start") == pytest.approx(175.0)
 
 
-def test_finite_horizon_where_q_equals_one():
-    # r / (1 + i) = 1 with a negative discount rate: every payment is worth m, finite sum = m H.
-    assert lifetime_value(2.0, 0.5, -0.5, horizon=7) == pytest.approx(14.0)
+def test_negative_discount_rates_are_refused_everywhere():
+    # One documented range for a discount rate, [0, inf) (crmstudy._checks.RATE_RANGES).
+    for call in (
+        lambda: lifetime_value(2.0, 0.5, -0.5, horizon=7),
+        lambda: margin_multiple(0.5, -0.1),
+        lambda: _model_clv(discount_rate=-0.1),
+    ):
+        with pytest.raises(ParameterError, match=r"\[0, inf\)"):
+            call()
 
 
 def test_finite_horizon_converges_to_infinite():

@@ -128,6 +128,7 @@ from scipy import optimize
 from crmstudy._checks import (
     as_float_array,
     bad_values_error,
+    check_discount_rate,
     check_number,
     check_range,
     check_share,
@@ -180,8 +181,8 @@ def _rate(value, name: str, what: str = "a share per period") -> np.ndarray:
 
 
 def _discount_rate(value) -> np.ndarray:
-    # The customer equity test needs 0 <= d < 1 (B&D 1996 discount per period).
-    return check_share(value, "discount_rate", "a discount rate per period")
+    # The one range of a discount rate (crmstudy._checks.RATE_RANGES): [0, inf) per period.
+    return check_discount_rate(value)
 
 
 def _ceiling(value, name: str) -> np.ndarray:
@@ -434,7 +435,7 @@ def _model_args(margin, discount_rate, a_max, k_a, r_max, k_r) -> tuple[float, .
     share = {"low": 0.0, "high": 1.0, "high_open": True}
     return (
         check_number(margin, "margin", **positive, what="currency per customer per period"),
-        check_number(discount_rate, "discount_rate", **share, what="a discount rate per period"),
+        float(check_discount_rate(check_number(discount_rate, "discount_rate"))),
         check_number(a_max, "a_max", **share, what="a share of prospects"),
         check_number(k_a, "k_a", **positive, what="response per currency unit spent"),
         check_number(r_max, "r_max", **share, what="a share per period"),

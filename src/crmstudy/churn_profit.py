@@ -52,6 +52,7 @@ from crmstudy._checks import (
     check_choice,
     check_number,
     check_range,
+    check_rate,
     check_whole,
 )
 from crmstudy.clv import fixed_life_value, lifetime_value
@@ -89,10 +90,8 @@ _KINDS = ("points", "relative")
 
 
 def _check_defection(value, name: str = "defection") -> float:
-    """Defection per period in (0, 1]: 0 would make lifetimes infinite and the steady state too."""
-    return check_number(
-        value, name, low=0.0, low_open=True, high=1.0, what="share of customers lost per period"
-    )
+    """Defection per period in (0, 1] (:data:`crmstudy._checks.RATE_RANGES`)."""
+    return float(check_rate(check_number(value, name), "defection", name))
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,15 @@ class CustomerBase:
         ramp = check_whole(self.ramp_periods, "ramp_periods", what="periods")
         object.__setattr__(self, "ramp_periods", ramp)
         check_number(self.fixed_cost, "fixed_cost", low=0.0)
-        check_number(self.discount_rate, "discount_rate", low=0.0, low_open=True)
+        check_rate(
+            check_number(self.discount_rate, "discount_rate"), "discount_rate", period=self.period
+        )
+        if self.discount_rate == 0:
+            # The value of a transition capitalises the steady gain as a perpetuity, gain / i.
+            raise ParameterError(
+                "CustomerBase needs a positive discount_rate: the value of a change in defection "
+                "is a perpetuity, which a zero rate makes infinite"
+            )
         check_period(self.period)
 
 
@@ -536,7 +543,7 @@ def rs_customer_npv(
     """
     base = CustomerBase() if base is None else base
     life = average_life(defection)
-    i = check_number(discount_rate, "discount_rate", low=0.0, what="a rate per period")
+    i = float(check_rate(check_number(discount_rate, "discount_rate"), "discount_rate"))
     profile = _profile(base) if profits is None else profits
     return float(-base.acquisition_cost + fixed_life_value(profile, life, i))
 

@@ -395,8 +395,8 @@ def customer_lifetime_value(
     horizon_period : str
         Unit of ``horizon``: "D", "W", "M", "Q" or "Y".
     discount_rate : float
-        Discount rate per ``discount_period``, in [0, 1) (e.g. 0.10 with "Y" = 10% a year); see
-        :func:`crmstudy._checks.check_discount_rate`.
+        Discount rate per ``discount_period``, in [0, inf) (e.g. 0.10 with "Y" = 10% a year);
+        the one range of :data:`crmstudy._checks.RATE_RANGES`.
     discount_period : str
         Unit of ``discount_rate``.
     margin : float
@@ -452,10 +452,8 @@ def customer_lifetime_value(
     check_period(horizon_period)
     check_period(discount_period)
     step_period = check_period(step_period or discount_period)
-    if not (isinstance(discount_rate, int | float) and 0 <= discount_rate < 1):
-        raise ParameterError(
-            f"discount_rate is per {discount_period} and must be in [0, 1), got {discount_rate!r}"
-        )
+    discount_rate = check_number(discount_rate, "discount_rate")
+    check_discount_rate(discount_rate, period=discount_period)
     if not (isinstance(margin, int | float) and 0 < margin <= 1):
         raise ParameterError(f"margin is a share of spend in (0, 1], got {margin!r}")
     frame_period = summary.attrs.get("period")
@@ -561,7 +559,7 @@ def fixed_life_value(profits, life: float, discount_rate: float = 0.0) -> float:
     if profile.size == 0:
         raise ParameterError("profits must hold at least one period's profit")
     length = check_number(life, "life", low=0.0, low_open=True, what="periods")
-    i = check_number(discount_rate, "discount_rate", low=0.0, what="a rate per period")
+    i = float(check_discount_rate(check_number(discount_rate, "discount_rate")))
     whole = int(np.floor(length + 1e-12))
     periods = np.arange(1, whole + 2)
     p = profile[np.minimum(periods - 1, profile.size - 1)]
