@@ -122,7 +122,7 @@ display(
 )
 
 # %%
-fig = clv_plots.margin_multiple_heatmap(table)
+fig = clv_plots.margin_multiple_heatmap(table, period="year")
 
 # %% [markdown]
 # Timing matters: if the margin arrives at the *start* of each period (the customer pays now, as

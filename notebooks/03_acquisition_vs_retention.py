@@ -172,7 +172,7 @@ for name, label, unit in (
 # %%
 top = max(3 * best["acquisition_spend"], 3 * best["retention_spend"], 10.0)
 curves = acquisition.response_curves(np.linspace(0.0, top, 300), a_max, k_a, r_max, k_r)
-fig = acq_plots.response_curves(curves, best)
+fig = acq_plots.response_curves(curves, best, period="year")
 
 # %% [markdown]
 # On the right, the dashed lines are average costs and the solid lines marginal costs. Both solid
@@ -302,7 +302,7 @@ grid = acquisition.marginal_dollar_map(
     **firm,
     claimed_ratio=CLAIM,
 )
-fig = acq_plots.marginal_dollar_map(grid, best, claimed=CLAIM)
+fig = acq_plots.marginal_dollar_map(grid, best, claimed=CLAIM, period="year")
 
 # %%
 verdict = acquisition.next_dollar_shares(grid, claimed_ratio=CLAIM)

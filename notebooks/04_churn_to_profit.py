@@ -342,7 +342,7 @@ this_margin = cp.steady_state_profit(defection_before, base)["net_margin"]
 marker = (defection_before, this_margin) if 0 < this_margin <= 1 else None
 cut_name = "5-point" if kind == "points" else "5% relative"
 fig = cp_plots.uplift_heatmap(
-    grid, marker=marker, title=f"Firm profit uplift of a {cut_name} defection cut"
+    grid, marker=marker, title=f"Firm profit uplift of a {cut_name} defection cut", period="year"
 )
 
 # %% [markdown]
@@ -449,7 +449,7 @@ by_reading = pd.DataFrame(
     },
     index=pd.Index(baseline, name="defection"),
 )
-fig = cp_plots.points_vs_relative(by_reading)
+fig = cp_plots.points_vs_relative(by_reading, period="year")
 
 # %% [markdown]
 # ## 5. Compared with Gupta, Lehmann & Stuart (2004)

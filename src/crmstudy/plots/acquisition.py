@@ -25,7 +25,9 @@ __all__ = [
 _ACQ, _RET = "tab:blue", "tab:orange"
 
 
-def response_curves(curves: pd.DataFrame, optimum: pd.Series, *, currency: str = "$") -> plt.Figure:
+def response_curves(
+    curves: pd.DataFrame, optimum: pd.Series, *, currency: str = "US$", period: str = "period"
+) -> plt.Figure:
     """The two response curves and the cost of a customer along them, with the optimum marked.
 
     ``curves`` is a :func:`crmstudy.acquisition.response_curves` table and ``optimum`` an
@@ -51,7 +53,7 @@ def response_curves(curves: pd.DataFrame, optimum: pd.Series, *, currency: str =
         xytext=(6, -14),
         textcoords="offset points",
     )
-    left.set_xlabel(f"spend ({currency} per prospect, or per customer per period)")
+    left.set_xlabel(f"spend ({currency} per prospect, or per customer per {period})")
     left.set_ylabel("share acquired / retained")
     left.set_ylim(0, 1)
     left.set_title("Response curves (Blattberg & Deighton 1996)")
@@ -158,7 +160,8 @@ def marginal_dollar_map(
     optimum: pd.Series | None = None,
     *,
     claimed: float = 5.0,
-    currency: str = "$",
+    currency: str = "US$",
+    period: str = "period",
 ) -> plt.Figure:
     """Where the next dollar belongs at each current spend, and where "favour retention" is wrong.
 
@@ -193,7 +196,7 @@ def marginal_dollar_map(
         handles.append(plt.Line2D([], [], color="black", marker="*", ls="", label="optimum"))
     ax.legend(handles=handles, fontsize="small", loc="upper right", framealpha=0.9)
     ax.set_xlabel(f"current acquisition spend ({currency} per prospect)")
-    ax.set_ylabel(f"current retention spend ({currency} per customer per period)")
+    ax.set_ylabel(f"current retention spend ({currency} per customer per {period})")
     ax.set_title("Where the next dollar belongs")
     fig.tight_layout()
     return fig

@@ -57,7 +57,12 @@ def profile_bars(
 
 
 def uplift_heatmap(
-    grid: pd.DataFrame, levels=(25, 85, 100), *, marker: tuple | None = None, title: str = ""
+    grid: pd.DataFrame,
+    levels=(25, 85, 100),
+    *,
+    marker: tuple | None = None,
+    title: str = "",
+    period: str = "period",
 ) -> plt.Figure:
     """Heatmap of % profit uplift (rows: net margin, columns: baseline defection) with contours.
 
@@ -78,7 +83,7 @@ def uplift_heatmap(
     if marker is not None:
         ax.plot(*marker, marker="x", color="cyan", ms=10, mew=2, label="this base")
         ax.legend(loc="upper right")
-    ax.set_xlabel("baseline defection rate per period")
+    ax.set_xlabel(f"baseline defection rate per {period}")
     ax.set_ylabel("net margin of the base (profit / customer profit)")
     ax.set_title(title or "Profit uplift of a 5-point defection cut")
     fig.tight_layout()
@@ -94,14 +99,14 @@ def transition_plot(path: pd.DataFrame, *, unit: str = "year") -> plt.Figure:
     ax.axhline(old, ls=":", color="grey", label="old steady state")
     ax.axhline(new, ls="--", color="grey", label="new steady state")
     ax.set_xlabel(f"{unit}s after the change")
-    ax.set_ylabel(f"profit per {unit}")
+    ax.set_ylabel(f"profit per {unit} (US$)")
     ax.set_title("The gain arrives slowly: the base has to grow into it")
     ax.legend()
     fig.tight_layout()
     return fig
 
 
-def points_vs_relative(table: pd.DataFrame) -> plt.Figure:
+def points_vs_relative(table: pd.DataFrame, *, period: str = "period") -> plt.Figure:
     """% profit uplift against baseline defection for a cut read in points and as a share.
 
     ``table`` is indexed by baseline ``defection`` with one column per reading (e.g. "points",
@@ -112,7 +117,7 @@ def points_vs_relative(table: pd.DataFrame) -> plt.Figure:
         ax.plot(table.index, table[column], marker="o", ms=3, label=f"5% cut in {column}")
     ax.axhline(100, ls="--", color="grey", label="+100%")
     ax.set_yscale("log")
-    ax.set_xlabel("baseline defection rate per period")
+    ax.set_xlabel(f"baseline defection rate per {period}")
     ax.set_ylabel("% change in steady-state profit")
     ax.set_title('"5% fewer defections": percentage points versus 5% of the rate')
     ax.legend()
