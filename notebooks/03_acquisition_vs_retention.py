@@ -86,7 +86,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import crmstudy
-from crmstudy import acquisition, datasets, reallocation
+from crmstudy import acquisition, datasets, keep_or_replace, reallocation
 from crmstudy.clv import customer_lifetime_value
 from crmstudy.formatting import format_money, format_number, format_percent
 from crmstudy.models.bgnbd import BGNBD
@@ -486,7 +486,7 @@ if not np.isfinite(c_acq):
 r_keep = max(best.retention_rate, 0.01)
 keep = pd.DataFrame(
     {
-        f"baseline retention {r0:g}": acquisition.break_even_cost_ratio(
+        f"baseline retention {r0:g}": keep_or_replace.break_even_cost_ratio(
             margin, r_keep, discount_rate, c_acq, r0
         )
         for r0 in (0.0, round(r_keep / 2, 2))

@@ -488,7 +488,7 @@ show(
 # `defection_after`, profit rises only as the base grows into its new size.
 
 # %%
-path = cp.transition_path(defection_before, defection_after, periods=60, base=base)
+path = cp.transition_path(defection_before, defection_after, horizon=60, base=base)
 years_90 = path.attrs["periods_to_90pct"]
 crmstudy.record(
     "periods_to_90pct", years_90, label="Years to reach 90% of the steady-state gain", unit="years"

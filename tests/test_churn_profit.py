@@ -173,21 +173,21 @@ def test_transition_path_matches_cohort_simulation():
     warm = 200
     defections = [0.2] * warm + [0.1] * 40
     simulated = simulate_cohorts(base, defections, warm + 40)
-    path = transition_path(0.2, 0.1, periods=40, base=base)
+    path = transition_path(0.2, 0.1, horizon=40, base=base)
     # Period 0 of the path is the last mature period before the change.
     assert path["profit"].to_numpy() == pytest.approx(simulated[warm - 1 :], rel=1e-9)
 
 
 def test_transition_path_reaches_the_new_steady_state_and_its_value():
     base = CustomerBase()
-    path = transition_path(0.3, 0.2, periods=200, base=base)
+    path = transition_path(0.3, 0.2, horizon=200, base=base)
     old = steady_state_profit(0.3, base)["profit"]
     new = steady_state_profit(0.2, base)["profit"]
     assert path["profit"].iloc[0] == pytest.approx(old)
     assert path["profit"].iloc[-1] == pytest.approx(new, rel=1e-9)
     assert path.attrs["steady_state_gain"] == pytest.approx(new - old)
     # Independent present value: a long brute-force sum of the simulated gains.
-    long = transition_path(0.3, 0.2, periods=600, base=base)
+    long = transition_path(0.3, 0.2, horizon=600, base=base)
     i = base.discount_rate
     brute = sum(g / (1 + i) ** s for s, g in long["gain"].items())
     assert path.attrs["value_of_change"] == pytest.approx(brute, rel=1e-9)
@@ -200,7 +200,7 @@ def test_transition_path_reaches_the_new_steady_state_and_its_value():
 
 
 def test_no_change_no_transition():
-    path = transition_path(0.1, 0.1, periods=5)
+    path = transition_path(0.1, 0.1, horizon=5)
     assert np.allclose(path["gain"], 0.0, atol=1e-6)
 
 
@@ -241,7 +241,7 @@ def test_customer_base_names_the_bad_parameter(kwargs, word):
         (lambda: defection_after_cut(0.04, 0.05, "points"), "cut"),
         (lambda: defection_after_cut(0.1, 0.0), "cut"),
         (lambda: uplift_map([0.1], [0.0]), "net_margins"),
-        (lambda: transition_path(0.1, 0.05, periods=0), "periods"),
+        (lambda: transition_path(0.1, 0.05, horizon=0), "horizon"),
         (lambda: steady_state_profit_elasticity(0.001, step=0.2), "retention"),
         (lambda: tenure_profile(CustomerBase(), periods=0), "periods"),
     ],
@@ -380,3 +380,10 @@ def test_old_retention_elasticity_name_warns_and_matches():
         old = cp.retention_elasticity(0.1, base)
     new = cp.steady_state_profit_elasticity(0.1, base)
     assert old.to_numpy() == pytest.approx(new.to_numpy())
+
+
+def test_transition_path_old_periods_keyword_warns():
+    with pytest.warns(DeprecationWarning, match="horizon="):
+        old = cp.transition_path(0.1, 0.05, periods=5)
+    new = cp.transition_path(0.1, 0.05, horizon=5)
+    assert old["profit"].to_numpy() == pytest.approx(new["profit"].to_numpy())

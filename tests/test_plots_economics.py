@@ -148,7 +148,7 @@ def test_uplift_points_transition_and_readings_plots():
         "baseline defection rate per year",
         "% change in steady-state profit",
     )
-    path = cp.transition_path(0.1, 0.05, periods=10, base=base)
+    path = cp.transition_path(0.1, 0.05, horizon=10, base=base)
     fig = cp_plots.transition_plot(path)
     assert labels(fig)[0][:2] == ("years after the change", "profit per year (US$)")
     readings = cp.claim_readings(0.1, base)

@@ -398,8 +398,10 @@ def steady_state_profit_elasticity(
 def transition_path(
     defection_before: float,
     defection_after: float,
-    periods: int = 30,
+    horizon: int | None = None,
     base: CustomerBase | None = None,
+    *,
+    periods: int | None = None,
 ) -> pd.DataFrame:
     """Period-by-period profit after the defection rate falls from one steady state to another.
 
@@ -410,12 +412,15 @@ def transition_path(
     (old and new) defects at ``defection_after``. Customers are tracked by tenure, with the flat
     part of the profile (tenure > ``ramp_periods``) in one group, which is exact.
 
-    Returns a DataFrame indexed by ``period`` (0 = the old steady state, then 1..``periods``) with
+    ``horizon`` is the number of periods returned (in ``base.period``; default 30);
+    ``periods=`` is its deprecated old name.
+
+    Returns a DataFrame indexed by ``period`` (0 = the old steady state, then 1..``horizon``) with
     ``customers``, ``profit`` (currency per period), ``gain`` (profit minus the old steady-state
     profit), ``share_of_gain`` (gain / the steady-state gain) and ``discounted_gain`` (cumulative
     present value of the gains at the base's discount rate). ``attrs`` holds
     ``steady_state_gain``, ``periods_to_90pct`` (first period with 90% of the gain reached, also
-    beyond ``periods``) and ``value_of_change``: the present value of all future gains, simulated
+    beyond ``horizon``) and ``value_of_change``: the present value of all future gains, simulated
     until the old base has gone (the gap shrinks like ``(1 - defection_after)**s``) and continued
     as the perpetuity ``steady gain / i`` after that, and ``naive_value_of_change``: the
     perpetuity ``steady gain / i`` as if the whole gain came from period 1 on (the value the
@@ -424,7 +429,18 @@ def transition_path(
     base = CustomerBase() if base is None else base
     d0 = _check_defection(defection_before, "defection_before")
     d1 = _check_defection(defection_after, "defection_after")
-    periods = check_whole(periods, "periods", minimum=1)
+    if periods is not None:
+        import warnings
+
+        warnings.warn(
+            "transition_path(periods=...) is deprecated; use horizon= (periods of base.period)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if horizon is not None:
+            raise ParameterError("give horizon or periods (deprecated), not both")
+        horizon = periods
+    periods = check_whole(30 if horizon is None else horizon, "horizon", minimum=1)
     profile = _profile(base)
     k = profile.size  # tenures 1..k-1 tracked one by one; group k holds tenure >= k
     n = base.new_customers
