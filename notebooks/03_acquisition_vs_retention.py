@@ -453,8 +453,9 @@ verdict = record_verdict(
     values=rule["values"],
 )
 en, zh = VERDICT_CLASSES[verdict["class"]]
+en_lead = en if en.endswith("…") else en + "."
 show(
-    f"**Verdict: the claim {en}.** {verdict['condition_en']} {verdict['headline']['text_en']} "
+    f"**Verdict: the claim {en_lead}** {verdict['condition_en']} {verdict['headline']['text_en']} "
     f"(over the quoted ratios: {format_percent(verdict['sensitivity']['lower'], signed=True)} to "
     f"{format_percent(verdict['sensitivity']['upper'], signed=True)}).\n\n"
     f"**结论：该说法{zh}。** {verdict['condition_zh']}{verdict['headline']['text_zh']}"

@@ -428,8 +428,9 @@ verdict = record_verdict(
     values=rule["values"],
 )
 en, zh = VERDICT_CLASSES[verdict["class"]]
+en_lead = en if en.endswith("…") else en + "."
 show(
-    f"**Verdict: the claim {en}.** {verdict['condition_en']} "
+    f"**Verdict: the claim {en_lead}** {verdict['condition_en']} "
     f"{verdict['headline']['text_en']} (across readings "
     f"{pct(verdict['sensitivity']['lower'], 0)} to {pct(verdict['sensitivity']['upper'], 0)}).\n\n"
     f"**结论：该说法{zh}。** {verdict['condition_zh']}"

@@ -141,8 +141,9 @@ def check_retention(retention, name: str = "retention", *, period: str = "period
 #: argument next to it, e.g. ``discount_period``, or the model's period); the range does not
 #: depend on the period. ``(low, high, low_open, high_open, what)``.
 RATE_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
-    # 0 means no discounting; negative rates are refused (no crmstudy quantity needs them).
-    "discount_rate": (0.0, math.inf, False, True, "a discount rate per {period}; 0 = none"),
+    # 0 means no discounting; negative rates are refused (no crmstudy quantity needs them), and so
+    # are rates of 100% or more per period (the longest period is a year).
+    "discount_rate": (0.0, 1.0, False, True, "a discount rate per {period}; 0 = none"),
     # 1 would mean nobody ever leaves (lifetimes and sums become infinite).
     "retention": (0.0, 1.0, False, True, "a share of customers kept per {period}"),
     # 0 would mean nobody ever leaves; 1 that everybody leaves after one period.
@@ -174,7 +175,7 @@ def check_rate(value, kind: str, name: str | None = None, *, period: str = "peri
 
 
 def check_discount_rate(discount_rate, name: str = "discount_rate", *, period: str = "period"):
-    """A discount rate per period in [0, inf) (:data:`RATE_RANGES`)."""
+    """A discount rate per period in [0, 1) (:data:`RATE_RANGES`)."""
     return check_rate(discount_rate, "discount_rate", name, period=period)
 
 

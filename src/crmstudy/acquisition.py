@@ -157,7 +157,7 @@ def _rate(value, name: str, what: str = "a share per period") -> np.ndarray:
 
 
 def _discount_rate(value) -> np.ndarray:
-    # The one range of a discount rate (crmstudy._checks.RATE_RANGES): [0, inf) per period.
+    # The one range of a discount rate (crmstudy._checks.RATE_RANGES): [0, 1) per period.
     return check_discount_rate(value)
 
 

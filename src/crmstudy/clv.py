@@ -395,7 +395,7 @@ def customer_lifetime_value(
     horizon_period : str
         Unit of ``horizon``: "D", "W", "M", "Q" or "Y".
     discount_rate : float
-        Discount rate per ``discount_period``, in [0, inf) (e.g. 0.10 with "Y" = 10% a year);
+        Discount rate per ``discount_period``, in [0, 1) (e.g. 0.10 with "Y" = 10% a year);
         the one range of :data:`crmstudy._checks.RATE_RANGES`.
     discount_period : str
         Unit of ``discount_rate``.
