@@ -216,6 +216,29 @@ def bg_future_factor(rx, alpha_T, a, b_post, t):
                     basis = basis * (a - other) / (node - other)
             interp = interp + basis * values[i]
         out = np.where(near_one, interp, out)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        out = np.where(bad, _bg_future_factor_quadrature(rx, alpha_T, a, b_post, t, bad), out)
+    return out
+
+
+def _bg_future_factor_quadrature(rx, alpha_T, a, b_post, t, where):
+    """The expectation of :func:`bg_future_factor` by quadrature over the Beta quantiles of p.
+
+    ``E[f(p)] = integral_0^1 f(F^-1(u)) du`` with 64-point Gauss-Legendre in ``u``, for the rows
+    ``where`` the closed form is not finite (large a and b, where the hypergeometric function
+    overflows; the Beta is then concentrated and the integrand in ``u`` is smooth).
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(64)
+    u = 0.5 * (nodes + 1.0)
+    out = np.full(np.shape(rx), np.nan)
+    idx = np.flatnonzero(np.ravel(where))
+    args = [np.ravel(v)[idx][:, None] for v in (rx, alpha_T, a, b_post, t)]
+    r_, at_, a_, b_, t_ = args
+    p = special.betaincinv(a_, b_, u[None, :])
+    log_ratio = np.log(at_) - np.log(at_ + p * t_)
+    f = -np.expm1(r_ * log_ratio) / p
+    out.flat[idx] = 0.5 * (f * weights[None, :]).sum(axis=1)
     return out
 
 
@@ -223,5 +246,6 @@ def _bg_future_factor_raw(rx, alpha_T, a, b_post, t):
     c = a + b_post - 1.0
     z = t / (alpha_T + t)
     log_1mz = np.log(alpha_T) - np.log(alpha_T + t)
-    g = np.exp((a - 1.0) * log_1mz) * special.hyp2f1(c - rx, a - 1.0, c, z)
-    return c / (a - 1.0) * (1.0 - g)
+    with np.errstate(invalid="ignore", over="ignore"):
+        g = np.exp((a - 1.0) * log_1mz) * special.hyp2f1(c - rx, a - 1.0, c, z)
+        return c / (a - 1.0) * (1.0 - g)

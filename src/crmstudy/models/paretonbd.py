@@ -77,6 +77,15 @@ class ParetoNBD(TransactionModel):
             (r + x) * (beta + T) / (alpha + T) * _one_minus_power_over(s - 1.0, log_ratio) * p_alive
         )
 
+    def _simulate_future_alive(self, params, x, t_x, T, t, rng):
+        """Alive at T: lambda ~ Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T); the remaining
+        lifetime is Exp(mu) (memoryless), and purchases Poisson(lambda min(lifetime, t))."""
+        r, alpha, s, beta = params
+        lam = rng.gamma(r + x, 1.0 / (alpha + T))
+        mu = rng.gamma(s, 1.0 / (beta + T))
+        life = rng.exponential(1.0 / mu)
+        return rng.poisson(lam * np.minimum(life, t))
+
     def _new_customer_expected(self, params, t):
         """FHL note eq. 17: ``E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)]``."""
         r, alpha, s, beta = params
