@@ -195,6 +195,14 @@ def test_purchase_count_interval_covers_simulated_holdout_counts(cls, simulate, 
     assert (both["upper"] - both["lower"]).mean() >= (alone["upper"] - alone["lower"]).mean()
 
 
+def test_probability_alive_path_with_an_interval(cdnow_fit):
+    band = cdnow_fit.probability_alive_path([0.0, 4.0, 9.0], 39.0, n_grid=6, interval=0.9, seed=1)
+    assert {"estimate", "lower", "upper"} <= set(band.columns)
+    plain = cdnow_fit.probability_alive_path([0.0, 4.0, 9.0], 39.0, n_grid=6)
+    assert np.array_equal(band["estimate"].to_numpy(), plain["probability_alive"].to_numpy())
+    assert (band["lower"] <= band["estimate"]).all() and (band["estimate"] <= band["upper"]).all()
+
+
 def test_model_at_changes_only_the_parameters(cdnow_fit):
     moved = model_at(cdnow_fit, cdnow_fit.params.to_numpy() * 1.1)
     assert moved.params.to_numpy() == pytest.approx(cdnow_fit.params.to_numpy() * 1.1)

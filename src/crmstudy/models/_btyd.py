@@ -473,6 +473,83 @@ class TransactionModel(CustomerModel):
         )
         return out
 
+    def probability_alive_path(
+        self,
+        purchase_times,
+        T,
+        *,
+        n_grid: int = 200,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ) -> pd.DataFrame:
+        """One customer's P(alive) along their own history: just after each purchase and on a grid.
+
+        ``purchase_times`` are the times of all the customer's purchases (the first included),
+        strictly increasing, in the model's period on any clock; ``T`` is the end of observation
+        on the same clock. At each time tau the customer's summary is what the firm knew then
+        (repeat purchases up to tau, the time of the last one and tau minus the first purchase),
+        and P(alive at tau) follows from the model. Returns a DataFrame sorted by ``t`` with
+        columns ``t``, ``frequency``, ``recency``, ``T``, ``purchase`` (True on the row just after
+        a purchase) and ``probability_alive``, or with ``interval`` the columns ``estimate``,
+        ``lower``, ``upper`` instead (parameter uncertainty). The grid has ``n_grid`` points from
+        the first purchase to ``T``.
+        """
+        self._check_fitted()
+        try:
+            times = np.asarray(purchase_times, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise DataError(f"purchase_times must be numbers, got {purchase_times!r}") from None
+        if times.size == 0 or not np.all(np.isfinite(times)):
+            raise DataError("purchase_times must hold at least the first purchase, all finite")
+        steps = np.diff(times)
+        if np.any(steps <= 0):
+            i = int(np.flatnonzero(steps <= 0)[0]) + 1
+            raise DataError(
+                f"purchase_times must be strictly increasing (one purchase per time; merge "
+                f"same-day purchases first); position {i} has {times[i]!r} after {times[i - 1]!r}"
+            )
+        end = float(T)
+        if not np.isfinite(end) or end < times[-1]:
+            raise DataError(
+                f"T={T!r} (end of observation) must be at or after the last purchase "
+                f"({times[-1]!r}), on the same clock as purchase_times"
+            )
+        if not isinstance(n_grid, int | np.integer) or n_grid < 2:
+            raise ParameterError(f"n_grid must be a whole number >= 2, got {n_grid!r}")
+        start = times[0]
+        grid = np.linspace(start, end, int(n_grid))
+        at = np.concatenate([times, grid])
+        purchase = np.concatenate([np.ones(times.size, bool), np.zeros(grid.size, bool)])
+        order = np.lexsort((~purchase, at))
+        at, purchase = at[order], purchase[order]
+        # Repeat purchases up to each time (a purchase at tau counts: "just after").
+        k = np.searchsorted(times, at, side="right") - 1
+        x = k.astype(float)
+        recency = times[k] - start
+        age = at - start
+        frame = pd.DataFrame(
+            {"t": at, "frequency": x, "recency": recency, "T": age, "purchase": purchase}
+        )
+        values = self.probability_alive(
+            frequency=x,
+            recency=recency,
+            T=age,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
+        if interval is None:
+            frame["probability_alive"] = np.atleast_1d(values)
+        else:
+            values = values.to_frame().T if isinstance(values, pd.Series) else values
+            for col in ("estimate", "lower", "upper"):
+                frame[col] = values[col].to_numpy()
+        frame.attrs.update(period=self.period, quantity="probability_alive")
+        return frame
+
     def purchase_count_pmf(self, x, t):
         """P(X(t) = x): probability that a new customer makes ``x`` repeat purchases in ``t``.
 
