@@ -154,9 +154,9 @@ def test_bootstrap_is_seeded_parallel_and_counts_failed_refits():
     one = fit.param_draws(12, method="bootstrap", seed=4)
     assert one.equals(fit.param_draws(12, method="bootstrap", seed=4, n_jobs=2))
     assert one.attrs["method"] == "bootstrap" and len(one) == 12 - one.attrs["n_failed"]
-    # A base of 30 customers: some resamples have too few repeat buyers to identify the model
+    # A base of 120 customers: some resamples have too few repeat buyers to identify the model
     # (a boundary estimate or no positive definite Hessian); those refits are counted.
-    x_fit = BGNBD().fit(simulated_base(30, seed=0))
+    x_fit = BGNBD().fit(simulated_base(120, seed=1))
     draws = x_fit.param_draws(40, method="bootstrap", seed=1)
     assert 0 < draws.attrs["n_failed"] < 40 and len(draws) == 40 - draws.attrs["n_failed"]
     with pytest.warns(RuntimeWarning, match="draws failed"):

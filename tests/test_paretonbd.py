@@ -9,7 +9,7 @@ from scipy import integrate, stats
 from scipy.special import gammaln
 
 from crmstudy.datasets import load_cdnow_summary
-from crmstudy.errors import DataError, ParameterError
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models.paretonbd import ParetoNBD
 
 PARAMS = np.array([0.553, 10.578, 0.606, 11.669])  # FHL (2005a) p. 280 / FHL (2005b), CDNOW
@@ -241,3 +241,17 @@ def test_probability_alive_path_matches_the_summary_at_each_time():
         model.probability_alive_path([0.0, 3.0, 3.0], 10.0)
     with pytest.raises(DataError, match="at or after the last purchase"):
         model.probability_alive_path([0.0, 3.0], 2.0)
+
+
+def test_one_customer_does_not_identify_the_model():
+    # Issue 22 (reproduced before the fix): one row (x=3, t_x=20, T=39) gave converged=True with
+    # r = 1.8e4, alpha = 2.0e5; (x=2, t_x=10, T=39) crashed with a ZeroDivisionError inside the
+    # hypergeometric quadrature. Both now raise ConvergenceError, and predictions refuse.
+    model = ParetoNBD()
+    with pytest.raises(ConvergenceError, match="boundary"):
+        model.fit(frequency=[3], recency=[20.0], T=[39.0], period="W")
+    assert model.converged is False
+    with pytest.raises(ConvergenceError, match="cannot predict"):
+        model.probability_alive(frequency=3, recency=20.0, T=39.0)
+    with pytest.raises(ConvergenceError):
+        ParetoNBD().fit(frequency=[2], recency=[10.0], T=[39.0], period="W")

@@ -189,22 +189,6 @@ class TransactionModel(CustomerModel):
         self._after_fit()
         return self
 
-    def _after_fit(self) -> None:
-        self._check_estimates()
-
-    def _check_estimates(self, low: float = 1e-6, high: float = 1e6) -> None:
-        """Refuse estimates at the edge of the parameter space (a degenerate, unidentified fit)."""
-        bad = self.params[(self.params < low) | (self.params > high)]
-        if len(bad):
-            self._converged = False
-            found = ", ".join(f"{k}={v:.3g}" for k, v in bad.items())
-            raise ConvergenceError(
-                f"{self.model_name}: the fit ran to a boundary ({found}): the data do not "
-                "identify the model. Check the time unit (period) of recency and T, try "
-                "initial_params= near plausible values, or use a longer calibration period with "
-                "more repeat buyers"
-            )
-
     def _initial_params(self, data: Mapping[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
         # Mean purchase rate ~ r / alpha: start with r = 1 and alpha = mean T / mean frequency.
         mean_x = max(float(np.average(data["x"], weights=weights)), 0.05)
