@@ -20,9 +20,9 @@ import pandas as pd
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import _row_groups, as_weights
-from crmstudy.models._data import CustomerModel, read_customer_data
+from crmstudy.models._data import CustomerModel
 
-__all__ = ["TransactionModel", "check_summary_arrays", "summary_columns"]
+__all__ = ["TransactionModel", "check_summary_arrays"]
 
 
 def _first_bad(mask: np.ndarray, index) -> str:
@@ -87,44 +87,12 @@ def check_summary_arrays(frequency, recency, T, index=None):
     return x, np.minimum(tx, tt), tt
 
 
-def summary_columns(summary, frequency, recency, T, period, model_period=None):
-    """Resolve a summary frame or arrays into (frequency, recency, T, index, period) arrays.
-
-    Kept for callers of crmstudy 0.2; new code goes through
-    :func:`crmstudy.models._data.read_customer_data` (which this calls).
-    """
-    data = read_customer_data(
-        summary,
-        {"frequency": frequency, "recency": recency, "T": T},
-        columns=PURCHASE_COLUMNS,
-        validate=_validate_purchase_columns,
-        model_name="customer summary",
-        period=period,
-        model_period=model_period,
-    )
-    return data["frequency"], data["recency"], data["T"], data.index, data.period
-
-
 PURCHASE_COLUMNS = ("frequency", "recency", "T")
 
 
 def _validate_purchase_columns(cols, index):
     x, tx, tt = check_summary_arrays(cols["frequency"], cols["recency"], cols["T"], index)
     return {"frequency": x, "recency": tx, "T": tt}
-
-
-#: The keywords every prediction of an interval takes (documented once, here).
-INTERVAL_DOC = """
-        interval : float, optional
-            A level such as 0.9: return a DataFrame with columns ``estimate``, ``lower``,
-            ``upper`` (an equal-tailed interval over parameter draws: parameter uncertainty
-            only) instead of the point prediction.
-        method : {"asymptotic", "bootstrap"}
-            How the parameters are drawn (see :mod:`crmstudy.models._intervals`).
-        n_draws : int
-            Number of parameter draws.
-        seed : int or numpy Generator, optional
-            Randomness of the draws (an int makes the interval reproducible)."""
 
 
 class TransactionModel(CustomerModel):
@@ -230,21 +198,6 @@ class TransactionModel(CustomerModel):
         raise NotImplementedError
 
     # --- predictions --------------------------------------------------------------------------
-    def _rows(self, frequency, recency=None, T=None):
-        """(x, t_x, T, index) from a frame or arrays (kept for subclasses of crmstudy 0.2)."""
-        self._check_fitted()
-        if isinstance(frequency, pd.DataFrame):
-            data = self._customers(frequency, {})
-        else:
-            data = self._customers(None, {"frequency": frequency, "recency": recency, "T": T})
-        return data["frequency"], data["recency"], data["T"], data.index
-
-    @staticmethod
-    def _wrap(values, index, name):
-        if index is None:
-            return values if values.size != 1 else float(values[0])
-        return pd.Series(values, index=index, name=name)
-
     @staticmethod
     def _check_horizon(t, name="t"):
         try:
