@@ -238,3 +238,24 @@ def test_bootstrap_interval_covers_the_truth_about_90_percent():
     low, high = coverage_bounds(used)
     print(f"bootstrap coverage {hits / used:.3f} over {used} bases; {failed_refits} failed refits")
     assert low <= hits / used <= high, (hits / used, failed_refits)
+
+
+def test_spend_and_bgbb_predictions_take_an_interval():
+    from crmstudy.datasets import load_donations
+
+    cdnow = load_cdnow_summary()
+    spend = GammaGamma().fit(cdnow)
+    sub = cdnow.iloc[:30]
+    out = spend.expected_spend(sub, interval=0.9, n_draws=300, seed=1)
+    assert out.index.equals(sub.index)
+    assert np.array_equal(out["estimate"].to_numpy(), spend.expected_spend(sub).to_numpy())
+    assert (out["lower"] <= out["estimate"]).all() and (out["estimate"] <= out["upper"]).all()
+    donations = load_donations()
+    bgbb = BGBB().fit(donations)
+    alive = bgbb.probability_alive(donations, interval=0.9, n_draws=300, seed=1)
+    future = bgbb.expected_purchases(donations, t=5, interval=0.9, n_draws=300, seed=1)
+    assert np.array_equal(
+        alive["estimate"].to_numpy(), bgbb.probability_alive(donations).to_numpy()
+    )
+    assert (future["lower"] <= future["estimate"]).all()
+    assert (future["estimate"] <= future["upper"]).all()
