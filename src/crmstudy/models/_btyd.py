@@ -87,11 +87,14 @@ def check_summary_arrays(frequency, recency, T, index=None):
     return x, np.minimum(tx, tt), tt
 
 
-def summary_columns(summary, frequency, recency, T, period, model_period=None):
-    """Resolve a summary frame or arrays into (frequency, recency, T, index, period) arrays.
+PURCHASE_COLUMNS = ("frequency", "recency", "T")
 
-    Kept for callers of crmstudy 0.2; new code goes through
-    :func:`crmstudy.models._data.read_customer_data` (which this calls).
+
+def summary_columns(summary, frequency, recency, T, period, model_period=None):
+    """(frequency, recency, T, index, period) from a summary frame or arrays, validated.
+
+    A thin front of :func:`crmstudy.models._data.read_customer_data` (the one input path) for
+    modules that need the arrays themselves (e.g. :mod:`crmstudy.models.covariates`).
     """
     data = read_customer_data(
         summary,
@@ -105,26 +108,9 @@ def summary_columns(summary, frequency, recency, T, period, model_period=None):
     return data["frequency"], data["recency"], data["T"], data.index, data.period
 
 
-PURCHASE_COLUMNS = ("frequency", "recency", "T")
-
-
 def _validate_purchase_columns(cols, index):
     x, tx, tt = check_summary_arrays(cols["frequency"], cols["recency"], cols["T"], index)
     return {"frequency": x, "recency": tx, "T": tt}
-
-
-#: The keywords every prediction of an interval takes (documented once, here).
-INTERVAL_DOC = """
-        interval : float, optional
-            A level such as 0.9: return a DataFrame with columns ``estimate``, ``lower``,
-            ``upper`` (an equal-tailed interval over parameter draws: parameter uncertainty
-            only) instead of the point prediction.
-        method : {"asymptotic", "bootstrap"}
-            How the parameters are drawn (see :mod:`crmstudy.models._intervals`).
-        n_draws : int
-            Number of parameter draws.
-        seed : int or numpy Generator, optional
-            Randomness of the draws (an int makes the interval reproducible)."""
 
 
 class TransactionModel(CustomerModel):
@@ -189,22 +175,6 @@ class TransactionModel(CustomerModel):
         self._after_fit()
         return self
 
-    def _after_fit(self) -> None:
-        self._check_estimates()
-
-    def _check_estimates(self, low: float = 1e-6, high: float = 1e6) -> None:
-        """Refuse estimates at the edge of the parameter space (a degenerate, unidentified fit)."""
-        bad = self.params[(self.params < low) | (self.params > high)]
-        if len(bad):
-            self._converged = False
-            found = ", ".join(f"{k}={v:.3g}" for k, v in bad.items())
-            raise ConvergenceError(
-                f"{self.model_name}: the fit ran to a boundary ({found}): the data do not "
-                "identify the model. Check the time unit (period) of recency and T, try "
-                "initial_params= near plausible values, or use a longer calibration period with "
-                "more repeat buyers"
-            )
-
     def _initial_params(self, data: Mapping[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
         # Mean purchase rate ~ r / alpha: start with r = 1 and alpha = mean T / mean frequency.
         mean_x = max(float(np.average(data["x"], weights=weights)), 0.05)
@@ -246,21 +216,6 @@ class TransactionModel(CustomerModel):
         raise NotImplementedError
 
     # --- predictions --------------------------------------------------------------------------
-    def _rows(self, frequency, recency=None, T=None):
-        """(x, t_x, T, index) from a frame or arrays (kept for subclasses of crmstudy 0.2)."""
-        self._check_fitted()
-        if isinstance(frequency, pd.DataFrame):
-            data = self._customers(frequency, {})
-        else:
-            data = self._customers(None, {"frequency": frequency, "recency": recency, "T": T})
-        return data["frequency"], data["recency"], data["T"], data.index
-
-    @staticmethod
-    def _wrap(values, index, name):
-        if index is None:
-            return values if values.size != 1 else float(values[0])
-        return pd.Series(values, index=index, name=name)
-
     @staticmethod
     def _check_horizon(t, name="t"):
         try:
@@ -472,6 +427,83 @@ class TransactionModel(CustomerModel):
             ),
         )
         return out
+
+    def probability_alive_path(
+        self,
+        purchase_times,
+        T,
+        *,
+        n_grid: int = 200,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ) -> pd.DataFrame:
+        """One customer's P(alive) along their own history: just after each purchase and on a grid.
+
+        ``purchase_times`` are the times of all the customer's purchases (the first included),
+        strictly increasing, in the model's period on any clock; ``T`` is the end of observation
+        on the same clock. At each time tau the customer's summary is what the firm knew then
+        (repeat purchases up to tau, the time of the last one and tau minus the first purchase),
+        and P(alive at tau) follows from the model. Returns a DataFrame sorted by ``t`` with
+        columns ``t``, ``frequency``, ``recency``, ``T``, ``purchase`` (True on the row just after
+        a purchase) and ``probability_alive``, or with ``interval`` the columns ``estimate``,
+        ``lower``, ``upper`` instead (parameter uncertainty). The grid has ``n_grid`` points from
+        the first purchase to ``T``.
+        """
+        self._check_fitted()
+        try:
+            times = np.asarray(purchase_times, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise DataError(f"purchase_times must be numbers, got {purchase_times!r}") from None
+        if times.size == 0 or not np.all(np.isfinite(times)):
+            raise DataError("purchase_times must hold at least the first purchase, all finite")
+        steps = np.diff(times)
+        if np.any(steps <= 0):
+            i = int(np.flatnonzero(steps <= 0)[0]) + 1
+            raise DataError(
+                f"purchase_times must be strictly increasing (one purchase per time; merge "
+                f"same-day purchases first); position {i} has {times[i]!r} after {times[i - 1]!r}"
+            )
+        end = float(T)
+        if not np.isfinite(end) or end < times[-1]:
+            raise DataError(
+                f"T={T!r} (end of observation) must be at or after the last purchase "
+                f"({times[-1]!r}), on the same clock as purchase_times"
+            )
+        if not isinstance(n_grid, int | np.integer) or n_grid < 2:
+            raise ParameterError(f"n_grid must be a whole number >= 2, got {n_grid!r}")
+        start = times[0]
+        grid = np.linspace(start, end, int(n_grid))
+        at = np.concatenate([times, grid])
+        purchase = np.concatenate([np.ones(times.size, bool), np.zeros(grid.size, bool)])
+        order = np.lexsort((~purchase, at))
+        at, purchase = at[order], purchase[order]
+        # Repeat purchases up to each time (a purchase at tau counts: "just after").
+        k = np.searchsorted(times, at, side="right") - 1
+        x = k.astype(float)
+        recency = times[k] - start
+        age = at - start
+        frame = pd.DataFrame(
+            {"t": at, "frequency": x, "recency": recency, "T": age, "purchase": purchase}
+        )
+        values = self.probability_alive(
+            frequency=x,
+            recency=recency,
+            T=age,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
+        if interval is None:
+            frame["probability_alive"] = np.atleast_1d(values)
+        else:
+            values = values.to_frame().T if isinstance(values, pd.Series) else values
+            for col in ("estimate", "lower", "upper"):
+                frame[col] = values[col].to_numpy()
+        frame.attrs.update(period=self.period, quantity="probability_alive")
+        return frame
 
     def purchase_count_pmf(self, x, t):
         """P(X(t) = x): probability that a new customer makes ``x`` repeat purchases in ``t``.

@@ -124,7 +124,9 @@ def _quad_ratio(integrate, b, c, z):
         kw = dict(weight="alg", wvar=(b - 1.0, c - b - 1.0), epsabs=0, epsrel=1e-12, limit=500)
         num, _ = integrate.quad(lambda u: 1.0 / (1.0 - z * u), 0.0, 1.0, **kw)
         den, _ = integrate.quad(lambda u: 1.0, 0.0, 1.0, **kw)
-        return num / den
+        # An extreme (b, c) (a parameter far out, as an optimiser may try) can underflow the
+        # normaliser: NaN then, which the likelihood treats as not finite, never a crash.
+        return num / den if den > 0 else np.nan
     mode = (b - 1.0) / (c - 2.0)
 
     def kernel(u):
@@ -135,7 +137,7 @@ def _quad_ratio(integrate, b, c, z):
     kw = dict(epsabs=0, epsrel=1e-12, limit=500, points=[mode])
     num, _ = integrate.quad(lambda u: kernel(u) / (1.0 - z * u), 0.0, 1.0, **kw)
     den, _ = integrate.quad(kernel, 0.0, 1.0, **kw)
-    return num / den
+    return num / den if den > 0 else np.nan
 
 
 def log_paretonbd_tail(r, alpha, s, beta, x, y):
