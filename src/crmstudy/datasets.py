@@ -51,6 +51,9 @@ __all__ = [
     "wheel_dir",
     "fader_hardie_2007",
     "gupta_lehmann_stuart_2004",
+    "gls_2004_firms",
+    "GLS_2004_SUMMARY",
+    "GLS_2004_WORKED_EXAMPLE",
     "file_checksums",
     "sha256_file",
     "cache_checksums",
@@ -58,6 +61,10 @@ __all__ = [
     "CORPORATE_REPUTATION_COLUMNS",
     "ECSI_MOBILE_COLUMNS",
 ]
+
+# The numbers GLS (2004) report (customer values, elasticities, the worked example) live beside
+# their inputs: the table is kept in crmstudy.published, with its source, and re-exported here.
+from crmstudy.published import GLS_2004_SUMMARY, GLS_2004_WORKED_EXAMPLE, gls_2004_firms  # noqa: E402
 
 #: SHA-256 of each file, as shipped in the lifetimes 0.11.3 wheel.
 CHECKSUMS: dict[str, str] = {
