@@ -195,7 +195,7 @@ value = pd.DataFrame(
         "renewals": renewals,
         "DERL_sbg": existing["sbg_value"].to_numpy(),
         "DERL_aggregate": existing["constant_value"].to_numpy(),
-        "elasticity_sbg": model.retention_elasticity(discount_rate, renewals, increase=0),
+        "elasticity_sbg": model.residual_lifetime_elasticity(discount_rate, renewals, increase=0),
         "elasticity_aggregate": clv.simple_retention_elasticity(r1, discount_rate),
     }
 )

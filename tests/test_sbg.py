@@ -186,31 +186,31 @@ def _derl_by_integration(alpha, beta, d, renewals, scale=1.0):
 
 
 @pytest.mark.parametrize("renewals,d", [(0, 0.1), (3, 0.1), (2, 0.02)])
-def test_retention_elasticity_against_numerical_integration(renewals, d):
+def test_residual_lifetime_elasticity_against_numerical_integration(renewals, d):
     alpha, beta = 1.5, 4.0
     model = ShiftedBetaGeometric.from_params(alpha, beta)
     base = _derl_by_integration(alpha, beta, d, renewals)
     assert model.discounted_expected_residual_lifetime(d, renewals) == pytest.approx(base, rel=1e-7)
     up = _derl_by_integration(alpha, beta, d, renewals, scale=1.01)
     arc = (up / base - 1) / 0.01
-    assert model.retention_elasticity(d, renewals, increase=0.01) == pytest.approx(arc, rel=1e-6)
+    assert model.residual_lifetime_elasticity(d, renewals, increase=0.01) == pytest.approx(arc, rel=1e-6)
     h = 1e-5
     point = (
         _derl_by_integration(alpha, beta, d, renewals, 1 + h)
         - _derl_by_integration(alpha, beta, d, renewals, 1 - h)
     ) / (2 * h * base)
-    assert model.retention_elasticity(d, renewals, increase=0) == pytest.approx(point, rel=1e-5)
+    assert model.residual_lifetime_elasticity(d, renewals, increase=0) == pytest.approx(point, rel=1e-5)
 
 
-def test_retention_elasticity_homogeneous_limit():
+def test_residual_lifetime_elasticity_homogeneous_limit():
     # With alpha, beta -> infinity at a fixed mean, everyone has retention r: elasticity 1/(1 - r z).
     r, d = 0.8, 0.1
     model = ShiftedBetaGeometric.from_params(1e6 * (1 - r), 1e6 * r)
-    assert model.retention_elasticity(d, 0, increase=0) == pytest.approx(
+    assert model.residual_lifetime_elasticity(d, 0, increase=0) == pytest.approx(
         1 / (1 - r / (1 + d)), rel=1e-4
     )
     with pytest.raises(ParameterError, match="infinite"):
-        model.retention_elasticity(0.005, 0, increase=0.01)
+        model.residual_lifetime_elasticity(0.005, 0, increase=0.01)
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -274,3 +274,47 @@ def test_churn_density_of_survivors_is_bayes_updated():
     norm7 = integrate.quad(lambda x: prior.pdf(x) * (1 - x) ** 7, 0, 1)[0]
     mean7 = integrate.quad(lambda x: x * prior.pdf(x) * (1 - x) ** 7, 0, 1)[0] / norm7
     assert mean7 == pytest.approx(1 - model.retention_rate(8), rel=1e-6)
+
+
+# --- models built from parameters (issue 14) ------------------------------------------------------
+def test_from_params_without_data_says_what_is_missing():
+    model = ShiftedBetaGeometric.from_params(0.704, 1.182)
+    for call, what in [
+        (lambda: model.aic, "aic"),
+        (lambda: model.bic, "bic"),
+        (lambda: model.conf_int(), "conf_int"),
+        (lambda: model.summary(), "summary"),
+    ]:
+        with pytest.raises(ParameterError, match=rf"{what}.*from_params"):
+            call()
+    with pytest.raises(ParameterError, match="cohort size"):
+        model.expected_alive(3)
+    # What needs no data works: the projection without counts, expected_alive with a size.
+    frame = model.projection(12)
+    assert list(frame.columns) == ["t", "survival", "retention_rate", "churn_probability"]
+    assert frame["survival"].iloc[12] == pytest.approx(survival_by_products(0.704, 1.182, 12)[-1])
+    assert model.expected_alive(12, cohort_size=1000) == pytest.approx(
+        1000 * frame["survival"].iloc[12]
+    )
+
+
+def test_from_params_with_cohort_size_and_alive():
+    sized = ShiftedBetaGeometric.from_params(0.704, 1.182, cohort_size=1000)
+    assert sized.expected_alive(0) == 1000
+    assert "expected_alive" in sized.projection(5).columns
+    alive = alive_counts("regular")
+    with_data = ShiftedBetaGeometric.from_params(0.704, 1.182, alive=alive)
+    frame = with_data.projection(12)
+    assert frame["observed_alive"].iloc[:8].tolist() == alive.tolist()
+    assert frame["expected_alive"].iloc[3] == pytest.approx(1000 * with_data.survival(3))
+    with pytest.raises(ParameterError, match="contradicts"):
+        ShiftedBetaGeometric.from_params(0.704, 1.182, alive=alive, cohort_size=500)
+    with pytest.raises(ParameterError, match="cohort_size"):
+        ShiftedBetaGeometric.from_params(0.704, 1.182, cohort_size=0)
+
+
+def test_retention_elasticity_is_a_deprecated_alias():
+    model = ShiftedBetaGeometric.from_params(1.5, 4.0)
+    with pytest.warns(DeprecationWarning, match="residual_lifetime_elasticity"):
+        old = model.retention_elasticity(0.1, 2, increase=0)
+    assert old == model.residual_lifetime_elasticity(0.1, 2, increase=0)

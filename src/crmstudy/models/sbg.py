@@ -34,6 +34,7 @@ from scipy import special, stats
 from crmstudy._checks import (
     check_cohort_counts,
     check_number,
+    check_whole,
     check_whole_array,
     scalar_or_array,
 )
@@ -109,17 +110,64 @@ class ShiftedBetaGeometric(LikelihoodModel):
         self.cohort_size: int | None = None
 
     @classmethod
-    def from_params(cls, alpha: float, beta: float, period: str = "Y") -> ShiftedBetaGeometric:
+    def from_params(
+        cls,
+        alpha: float,
+        beta: float,
+        period: str = "Y",
+        *,
+        cohort_size: int | None = None,
+        alive=None,
+    ) -> ShiftedBetaGeometric:
         """A model with given alpha and beta (e.g. published estimates), without fitting.
 
-        Predictions work as after ``fit``; ``bse``, ``loglik`` and ``summary()`` stay unset.
+        Predictions (``survival``, ``retention_rate``, DEL, DERL, ...) work as after ``fit``.
+        ``cohort_size`` (customers at t = 0) lets ``expected_alive`` and ``projection`` give
+        counts; ``alive`` (observed counts at t = 0..k) adds the observed column to
+        ``projection`` and sets ``cohort_size`` to ``alive[0]``. Without a likelihood, ``llf``,
+        ``bse``, ``aic``, ``bic``, ``conf_int()`` and ``summary()`` raise a
+        :class:`~crmstudy.errors.ParameterError` that says so.
         """
         for name, value in (("alpha", alpha), ("beta", beta)):
             check_number(value, name, low=0.0, low_open=True)
         model = cls()
         model.params = pd.Series([float(alpha), float(beta)], index=list(cls.param_names))
         model.period = check_period(period)
+        if alive is not None:
+            model.alive = check_cohort_counts(alive, "alive").astype(np.int64)
+            model.cohort_size = int(model.alive[0])
+        if cohort_size is not None:
+            size = check_whole(cohort_size, "cohort_size", minimum=1, what="customers at t = 0")
+            if model.alive is not None and size != model.cohort_size:
+                raise ParameterError(
+                    f"cohort_size={size} contradicts alive[0]={model.cohort_size}: give one of them"
+                )
+            model.cohort_size = size
         return model
+
+    def _check_likelihood(self, what: str) -> None:
+        """Refuse a likelihood-based result on a model made by ``from_params``."""
+        self._check_fitted()
+        if self.loglik is None:
+            raise ParameterError(
+                f"{what} needs a model fitted by .fit(alive): this one was made with from_params, "
+                "so it has parameters but no likelihood or standard errors"
+            )
+
+    @property
+    def aic(self) -> float:
+        self._check_likelihood("aic")
+        return super().aic
+
+    @property
+    def bic(self) -> float:
+        self._check_likelihood("bic")
+        return super().bic
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Wald confidence intervals of alpha and beta (needs a fitted model)."""
+        self._check_likelihood("conf_int()")
+        return super().conf_int(alpha)
 
     # --- likelihood ---------------------------------------------------------------------------
     def _loglik_rows(self, params, data):
@@ -187,11 +235,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
 
     def summary(self):
         """The statsmodels-style results table (needs a model fitted by ``fit``)."""
-        if self.loglik is None:
-            raise ParameterError(
-                "summary() needs a model fitted by .fit(alive); this one was made with "
-                "from_params, so it has no likelihood or standard errors"
-            )
+        self._check_likelihood("summary()")
         return super().summary()
 
     # --- predictions --------------------------------------------------------------------------
@@ -210,10 +254,21 @@ class ShiftedBetaGeometric(LikelihoodModel):
         """Expected number of the cohort still active at period t: cohort_size * S(t) (FH 2007
         eq. 6); ``t`` in periods of the fitted data.
 
-        ``cohort_size`` defaults to the fitted cohort's size (alive at t = 0).
+        ``cohort_size`` defaults to the fitted cohort's size (alive at t = 0), or the one given to
+        ``from_params``; a model without either needs it here.
         """
-        size = self.cohort_size if cohort_size is None else cohort_size
+        size = self._cohort_size(cohort_size)
         return size * self.survival(t)
+
+    def _cohort_size(self, cohort_size) -> int:
+        if cohort_size is not None:
+            return check_whole(cohort_size, "cohort_size", minimum=1, what="customers at t = 0")
+        if self.cohort_size is None:
+            raise ParameterError(
+                "expected_alive needs the cohort size (customers at t = 0): pass cohort_size=, "
+                "or build the model with from_params(..., cohort_size=) or fit(alive)"
+            )
+        return self.cohort_size
 
     def retention_rate(self, t):
         """r(t) = S(t) / S(t - 1) = (beta + t - 1) / (alpha + beta + t - 1), t >= 1 (FH 2007 eq. 8).
@@ -309,8 +364,15 @@ class ShiftedBetaGeometric(LikelihoodModel):
         ).reshape(np.shape(n))
         return scalar_or_array(values)
 
-    def retention_elasticity(self, discount_rate: float, renewals=0, increase: float = 0.01):
+    def residual_lifetime_elasticity(
+        self, discount_rate: float, renewals=0, increase: float = 0.01
+    ):
         """Percent change in DERL per percent increase in every customer's retention probability.
+
+        Named apart from the package's two other retention elasticities: the textbook
+        :func:`crmstudy.clv.simple_retention_elasticity` (one constant rate, no heterogeneity) and
+        the elasticity of customer equity to retention of Gupta, Lehmann & Stuart (2004) in
+        :mod:`crmstudy.clv`. This one is the elasticity of the sBG's residual lifetime (FH 2010).
 
         Each customer's renewal probability p = 1 - theta is multiplied by (1 + increase); the
         elasticity is the percent change of DERL divided by 100 * increase, for a customer who has
@@ -354,29 +416,45 @@ class ShiftedBetaGeometric(LikelihoodModel):
                 out.append((ratio - 1.0) / increase)
         return scalar_or_array(np.array(out).reshape(np.shape(n)))
 
-    def projection(self, horizon: int) -> pd.DataFrame:
+    def retention_elasticity(self, discount_rate: float, renewals=0, increase: float = 0.01):
+        """Deprecated name of :meth:`residual_lifetime_elasticity` (kept for one release)."""
+        import warnings
+
+        warnings.warn(
+            "ShiftedBetaGeometric.retention_elasticity is deprecated; use "
+            "residual_lifetime_elasticity (the elasticity of DERL to retention)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.residual_lifetime_elasticity(discount_rate, renewals, increase)
+
+    def projection(self, horizon: int, cohort_size: int | None = None) -> pd.DataFrame:
         """Tidy projection for t = 0..horizon: survival, expected alive, retention rate, churn.
 
-        Columns ``t`` (periods of the fitted data), ``survival`` (S(t)), ``expected_alive``
-        (cohort_size * S(t)), ``retention_rate`` (r(t), NaN at t = 0), ``churn_probability``
-        (P(T = t), NaN at t = 0), and ``observed_alive`` (the fitted counts, NaN beyond them).
+        Columns ``t`` (periods of the fitted data), ``survival`` (S(t)), ``retention_rate`` (r(t),
+        NaN at t = 0, where it does not apply), ``churn_probability`` (P(T = t), NaN at t = 0),
+        ``expected_alive`` (cohort_size * S(t); when the cohort size is known from ``fit``,
+        ``from_params(cohort_size=)`` or the argument) and ``observed_alive`` (the fitted counts,
+        NaN beyond them; only for a model that has its data). ``attrs["period"]``.
         """
         self._check_fitted()
         h = int(_as_periods(horizon, "horizon", 1))
         t = np.arange(h + 1)
         later = t[1:]
-        observed = np.full(h + 1, np.nan)
-        k = min(h + 1, len(self.alive))
-        observed[:k] = self.alive[:k]
         frame = pd.DataFrame(
             {
                 "t": t,
                 "survival": self.survival(t),
-                "expected_alive": self.expected_alive(t),
                 "retention_rate": np.concatenate(([np.nan], self.retention_rate(later))),
                 "churn_probability": np.concatenate(([np.nan], self.churn_probability(later))),
-                "observed_alive": observed,
             }
         )
+        if cohort_size is not None or self.cohort_size is not None:
+            frame.insert(2, "expected_alive", self.expected_alive(t, cohort_size))
+        if self.alive is not None:
+            observed = np.full(h + 1, np.nan)
+            k = min(h + 1, len(self.alive))
+            observed[:k] = self.alive[:k]
+            frame["observed_alive"] = observed
         frame.attrs["period"] = self.period
         return frame
