@@ -96,7 +96,7 @@ def test_loglik_matches_direct_computation_and_is_maximal(fitted, segment):
 
 # --- predictions --------------------------------------------------------------------------------
 def test_survival_retention_and_churn_agree_with_recursions():
-    model = ShiftedBetaGeometric.from_params(0.668, 3.806)
+    model = ShiftedBetaGeometric.from_params(alpha=0.668, beta=3.806)
     s = survival_by_products(0.668, 3.806, 12)
     assert np.allclose(model.survival(np.arange(13)), s, rtol=1e-12)
     assert np.allclose(
@@ -134,19 +134,19 @@ def test_projection_to_year_12_matches_table_1(fitted, segment):
 
 def test_expected_lifetime_closed_form_and_divergence():
     # alpha > 1: E[T] = (alpha + beta - 1) / (alpha - 1); check against a long direct sum.
-    model = ShiftedBetaGeometric.from_params(3.0, 5.0)
+    model = ShiftedBetaGeometric.from_params(alpha=3.0, beta=5.0)
     s = survival_by_products(3.0, 5.0, 200_000)
     assert model.expected_lifetime() == pytest.approx(7.0 / 2.0)
     assert model.expected_lifetime() == pytest.approx(s.sum(), rel=1e-6)
     assert model.expected_lifetime(horizon=10) == pytest.approx(s[:10].sum())
     # alpha <= 1 (both FH 2007 segments): the undiscounted mean lifetime is infinite.
-    assert math.isinf(ShiftedBetaGeometric.from_params(0.704, 1.182).expected_lifetime())
+    assert math.isinf(ShiftedBetaGeometric.from_params(alpha=0.704, beta=1.182).expected_lifetime())
 
 
 @pytest.mark.parametrize("alpha,beta", [(0.704, 1.182), (0.668, 3.806), (3.0, 15.0)])
 @pytest.mark.parametrize("d", [0.1, 0.02, 0.25])
 def test_del_and_derl_match_direct_truncated_sums(alpha, beta, d):
-    model = ShiftedBetaGeometric.from_params(alpha, beta)
+    model = ShiftedBetaGeometric.from_params(alpha=alpha, beta=beta)
     assert model.discounted_expected_lifetime(d) == pytest.approx(
         discounted_sum(alpha, beta, d, start=0), rel=1e-9
     )
@@ -163,7 +163,7 @@ def test_del_and_derl_match_direct_truncated_sums(alpha, beta, d):
 def test_derl_in_the_region_where_scipy_hyp2f1_fails():
     # alpha = 1 makes c - a - b = 0 in 2F1(1, beta; alpha + beta; z); scipy's hyp2f1 returns a
     # negative value at z = 1/1.001 there. The direct sum is the referee.
-    model = ShiftedBetaGeometric.from_params(1.0, 1.18)
+    model = ShiftedBetaGeometric.from_params(alpha=1.0, beta=1.18)
     d = 0.001
     assert model.discounted_expected_lifetime(d) == pytest.approx(
         discounted_sum(1.0, 1.18, d, start=0, n_terms=60_000), rel=1e-6
@@ -171,10 +171,11 @@ def test_derl_in_the_region_where_scipy_hyp2f1_fails():
 
 
 def test_del_at_zero_discount_is_the_expected_lifetime():
-    model = ShiftedBetaGeometric.from_params(3.0, 5.0)
+    model = ShiftedBetaGeometric.from_params(alpha=3.0, beta=5.0)
     assert model.discounted_expected_lifetime(0.0) == pytest.approx(3.5)
     assert model.discounted_expected_lifetime(1e-6) == pytest.approx(3.5, rel=1e-4)
-    assert math.isinf(ShiftedBetaGeometric.from_params(0.7, 1.2).discounted_expected_lifetime(0))
+    zero_rate = ShiftedBetaGeometric.from_params(alpha=0.7, beta=1.2)
+    assert math.isinf(zero_rate.discounted_expected_lifetime(0))
 
 
 def _derl_by_integration(alpha, beta, d, renewals, scale=1.0):
@@ -188,7 +189,7 @@ def _derl_by_integration(alpha, beta, d, renewals, scale=1.0):
 @pytest.mark.parametrize("renewals,d", [(0, 0.1), (3, 0.1), (2, 0.02)])
 def test_residual_lifetime_elasticity_against_numerical_integration(renewals, d):
     alpha, beta = 1.5, 4.0
-    model = ShiftedBetaGeometric.from_params(alpha, beta)
+    model = ShiftedBetaGeometric.from_params(alpha=alpha, beta=beta)
     base = _derl_by_integration(alpha, beta, d, renewals)
     assert model.discounted_expected_residual_lifetime(d, renewals) == pytest.approx(base, rel=1e-7)
     up = _derl_by_integration(alpha, beta, d, renewals, scale=1.01)
@@ -205,7 +206,7 @@ def test_residual_lifetime_elasticity_against_numerical_integration(renewals, d)
 def test_residual_lifetime_elasticity_homogeneous_limit():
     # With alpha, beta -> infinity at a fixed mean, everyone has retention r: elasticity 1/(1 - r z).
     r, d = 0.8, 0.1
-    model = ShiftedBetaGeometric.from_params(1e6 * (1 - r), 1e6 * r)
+    model = ShiftedBetaGeometric.from_params(alpha=1e6 * (1 - r), beta=1e6 * r)
     assert model.residual_lifetime_elasticity(d, 0, increase=0) == pytest.approx(
         1 / (1 - r / (1 + d)), rel=1e-4
     )
@@ -234,7 +235,7 @@ def test_fit_rejects_invalid_alive_counts(alive, match):
 
 
 def test_parameter_errors():
-    model = ShiftedBetaGeometric.from_params(0.7, 1.2)
+    model = ShiftedBetaGeometric.from_params(alpha=0.7, beta=1.2)
     with pytest.raises(ParameterError, match="discount_rate"):
         model.discounted_expected_lifetime(-0.1)
     with pytest.raises(ParameterError, match="renewals"):
@@ -250,7 +251,7 @@ def test_parameter_errors():
     with pytest.raises(ParameterError, match="period"):
         ShiftedBetaGeometric().fit(alive_counts("regular"), period="year")
     with pytest.raises(ParameterError, match="alpha"):
-        ShiftedBetaGeometric.from_params(0.0, 1.0)
+        ShiftedBetaGeometric.from_params(alpha=0.0, beta=1.0)
     with pytest.raises(ParameterError, match="not fitted"):
         ShiftedBetaGeometric().survival(1)
 
@@ -263,7 +264,7 @@ def test_degenerate_cohort_raises_convergence_error():
 
 def test_churn_density_of_survivors_is_bayes_updated():
     # Survivors of t renewals: density proportional to (1 - theta)^t times the prior density.
-    model = ShiftedBetaGeometric.from_params(0.668, 3.806)
+    model = ShiftedBetaGeometric.from_params(alpha=0.668, beta=3.806)
     prior = stats.beta(0.668, 3.806)
     theta = np.linspace(0.01, 0.99, 99)
     for t in (0, 3, 7):
@@ -278,7 +279,7 @@ def test_churn_density_of_survivors_is_bayes_updated():
 
 # --- models built from parameters (issue 14) ------------------------------------------------------
 def test_from_params_without_data_says_what_is_missing():
-    model = ShiftedBetaGeometric.from_params(0.704, 1.182)
+    model = ShiftedBetaGeometric.from_params(alpha=0.704, beta=1.182)
     for call, what in [
         (lambda: model.aic, "aic"),
         (lambda: model.bic, "bic"),
@@ -299,22 +300,32 @@ def test_from_params_without_data_says_what_is_missing():
 
 
 def test_from_params_with_cohort_size_and_alive():
-    sized = ShiftedBetaGeometric.from_params(0.704, 1.182, cohort_size=1000)
+    sized = ShiftedBetaGeometric.from_params(alpha=0.704, beta=1.182, cohort_size=1000)
     assert sized.expected_alive(0) == 1000
     assert "expected_alive" in sized.projection(5).columns
     alive = alive_counts("regular")
-    with_data = ShiftedBetaGeometric.from_params(0.704, 1.182, alive=alive)
+    with_data = ShiftedBetaGeometric.from_params(alpha=0.704, beta=1.182, alive=alive)
     frame = with_data.projection(12)
     assert frame["observed_alive"].iloc[:8].tolist() == alive.tolist()
     assert frame["expected_alive"].iloc[3] == pytest.approx(1000 * with_data.survival(3))
     with pytest.raises(ParameterError, match="contradicts"):
-        ShiftedBetaGeometric.from_params(0.704, 1.182, alive=alive, cohort_size=500)
+        ShiftedBetaGeometric.from_params(alpha=0.704, beta=1.182, alive=alive, cohort_size=500)
     with pytest.raises(ParameterError, match="cohort_size"):
-        ShiftedBetaGeometric.from_params(0.704, 1.182, cohort_size=0)
+        ShiftedBetaGeometric.from_params(alpha=0.704, beta=1.182, cohort_size=0)
 
 
 def test_retention_elasticity_is_a_deprecated_alias():
-    model = ShiftedBetaGeometric.from_params(1.5, 4.0)
+    model = ShiftedBetaGeometric.from_params(alpha=1.5, beta=4.0)
     with pytest.warns(DeprecationWarning, match="residual_lifetime_elasticity"):
         old = model.retention_elasticity(0.1, 2, increase=0)
     assert old == model.residual_lifetime_elasticity(0.1, 2, increase=0)
+
+
+def test_from_params_old_positional_form_warns_and_agrees():
+    with pytest.warns(DeprecationWarning, match=r"alpha=\.\.\., beta=\.\.\."):
+        old = ShiftedBetaGeometric.from_params(0.704, 1.182, "Y")
+    new = ShiftedBetaGeometric.from_params(alpha=0.704, beta=1.182, period="Y")
+    assert old.params.equals(new.params) and old.period == new.period == "Y"
+    assert ShiftedBetaGeometric.from_params({"alpha": 0.704, "beta": 1.182}).params.equals(
+        new.params
+    )

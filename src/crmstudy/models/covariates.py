@@ -280,7 +280,7 @@ class CovariateModel(LikelihoodModel):
             )
         theta = self._to_theta(best.x)
         self.params = pd.Series(theta, index=list(self.param_names), name="estimate")
-        self.loglik = self._llf_at(theta, packed, w)
+        self._llf = self._llf_at(theta, packed, w)
         self.nobs = float(w.sum())
         self.n_distinct_rows = int(len(w))
         self._set_covariance_z(best.x, packed, w)
@@ -315,11 +315,7 @@ class CovariateModel(LikelihoodModel):
         )
 
     def _store_covariance(self, cov: pd.DataFrame) -> None:
-        # The base keeps the covariance as an attribute today; statsmodels makes it a method.
-        if callable(getattr(type(self), "cov_params", None)):
-            self._cov_params = cov
-        else:
-            self.cov_params = cov
+        self._cov = cov
 
     # --- results ------------------------------------------------------------------------------
     @property

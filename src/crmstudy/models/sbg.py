@@ -112,27 +112,43 @@ class ShiftedBetaGeometric(LikelihoodModel):
     @classmethod
     def from_params(
         cls,
-        alpha: float,
-        beta: float,
+        params=None,
+        *positional,
         period: str = "Y",
-        *,
         cohort_size: int | None = None,
         alive=None,
+        **named,
     ) -> ShiftedBetaGeometric:
         """A model with given alpha and beta (e.g. published estimates), without fitting.
 
-        Predictions (``survival``, ``retention_rate``, DEL, DERL, ...) work as after ``fit``.
-        ``cohort_size`` (customers at t = 0) lets ``expected_alive`` and ``projection`` give
-        counts; ``alive`` (observed counts at t = 0..k) adds the observed column to
-        ``projection`` and sets ``cohort_size`` to ``alive[0]``. Without a likelihood, ``llf``,
-        ``bse``, ``aic``, ``bic``, ``conf_int()`` and ``summary()`` raise a
-        :class:`~crmstudy.errors.ParameterError` that says so.
+        As for every model (:meth:`LikelihoodModel.from_params`): ``params`` as a mapping, Series
+        or sequence (alpha, beta), or ``alpha=``, ``beta=`` by name; ``period`` the time unit of
+        one renewal (default "Y", FH 2007's annual contracts). Predictions (``survival``,
+        ``retention_rate``, DEL, DERL, ...) work as after ``fit``. ``cohort_size`` (customers at
+        t = 0) lets ``expected_alive`` and ``projection`` give counts; ``alive`` (observed counts
+        at t = 0..k) adds the observed column to ``projection`` and sets ``cohort_size`` to
+        ``alive[0]``. What needs the likelihood (``llf``, ``bse``, ``aic``, ``conf_int()``,
+        ``summary()``, intervals) raises a ParameterError that says so.
+
+        The form of crmstudy 0.2, ``from_params(alpha, beta[, period])``, still works and warns.
         """
-        for name, value in (("alpha", alpha), ("beta", beta)):
-            check_number(value, name, low=0.0, low_open=True)
-        model = cls()
-        model.params = pd.Series([float(alpha), float(beta)], index=list(cls.param_names))
-        model.period = check_period(period)
+        if positional:
+            import warnings
+
+            warnings.warn(
+                "ShiftedBetaGeometric.from_params(alpha, beta, ...) with positional parameters "
+                "is deprecated; use from_params(alpha=..., beta=..., period=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            if len(positional) > 2:
+                raise ParameterError(
+                    "from_params takes alpha, beta and optionally period as positional values"
+                )
+            if len(positional) == 2:
+                period = positional[1]
+            params = (params, positional[0])
+        model = super().from_params(params, period=period, **named)
         if alive is not None:
             model.alive = check_cohort_counts(alive, "alive").astype(np.int64)
             model.cohort_size = int(model.alive[0])
@@ -144,30 +160,6 @@ class ShiftedBetaGeometric(LikelihoodModel):
                 )
             model.cohort_size = size
         return model
-
-    def _check_likelihood(self, what: str) -> None:
-        """Refuse a likelihood-based result on a model made by ``from_params``."""
-        self._check_fitted()
-        if self.loglik is None:
-            raise ParameterError(
-                f"{what} needs a model fitted by .fit(alive): this one was made with from_params, "
-                "so it has parameters but no likelihood or standard errors"
-            )
-
-    @property
-    def aic(self) -> float:
-        self._check_likelihood("aic")
-        return super().aic
-
-    @property
-    def bic(self) -> float:
-        self._check_likelihood("bic")
-        return super().bic
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald confidence intervals of alpha and beta (needs a fitted model)."""
-        self._check_likelihood("conf_int()")
-        return super().conf_int(alpha)
 
     # --- likelihood ---------------------------------------------------------------------------
     def _loglik_rows(self, params, data):
@@ -232,11 +224,6 @@ class ShiftedBetaGeometric(LikelihoodModel):
                 "churn probabilities to point masses at 0 and 1; fit more periods, or check that "
                 "alive counts one cohort"
             ) from None
-
-    def summary(self):
-        """The statsmodels-style results table (needs a model fitted by ``fit``)."""
-        self._check_likelihood("summary()")
-        return super().summary()
 
     # --- predictions --------------------------------------------------------------------------
     def survival(self, t):
