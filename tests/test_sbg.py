@@ -329,3 +329,74 @@ def test_from_params_old_positional_form_warns_and_agrees():
     assert ShiftedBetaGeometric.from_params({"alpha": 0.704, "beta": 1.182}).params.equals(
         new.params
     )
+
+
+# --- prediction intervals (issue 16) --------------------------------------------------------------
+def _simulated_alive(alpha, beta, n, k, rng):
+    """One cohort from the sBG story: theta ~ Beta(alpha, beta), churn period ~ Geometric(theta)."""
+    theta = rng.beta(alpha, beta, size=n)
+    churn_at = rng.geometric(theta)  # 1, 2, ...: the period in which the customer leaves
+    return np.array([(churn_at > t).sum() for t in range(k + 1)])
+
+
+def test_asymptotic_intervals_cover_the_truth_at_the_nominal_rate():
+    # 200 cohorts of 1,000 simulated from FH 2007's Regular estimates, fitted on t = 0..7: the 90%
+    # interval for year-12 survival (an extrapolation, five years past the data) must cover the
+    # true value in about 90% of them. Monte Carlo sd of the coverage: sqrt(0.9 * 0.1 / 200) =
+    # 0.021; allow 3 sd.
+    alpha, beta = 0.704, 1.182
+    s12 = ShiftedBetaGeometric.from_params(alpha=alpha, beta=beta).survival(12)
+    rng = np.random.default_rng(2026)
+    hits, n_sims = 0, 200
+    for i in range(n_sims):
+        model = ShiftedBetaGeometric().fit(_simulated_alive(alpha, beta, 1000, 7, rng))
+        band = model.survival(12, interval=0.9, n_draws=200, seed=i).iloc[0]
+        hits += band["lower"] <= s12 <= band["upper"]
+    print(f"coverage of the 90% interval for S(12): {hits / n_sims:.3f}")
+    assert abs(hits / n_sims - 0.9) < 0.065, hits / n_sims
+
+
+def test_intervals_shrink_with_the_cohort_size():
+    # The same survival shares with 10 times the customers: widths shrink by about sqrt(10).
+    alive = alive_counts("regular")
+    small = ShiftedBetaGeometric().fit(alive)
+    large = ShiftedBetaGeometric().fit(10 * alive)
+    assert large.params.to_numpy() == pytest.approx(small.params.to_numpy(), rel=1e-4)
+    width = {}
+    for name, model in (("small", small), ("large", large)):
+        band = model.survival(12, interval=0.9, n_draws=2000, seed=1).iloc[0]
+        width[name] = band["upper"] - band["lower"]
+    assert width["large"] / width["small"] == pytest.approx(1 / np.sqrt(10), rel=0.1)
+
+
+def test_interval_shapes_and_methods(fitted):
+    model = fitted["regular"]
+    t = np.array([8, 12])
+    band = model.survival(t, interval=0.9, n_draws=300, seed=3)
+    assert list(band.columns) == ["estimate", "lower", "upper"]
+    assert band.index.tolist() == [8, 12] and band.index.name == "t"
+    assert band["estimate"].to_numpy() == pytest.approx(model.survival(t))
+    assert (band["lower"] < band["estimate"]).all() and (band["estimate"] < band["upper"]).all()
+    assert band.attrs["method"] == "asymptotic" and band.attrs["interval"] == 0.9
+    # Seeded: the same draws give the same interval.
+    assert band.equals(model.survival(t, interval=0.9, n_draws=300, seed=3))
+    rates = model.retention_rate(12, interval=0.8, n_draws=300, seed=3)
+    assert rates.index.tolist() == [12]
+    derl = model.discounted_expected_residual_lifetime(0.1, [0, 7], interval=0.9, n_draws=300)
+    assert derl.index.name == "renewals" and derl.index.tolist() == [0, 7]
+    # The bootstrap refits on resampled customers; its interval is close to the asymptotic one.
+    boot = model.discounted_expected_lifetime(0.1, interval=0.9, method="bootstrap",
+                                              n_draws=200, seed=4)
+    asym = model.discounted_expected_lifetime(0.1, interval=0.9, n_draws=2000, seed=4)
+    assert boot.attrs["method"] == "bootstrap" and boot.attrs["n_failed"] == 0
+    assert boot["upper"] - boot["lower"] == pytest.approx(asym["upper"] - asym["lower"], rel=0.25)
+    frame = model.projection(12, interval=0.9, n_draws=300, seed=5)
+    for col in ("survival", "retention_rate", "expected_alive"):
+        assert (frame[f"{col}_lower"].iloc[1:] <= frame[col].iloc[1:]).all()
+        assert (frame[col].iloc[1:] <= frame[f"{col}_upper"].iloc[1:]).all()
+    assert frame["expected_alive_upper"].iloc[12] == pytest.approx(
+        1000 * frame["survival_upper"].iloc[12]
+    )
+    assert frame.attrs["interval"] == 0.9 and frame.attrs["n_failed"] == 0
+    with pytest.raises(ParameterError, match="needs the data.*from_params"):
+        ShiftedBetaGeometric.from_params(alpha=0.7, beta=1.2).survival(3, interval=0.9)

@@ -225,13 +225,48 @@ class ShiftedBetaGeometric(LikelihoodModel):
                 "alive counts one cohort"
             ) from None
 
+    # --- intervals ----------------------------------------------------------------------------
+    def _predict(self, fn, interval, method, n_draws, seed, index=None, index_name=None):
+        """``fn(model)`` with an equal-tailed ``interval`` from parameter draws.
+
+        ``method="asymptotic"`` (default) draws (alpha, beta) from the normal approximation of
+        the estimates on the log scale the model is fitted on; ``"bootstrap"`` resamples the
+        cohort's customers (their churn periods and the censored survivors, a multinomial draw on
+        the counts) and refits, counting the refits that fail (``attrs["n_failed"]``). Both come
+        from :mod:`crmstudy.models._intervals` and need a fitted model. The interval covers the
+        uncertainty of the estimates: it is an interval for the cohort's *expected* survival,
+        retention or lifetime, not for how many customers of a finite cohort happen to stay.
+        """
+        from crmstudy.models._intervals import interval_from_draws
+
+        self._needs_data(f"an interval (interval={interval!r})")
+        out = interval_from_draws(
+            self, fn, interval=interval, method=method, n_draws=n_draws, seed=seed
+        )
+        if isinstance(out, pd.DataFrame) and index is not None:
+            out.index = pd.Index(np.atleast_1d(np.asarray(index)).ravel(), name=index_name)
+        elif isinstance(out, pd.Series) and index is not None:
+            # A scalar t or renewals: one row, so that the result is a frame like for arrays.
+            attrs = dict(out.attrs)
+            out = pd.DataFrame(
+                [out.to_numpy()], columns=out.index, index=pd.Index([index], name=index_name)
+            )
+            out.attrs.update(attrs)
+        return out
+
     # --- predictions --------------------------------------------------------------------------
-    def survival(self, t):
+    def survival(
+        self, t, *, interval: float | None = None, method: str = "asymptotic",
+        n_draws: int = 1000, seed=None,
+    ):
         """S(t): share of the cohort still active at t = 0, 1, 2, ... periods (FH 2007 eq. 6).
 
         S(t) = B(alpha, beta + t) / B(alpha, beta). ``t`` in periods of the fitted data; scalar in,
-        scalar out; array in, array out.
+        scalar out; array in, array out. With ``interval`` (a level such as 0.9): a DataFrame
+        indexed by ``t`` with columns ``estimate``, ``lower``, ``upper`` (see :meth:`_predict`).
         """
+        if interval is not None:
+            return self._predict(lambda m: m.survival(t), interval, method, n_draws, seed, t, "t")
         alpha, beta = self._params_array()
         tt = _as_periods(t, "t", 0)
         values = np.exp(special.betaln(alpha, beta + tt) - special.betaln(alpha, beta))
@@ -257,12 +292,20 @@ class ShiftedBetaGeometric(LikelihoodModel):
             )
         return self.cohort_size
 
-    def retention_rate(self, t):
+    def retention_rate(
+        self, t, *, interval: float | None = None, method: str = "asymptotic",
+        n_draws: int = 1000, seed=None,
+    ):
         """r(t) = S(t) / S(t - 1) = (beta + t - 1) / (alpha + beta + t - 1), t >= 1 (FH 2007 eq. 8).
 
         The share of the customers active at t - 1 who renew at t. It rises with t even though
         every individual's retention probability 1 - theta is constant (the sorting effect).
+        With ``interval``: a DataFrame indexed by ``t``, columns ``estimate``, ``lower``, ``upper``.
         """
+        if interval is not None:
+            return self._predict(
+                lambda m: m.retention_rate(t), interval, method, n_draws, seed, t, "t"
+            )
         alpha, beta = self._params_array()
         tt = _as_periods(t, "t", 1)
         return scalar_or_array((beta + tt - 1.0) / (alpha + beta + tt - 1.0))
@@ -309,21 +352,33 @@ class ShiftedBetaGeometric(LikelihoodModel):
         # Gauss's theorem: 2F1(1, beta; alpha + beta; 1) = (alpha + beta - 1) / (alpha - 1).
         return (alpha + beta - 1.0) / (alpha - 1.0) if alpha > 1.0 else math.inf
 
-    def discounted_expected_lifetime(self, discount_rate: float) -> float:
+    def discounted_expected_lifetime(
+        self, discount_rate: float, *, interval: float | None = None, method: str = "asymptotic",
+        n_draws: int = 1000, seed=None,
+    ):
         """DEL: expected discounted number of periods a newly acquired customer pays for.
 
         DEL(d) = sum_{t>=0} S(t) / (1 + d)^t = 2F1(1, beta; alpha + beta; 1 / (1 + d)) (FH 2010,
         section 3). The first payment, at acquisition (t = 0), is undiscounted; multiply by the
         margin per period to get the expected CLV of a new customer. ``discount_rate`` d is per
-        period of the fitted data. Infinite when d = 0 and alpha <= 1.
+        period of the fitted data. Infinite when d = 0 and alpha <= 1. With ``interval``: a Series
+        ``estimate``, ``lower``, ``upper`` (see :meth:`_predict`).
         """
+        if interval is not None:
+            return self._predict(
+                lambda m: m.discounted_expected_lifetime(discount_rate), interval, method,
+                n_draws, seed,
+            )
         alpha, beta = self._params_array()
         d = _check_discount_rate(discount_rate)
         if d == 0:
             return self.expected_lifetime()
         return _hyp2f1_one(beta, alpha + beta, 1.0 / (1.0 + d))
 
-    def discounted_expected_residual_lifetime(self, discount_rate: float, renewals=0):
+    def discounted_expected_residual_lifetime(
+        self, discount_rate: float, renewals=0, *, interval: float | None = None,
+        method: str = "asymptotic", n_draws: int = 1000, seed=None,
+    ):
         """DERL: expected discounted future periods of a customer who has made ``renewals`` renewals.
 
         The customer has been active for n = renewals + 1 periods and is about to decide on the
@@ -335,8 +390,14 @@ class ShiftedBetaGeometric(LikelihoodModel):
         (FH 2010 eq. 6; the first factor is the renewal probability r(n), FH 2007 eq. 8).
         ``discount_rate`` per period of the fitted data; ``renewals`` a whole number >= 0 or an
         array of them. Multiply by the margin per period for the residual value of a customer.
-        Identity: DEL = 1 + DERL(renewals=0) / (1 + d).
+        Identity: DEL = 1 + DERL(renewals=0) / (1 + d). With ``interval``: a DataFrame indexed
+        by ``renewals``, columns ``estimate``, ``lower``, ``upper`` (see :meth:`_predict`).
         """
+        if interval is not None:
+            return self._predict(
+                lambda m: m.discounted_expected_residual_lifetime(discount_rate, renewals),
+                interval, method, n_draws, seed, renewals, "renewals",
+            )
         alpha, beta = self._params_array()
         d = _check_discount_rate(discount_rate)
         n = _as_periods(renewals, "renewals", 0) + 1.0
@@ -415,7 +476,16 @@ class ShiftedBetaGeometric(LikelihoodModel):
         )
         return self.residual_lifetime_elasticity(discount_rate, renewals, increase)
 
-    def projection(self, horizon: int, cohort_size: int | None = None) -> pd.DataFrame:
+    def projection(
+        self,
+        horizon: int,
+        cohort_size: int | None = None,
+        *,
+        interval: float | None = None,
+        method: str = "asymptotic",
+        n_draws: int = 1000,
+        seed=None,
+    ) -> pd.DataFrame:
         """Tidy projection for t = 0..horizon: survival, expected alive, retention rate, churn.
 
         Columns ``t`` (periods of the fitted data), ``survival`` (S(t)), ``retention_rate`` (r(t),
@@ -423,6 +493,11 @@ class ShiftedBetaGeometric(LikelihoodModel):
         ``expected_alive`` (cohort_size * S(t); when the cohort size is known from ``fit``,
         ``from_params(cohort_size=)`` or the argument) and ``observed_alive`` (the fitted counts,
         NaN beyond them; only for a model that has its data). ``attrs["period"]``.
+
+        With ``interval`` (e.g. 0.9), one set of parameter draws (see :meth:`_predict`) gives
+        ``survival_lower``/``survival_upper``, ``retention_rate_lower``/``_upper`` and, with a
+        cohort size, ``expected_alive_lower``/``_upper``; ``attrs`` adds ``interval``,
+        ``method``, ``n_draws`` and ``n_failed``.
         """
         self._check_fitted()
         h = int(_as_periods(horizon, "horizon", 1))
@@ -444,4 +519,29 @@ class ShiftedBetaGeometric(LikelihoodModel):
             observed[:k] = self.alive[:k]
             frame["observed_alive"] = observed
         frame.attrs["period"] = self.period
+        if interval is not None:
+            from crmstudy.models._intervals import interval_from_draws
+
+            self._needs_data(f"projection(interval={interval!r})")
+            draws = self.param_draws(n_draws, method=method, seed=seed)
+
+            def band(fn):
+                return interval_from_draws(self, fn, interval=interval, draws=draws)
+
+            surv = band(lambda m: m.survival(t))
+            frame["survival_lower"] = surv["lower"].to_numpy()
+            frame["survival_upper"] = surv["upper"].to_numpy()
+            rate = band(lambda m: m.retention_rate(later))
+            frame["retention_rate_lower"] = np.concatenate(([np.nan], rate["lower"].to_numpy()))
+            frame["retention_rate_upper"] = np.concatenate(([np.nan], rate["upper"].to_numpy()))
+            if "expected_alive" in frame:
+                size = self._cohort_size(cohort_size)
+                frame["expected_alive_lower"] = size * frame["survival_lower"]
+                frame["expected_alive_upper"] = size * frame["survival_upper"]
+            frame.attrs.update(
+                interval=float(interval),
+                method=surv.attrs["method"],
+                n_draws=surv.attrs["n_draws"],
+                n_failed=surv.attrs["n_failed"],
+            )
         return frame
