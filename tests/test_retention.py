@@ -348,3 +348,32 @@ def test_cohort_retention_can_leave_out_the_left_censored_first_cohort(small_log
     assert cohorts.attrs["skipped_cohort"] == "1997-01"
     assert set(cohorts["cohort"]) == {"1997-02", "1997-03"}
     assert retention.cohort_retention(small_log, "M").attrs["skipped_cohort"] is None
+
+
+def test_verdict_conditions_follow_the_numbers(small_log):
+    verdict = retention.verdict_retention_ratio(retention.period_retention(small_log, "M"))
+    assert "75.0 percentage points" in verdict["condition_en"]
+    assert "exceeds 1" not in verdict["condition_en"]  # the ratio is exactly 1 here, never above
+    assert "75.0 个百分点" in verdict["condition_zh"]
+
+
+def test_projection_shapes_follow_the_curves():
+    t = np.arange(6)
+    projections = pd.concat(
+        [
+            pd.DataFrame({"model": "linear", "t": t, "projected": 100 - 30.0 * t}),
+            pd.DataFrame({"model": "quadratic", "t": t, "projected": 100 - 40.0 * t + 8.0 * t**2}),
+            pd.DataFrame({"model": "exponential", "t": t, "projected": 100 * 0.7**t}),
+        ]
+    )
+    shapes = retention.projection_shapes(projections).set_index("model")
+    assert shapes.loc["linear", "crosses_zero_at"] == 4  # 100 - 120 < 0 first at t = 4
+    assert shapes.loc["linear", "turns_up_at"] is None
+    assert shapes.loc["quadratic", "turns_up_at"] == 2  # vertex at t = 2.5: rises from 2 to 3
+    assert shapes.loc["quadratic", "crosses_zero_at"] is None  # minimum 100 - 50 > 0
+    assert shapes.loc["exponential", "crosses_zero_at"] is None
+    # On FH 2007 High End fitted on years 0..7, the linear curve stays above 0 up to year 12.
+    high = retention.regression_projection(table1("high_end")[:8], 12)
+    high_shapes = retention.projection_shapes(high).set_index("model")
+    assert high_shapes.loc["linear", "crosses_zero_at"] is None
+    assert high.query("model == 'linear'")["projected"].min() > 0

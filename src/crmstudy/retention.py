@@ -41,6 +41,7 @@ __all__ = [
     "kaplan_meier",
     "regression_projection",
     "projection_errors",
+    "projection_shapes",
     "REGRESSION_KINDS",
 ]
 
@@ -374,7 +375,9 @@ def verdict_retention_ratio(by_period: pd.DataFrame, *,
       customer is acquired or won back between the periods compared (a closed cohort), the
       condition of the verdict.
 
-    Returns ``{"class": ..., "values": {...}}`` with the numbers compared: ``periods``,
+    Returns ``{"class", "condition_en", "condition_zh", "values"}``: the class, the condition in
+    one sentence in English and Chinese (stated from the numbers), and the numbers compared:
+    ``periods``,
     ``above_one``, ``above_one_without_acquisition``, ``max_simple_ratio``,
     ``max_period_retention``, ``gap_pp``, ``tolerance_pp``, ``new_or_returning_share`` (new plus
     reactivated customers over all customers counted in the later periods).
@@ -395,7 +398,45 @@ def verdict_retention_ratio(by_period: pd.DataFrame, *,
         "new_or_returning_share": added / counted if counted > 0 else 0.0,
     }
     fails = values["above_one"] > 0 or gap > tolerance_pp
-    return {"class": "does_not_hold" if fails else "holds_if", "values": values}
+    gap_text = f"{gap:.1f}"
+    if fails:
+        above_en = (
+            f"; it exceeds 1 in {values['above_one']} of {values['periods']} periods, "
+            f"{values['above_one_without_acquisition']} of them with no new customer"
+            if values["above_one"]
+            else ""
+        )
+        above_zh = (
+            f"；在 {values['periods']} 期中有 {values['above_one']} 期超过 1，其中 "
+            f"{values['above_one_without_acquisition']} 期没有任何新顾客"
+            if values["above_one"]
+            else ""
+        )
+        condition_en = (
+            "As a retention rate it does not hold: the ratio counts customers acquired or won "
+            f"back as retained, and overstates the share actually retained by {gap_text} "
+            f"percentage points per period on average{above_en}."
+        )
+        condition_zh = (
+            "作为顾客保留率，该比值不成立：它把新获得和回流的顾客也算作“保留”，平均每期比实际"
+            f"保留的顾客比例高 {gap_text} 个百分点{above_zh}。"
+        )
+    else:
+        condition_en = (
+            "It equals the share of customers retained only when no customer is acquired or won "
+            f"back between the periods compared (a closed cohort); here it is within {gap_text} "
+            "percentage points of period retention."
+        )
+        condition_zh = (
+            "只有当比较的两期之间没有新获得或回流的顾客（封闭的顾客群）时，它才等于实际保留的顾客"
+            f"比例；本数据中它与期间保留率相差 {gap_text} 个百分点。"
+        )
+    return {
+        "class": "does_not_hold" if fails else "holds_if",
+        "condition_en": condition_en,
+        "condition_zh": condition_zh,
+        "values": values,
+    }
 
 
 def observed_retention_rates(survival, periods=None) -> pd.Series:
@@ -657,3 +698,37 @@ def projection_errors(projections: pd.DataFrame, actual, t: int) -> pd.DataFrame
     out["pct_error"] = 100 * out["error"] / value
     order = np.argsort(np.abs(out["error"].to_numpy()), kind="stable")
     return out.iloc[order].reset_index(drop=True)
+
+
+def projection_shapes(projections: pd.DataFrame) -> pd.DataFrame:
+    """Where each projected curve goes wrong in shape, so prose about it can follow the numbers.
+
+    ``projections`` is tidy (``model``, ``t``, ``projected``), as from
+    :func:`regression_projection`. Returns one row per model: ``model``, ``crosses_zero_at`` (the
+    first t with a negative projection, or None: a survival curve cannot go below 0),
+    ``turns_up_at`` (the first t after which the projection rises, or None: a survival curve
+    never rises) and ``last`` (the projection at the last t).
+    """
+    missing = {"model", "t", "projected"} - set(projections.columns)
+    if missing:
+        raise DataError(f"projections lacks column(s) {sorted(missing)}")
+    rows = []
+    for model, group in projections.groupby("model", sort=False):
+        group = group.sort_values("t")
+        t = group["t"].to_numpy()
+        y = group["projected"].to_numpy(dtype=float)
+        negative = np.flatnonzero(y < 0)
+        rising = np.flatnonzero(np.diff(y) > 1e-12)
+        rows.append(
+            {
+                "model": model,
+                "crosses_zero_at": int(t[negative[0]]) if len(negative) else None,
+                "turns_up_at": int(t[rising[0]]) if len(rising) else None,
+                "last": float(y[-1]),
+            }
+        )
+    out = pd.DataFrame(rows)
+    for col in ("crosses_zero_at", "turns_up_at"):
+        # Keep "does not happen" as None (not NaN) and the periods as ints.
+        out[col] = pd.Series([r[col] for r in rows], dtype=object)
+    return out
