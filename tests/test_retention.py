@@ -369,7 +369,7 @@ def test_projection_shapes_follow_the_curves():
     shapes = retention.projection_shapes(projections).set_index("model")
     assert shapes.loc["linear", "crosses_zero_at"] == 4  # 100 - 120 < 0 first at t = 4
     assert shapes.loc["linear", "turns_up_at"] is None
-    assert shapes.loc["quadratic", "turns_up_at"] == 2  # vertex at t = 2.5: rises from 2 to 3
+    assert shapes.loc["quadratic", "turns_up_at"] == 3  # y(2) = y(3) = 52, then 68 at t = 4
     assert shapes.loc["quadratic", "crosses_zero_at"] is None  # minimum 100 - 50 > 0
     assert shapes.loc["exponential", "crosses_zero_at"] is None
     # On FH 2007 High End fitted on years 0..7, the linear curve stays above 0 up to year 12.
