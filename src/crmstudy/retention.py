@@ -400,25 +400,21 @@ def verdict_retention_ratio(by_period: pd.DataFrame, *,
     fails = values["above_one"] > 0 or gap > tolerance_pp
     gap_text = f"{gap:.1f}"
     if fails:
-        above_en = (
-            f"; it exceeds 1 in {values['above_one']} of {values['periods']} periods, "
-            f"{values['above_one_without_acquisition']} of them with no new customer"
-            if values["above_one"]
-            else ""
-        )
-        above_zh = (
-            f"；在 {values['periods']} 期中有 {values['above_one']} 期超过 1，其中 "
-            f"{values['above_one_without_acquisition']} 期没有任何新顾客"
-            if values["above_one"]
-            else ""
-        )
+        above_en = above_zh = ""
+        if values["above_one"]:
+            k = values["above_one_without_acquisition"]
+            above_en = f"; it exceeds 1 in {values['above_one']} of {values['periods']} periods"
+            above_zh = f"；在 {values['periods']} 期中有 {values['above_one']} 期超过 1"
+            if k:
+                above_en += f", {k} of them with no new customer (win-backs alone)"
+                above_zh += f"，其中 {k} 期没有任何新顾客（仅靠回流的顾客）"
         condition_en = (
-            "As a retention rate it does not hold: the ratio counts customers acquired or won "
-            f"back as retained, and overstates the share actually retained by {gap_text} "
+            "The ratio is not a retention rate: it counts customers acquired or won back as "
+            f"retained, and overstates the share actually retained by {gap_text} "
             f"percentage points per period on average{above_en}."
         )
         condition_zh = (
-            "作为顾客保留率，该比值不成立：它把新获得和回流的顾客也算作“保留”，平均每期比实际"
+            "该比值不是保留率：它把新获得和回流的顾客也算作“保留”，平均每期比实际"
             f"保留的顾客比例高 {gap_text} 个百分点{above_zh}。"
         )
     else:
