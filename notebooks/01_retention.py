@@ -85,7 +85,8 @@ import crmstudy
 from crmstudy import clv, datasets, retention, transactions
 from crmstudy.errors import ParameterError
 from crmstudy.formatting import format_interval, format_number, format_percent, format_value
-from crmstudy.models.covariates import SBGCovariates
+from crmstudy.models._intervals import interval_from_draws
+from crmstudy.models.covariates import BGNBDCovariates, SBGCovariates, log_first_purchase
 from crmstudy.models.sbg import ShiftedBetaGeometric
 from crmstudy.plots import retention as plots
 from crmstudy.verdicts import VERDICT_CLASSES, record_verdict
@@ -631,6 +632,96 @@ show(
         if first_row is not None
         else ""
     )
+)
+
+# %% [markdown]
+# ### Who comes back? The first purchase as a covariate
+#
+# In a non-contractual business the retention question becomes *who is still a customer*. The
+# BG/NBD model (Fader, Hardie & Lee 2005a; notebook 07) describes each customer by a purchase
+# rate and a probability of dropping out after each purchase. Here the size of the customer's
+# first purchase $x_i$ (log of 1 + amount, centred at the mean) shifts both, through the latent
+# parameters: $\alpha_i = \alpha e^{-\gamma_\alpha x_i}$, $a_i = a e^{\gamma_a x_i}$,
+# $b_i = b e^{\gamma_b x_i}$ (`crmstudy.models.covariates.BGNBDCovariates`). The mean purchase rate
+# is $r/\alpha_i$ per week and the mean drop-out probability $a_i/(a_i + b_i)$. The
+# likelihood-ratio test compares it with the BG/NBD without the covariate.
+
+# %%
+summary = transactions.rfm_summary(log, period="W")
+first_size = log_first_purchase(log).reindex(summary.index)
+purchase_model = BGNBDCovariates().fit(summary, first_size.to_frame())
+lr_first = purchase_model.lr_test()
+quartiles = pd.DataFrame(
+    {"log_first_purchase": first_size.quantile([0.25, 0.75]).to_numpy()},
+    index=["lower quartile", "upper quartile"],
+)
+first_draws = purchase_model.param_draws(n_draws, seed=2007)
+means = purchase_model.latent_means(quartiles)
+dropout_band = interval_from_draws(
+    purchase_model,
+    lambda m: m.latent_means(quartiles)["dropout_probability"].to_numpy(),
+    interval=interval_level,
+    draws=first_draws,
+)
+rate_band = interval_from_draws(
+    purchase_model,
+    lambda m: m.latent_means(quartiles)["purchase_rate"].to_numpy(),
+    interval=interval_level,
+    draws=first_draws,
+)
+markdown_table(
+    purchase_model.coefficients.set_index("parameter"),
+    {
+        "coef": lambda v: format_number(v, 3),
+        "std_err": lambda v: format_number(v, 3),
+        "z": lambda v: format_number(v, 2),
+        "p_value": lambda v: format_value(v, "p"),
+    },
+    index_name="log first purchase, effect on",
+)
+
+# %%
+crmstudy.record(
+    "first_purchase_lr_statistic", float(lr_first["statistic"]),
+    label="BG/NBD, first-purchase covariate: LR statistic", unit="", fmt=".1f",
+)
+crmstudy.record("first_purchase_lr_df", int(lr_first["df"]), label="LR degrees of freedom", unit="count")
+crmstudy.record(
+    "first_purchase_lr_pvalue", float(lr_first["p_value"]), label="LR test p-value", unit="p"
+)
+crmstudy.record(
+    "first_purchase_coefficients", purchase_model.coefficients,
+    label="BG/NBD coefficients of the log first purchase",
+)
+crmstudy.record(
+    "dropout_by_first_purchase",
+    pd.DataFrame(
+        {
+            "dropout_probability": means["dropout_probability"],
+            "lower": dropout_band["lower"].to_numpy(),
+            "upper": dropout_band["upper"].to_numpy(),
+            "purchase_rate_per_week": means["purchase_rate"],
+        }
+    ),
+    label="Mean drop-out probability and purchase rate at the quartiles of the first purchase",
+)
+lo_q, hi_q = quartiles.index
+higher = means.loc[hi_q, "dropout_probability"] > means.loc[lo_q, "dropout_probability"]
+show(
+    f"On {source}, in weeks ({format_number(len(summary))} customers), the first purchase's size "
+    f"changes the fit by a likelihood-ratio statistic of {format_number(lr_first['statistic'], 1)} "
+    f"on {int(lr_first['df'])} degrees of freedom ({format_value(lr_first['p_value'], 'p')}). "
+    f"A customer whose first purchase is at the upper quartile buys "
+    f"{format_number(means.loc[hi_q, 'purchase_rate'], 3)} times a week on average "
+    f"({level_text} interval {format_interval(rate_band['lower'].iloc[1], rate_band['upper'].iloc[1])}),"
+    f" against {format_number(means.loc[lo_q, 'purchase_rate'], 3)} at the lower quartile "
+    f"({format_interval(rate_band['lower'].iloc[0], rate_band['upper'].iloc[0])}); the mean "
+    f"probability of dropping out after a purchase is "
+    f"{format_value(means.loc[hi_q, 'dropout_probability'], 'share')} "
+    f"({format_interval(dropout_band['lower'].iloc[1], dropout_band['upper'].iloc[1], 'share')}) "
+    f"against {format_value(means.loc[lo_q, 'dropout_probability'], 'share')} "
+    f"({format_interval(dropout_band['lower'].iloc[0], dropout_band['upper'].iloc[0], 'share')}), "
+    f"{'higher' if higher else 'lower'} for the bigger first purchase."
 )
 
 # %% [markdown]

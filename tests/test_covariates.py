@@ -21,6 +21,7 @@ from crmstudy.models.covariates import (
     BGNBDCovariates,
     ParetoNBDCovariates,
     SBGCovariates,
+    log_first_purchase,
     sbg_cohort_rows,
 )
 from crmstudy.models.paretonbd import ParetoNBD
@@ -195,3 +196,56 @@ def test_bad_covariates_are_refused(bgnbd_base, segments):
         SBGCovariates(penalty=-1.0)
     with pytest.raises(DataError, match="DataFrame"):
         SBGCovariates().fit(alive, [0, 1])
+
+
+def test_param_draws_and_intervals_on_implied_parameters(bgnbd_base):
+    from crmstudy.models._intervals import interval_from_draws
+
+    summary, _ = bgnbd_base
+    model = BGNBDCovariates().fit(summary, summary[["x"]])
+    draws = model.param_draws(4000, seed=3)
+    assert list(draws.columns) == list(model.param_names)
+    # The draws' covariance matches the fit's (natural scale for the coefficients, which are
+    # drawn as they are; base parameters on the log scale, so their spread is close to the SE).
+    assert draws["alpha:x"].std() == pytest.approx(model.bse["alpha:x"], rel=0.05)
+    assert draws["r"].std() == pytest.approx(model.bse["r"], rel=0.1)
+    rows = pd.DataFrame({"x": [-1.0, 1.0]})
+    band = interval_from_draws(
+        model, lambda m: m.implied_params(rows)["a"].to_numpy(), interval=0.9, draws=draws
+    )
+    assert (band["lower"] < band["estimate"]).all() and (band["estimate"] < band["upper"]).all()
+    with pytest.raises(ParameterError, match="asymptotic"):
+        model.param_draws(10, method="bootstrap")
+
+
+def test_log_first_purchase():
+    log = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b", "b"],
+            "date": pd.to_datetime(
+                ["2000-01-02", "2000-01-02", "2000-02-01", "2000-01-05", "2000-01-09"]
+            ),
+            "amount": [10.0, 30.0, 5.0, 100.0, 1.0],
+        }
+    )
+    got = log_first_purchase(log)
+    # a: 10 + 30 on the first day; b: 100. log(1 + amount), centred at the mean.
+    mean = (np.log(41) + np.log(101)) / 2
+    assert got.loc["a"] == pytest.approx(np.log(41) - mean)
+    assert got.loc["b"] == pytest.approx(np.log(101) - mean)
+    assert got.attrs["mean_log"] == pytest.approx(mean)
+    free = log_first_purchase(log.assign(amount=[0.0, 0.0, 5.0, 100.0, 1.0]), centre=False)
+    assert free.loc["a"] == 0.0  # a free first purchase stays in
+    assert free.loc["b"] == pytest.approx(np.log(101))
+
+
+def test_latent_means_of_the_bgnbd(bgnbd_base):
+    summary, coef = bgnbd_base
+    model = BGNBDCovariates().fit(summary, summary[["x"]])
+    means = model.latent_means(pd.DataFrame({"x": [0.0, 1.0]}))
+    p = model.params
+    assert means["purchase_rate"].iloc[0] == pytest.approx(p["r"] / p["alpha"])
+    a1, b1 = p["a"] * np.exp(p["a:x"]), p["b"] * np.exp(p["b:x"])
+    assert means["dropout_probability"].iloc[1] == pytest.approx(a1 / (a1 + b1))
+    # Simulated with a positive alpha coefficient: x = 1 buys faster (r / (alpha e^-g)).
+    assert means["purchase_rate"].iloc[1] > means["purchase_rate"].iloc[0]

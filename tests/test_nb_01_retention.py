@@ -152,6 +152,23 @@ def test_retention_definitions_and_verdict_on_the_own_log(results):
     assert "CDNOW" not in verdict["data_en"] and "your log" in verdict["data_en"]
 
 
+def test_first_purchase_covariate(results, ta_feng):
+    from scipy import stats
+
+    for run in (results, ta_feng):
+        assert run["first_purchase_lr_df"] == 3
+        assert run["first_purchase_lr_statistic"] > 0
+        assert run["first_purchase_lr_pvalue"] == pytest.approx(
+            stats.chi2.sf(run["first_purchase_lr_statistic"], 3), rel=1e-9
+        )
+        table = run["dropout_by_first_purchase"]
+        assert (table["lower"] < table["dropout_probability"]).all()
+        assert (table["dropout_probability"] < table["upper"]).all()
+    # On the CDNOW sample a bigger first purchase goes with faster buying (alpha coefficient > 0).
+    coefficients = results["first_purchase_coefficients"].set_index("parameter")
+    assert coefficients.loc["alpha", "coef"] > 2 * coefficients.loc["alpha", "std_err"]
+
+
 def _monthly_counts(log):
     month = log["date"].dt.to_period("M")
     frame = pd.DataFrame({"c": log["customer_id"], "m": month}).drop_duplicates()

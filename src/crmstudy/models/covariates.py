@@ -45,6 +45,7 @@ from crmstudy.models.sbg import ShiftedBetaGeometric
 from crmstudy.units import check_period
 
 __all__ = [
+    "log_first_purchase",
     "CovariateModel",
     "BGNBDCovariates",
     "ParetoNBDCovariates",
@@ -104,6 +105,36 @@ def _check_covariates(covariates, index, what: str) -> pd.DataFrame:
             )
         out[str(col)] = values
     return pd.DataFrame(out, index=covariates.index)
+
+
+def log_first_purchase(transactions, *, centre: bool = True) -> pd.Series:
+    """Each customer's log first-purchase amount, a static covariate for the purchase models.
+
+    ``log(1 + amount)`` of the customer's first purchase day (several purchases on that day are
+    summed; the 1 keeps free first purchases, amount 0, such as CDNOW's 72, in the data), centred
+    at the mean over customers when ``centre`` (so a model's base parameters describe a customer
+    with a typical first purchase). For amounts well above 1, a difference of 1 is a factor of
+    e = 2.7 in the amount, whatever the currency. Indexed by ``customer_id``;
+    ``attrs["mean_log"]`` keeps the mean that was subtracted.
+    """
+    from crmstudy.transactions import validate_transactions
+
+    log = validate_transactions(transactions)
+    day = log["date"].dt.normalize()
+    first_day = day.groupby(log["customer_id"]).transform("min")
+    first = log.loc[day == first_day].groupby("customer_id")["amount"].sum().astype(float)
+    bad = ~(first >= 0)
+    if bad.any():
+        raise DataError(
+            f"{int(bad.sum())} customer(s) have a negative first-purchase amount (first "
+            f"{first.index[bad][0]!r}: {float(first[bad].iloc[0])!r}); log(1 + amount) needs >= 0"
+        )
+    values = np.log1p(first)
+    mean = float(values.mean())
+    out = (values - mean) if centre else values
+    out = out.rename("log_first_purchase")
+    out.attrs["mean_log"] = mean
+    return out
 
 
 class CovariateModel(LikelihoodModel):
@@ -303,6 +334,7 @@ class CovariateModel(LikelihoodModel):
             cov_z = np.linalg.inv(hess)
         except np.linalg.LinAlgError:
             cov_z = np.full_like(hess, np.nan)
+        self._z_hat, self._cov_z = np.array(z, dtype=float), cov_z
         # Delta method: the base parameters were estimated on the log scale.
         k = len(self.base_names)
         jac = np.diag(np.concatenate((np.exp(z[:k]), np.ones(len(z) - k))))
@@ -316,6 +348,43 @@ class CovariateModel(LikelihoodModel):
 
     def _store_covariance(self, cov: pd.DataFrame) -> None:
         self._cov = cov
+
+    # --- uncertainty ----------------------------------------------------------------------------
+    def param_draws(
+        self, n_draws: int = 1000, *, method: str = "asymptotic", seed=None, n_jobs: int = 1
+    ) -> pd.DataFrame:
+        """Parameter sets drawn from the asymptotic normal distribution of the estimates.
+
+        On the scale the model is fitted on: the logs of the base parameters and the coefficients
+        themselves (which may be negative), transformed back; one row per draw, columns
+        ``param_names``. Pass them to :func:`crmstudy.models._intervals.interval_from_draws`
+        (``draws=``) for an interval on anything computed from the model, e.g.
+        ``lambda m: m.implied_params(rows)["a"]``. Only ``method="asymptotic"``: a bootstrap would
+        refit the covariate model hundreds of times (``n_jobs`` is accepted for a uniform
+        signature and unused).
+        """
+        from crmstudy.models._intervals import _generator
+
+        self._needs_data("param_draws()")
+        if method != "asymptotic":
+            raise ParameterError(
+                f"{type(self).__name__}.param_draws supports method='asymptotic' only, got "
+                f"{method!r}"
+            )
+        if not (isinstance(n_draws, int | np.integer) and n_draws >= 2):
+            raise ParameterError(f"n_draws must be a whole number >= 2, got {n_draws!r}")
+        if not self._hessian_pd or not np.all(np.isfinite(self._cov_z)):
+            raise ConvergenceError(
+                f"{self.model_name}: the Hessian at the optimum is not positive definite, so "
+                "there is no asymptotic distribution to draw from; check the fit (summary())"
+            )
+        rng = _generator(seed)
+        z = rng.multivariate_normal(self._z_hat, 0.5 * (self._cov_z + self._cov_z.T), int(n_draws))
+        k = len(self.base_names)
+        z[:, :k] = np.exp(z[:, :k])
+        frame = pd.DataFrame(z, columns=list(self.param_names))
+        frame.attrs.update(method="asymptotic", n_requested=int(n_draws), n_failed=0)
+        return frame
 
     # --- results ------------------------------------------------------------------------------
     @property
@@ -471,6 +540,24 @@ class BGNBDCovariates(_TransactionCovariates):
     base_class = BGNBD
     links = {"alpha": -1, "a": 1, "b": 1}
     model_name = "BG/NBD with static covariates"
+
+    def latent_means(self, covariates: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Mean purchase rate and mean drop-out probability implied by each covariate row.
+
+        ``purchase_rate`` = r / alpha_i, the mean of the gamma(r, alpha_i) purchase rate, in
+        purchases per period of the model (``self.period``); ``dropout_probability`` =
+        a_i / (a_i + b_i), the mean of the beta(a_i, b_i) probability of dropping out after each
+        repeat purchase (FHL 2005a, section 2). One row per row of ``covariates`` (default: the
+        fitted customers).
+        """
+        p = self.implied_params(covariates)
+        return pd.DataFrame(
+            {
+                "purchase_rate": p["r"] / p["alpha"],
+                "dropout_probability": p["a"] / (p["a"] + p["b"]),
+            },
+            index=p.index,
+        )
 
 
 class ParetoNBDCovariates(_TransactionCovariates):
