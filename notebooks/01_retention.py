@@ -722,6 +722,12 @@ show(
     f"against {format_value(means.loc[lo_q, 'dropout_probability'], 'share')} "
     f"({format_interval(dropout_band['lower'].iloc[0], dropout_band['upper'].iloc[0], 'share')}), "
     f"{'higher' if higher else 'lower'} for the bigger first purchase."
+    + (
+        f" (Left censoring again: for customers who bought before {log['date'].min():%Y-%m-%d},"
+        " the first purchase in the log is not their first one.)"
+        if left_censored
+        else ""
+    )
 )
 
 # %% [markdown]
