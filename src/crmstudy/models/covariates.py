@@ -38,7 +38,6 @@ from scipy import optimize, stats
 from crmstudy._checks import check_cohort_counts, check_number
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import LikelihoodModel, as_weights, compress_rows
-from crmstudy.models._btyd import summary_columns
 from crmstudy.models.bgnbd import BGNBD
 from crmstudy.models.paretonbd import ParetoNBD
 from crmstudy.models.sbg import ShiftedBetaGeometric
@@ -503,8 +502,10 @@ class _TransactionCovariates(CovariateModel):
         initial_params : sequence, optional
             Starting values in the order of ``param_names`` (base parameters, then coefficients).
         """
-        x, tx, tt, index, period = summary_columns(summary, None, None, None, period)
-        self.period = period
+        # The base model's one input path: the same checks and messages as its own fit.
+        data = self.base_class()._customers(summary, {}, period=period, fitted=False)
+        x, tx, tt = data["frequency"], data["recency"], data["T"]
+        index, self.period = data.index, data.period
         self.covariates = _check_covariates(covariates, index, "customer")
         self._layout(list(self.covariates.columns))
         w = as_weights(weights, len(x))
