@@ -663,7 +663,7 @@ dropout_band = interval_from_draws(
     interval=interval_level,
     draws=first_draws,
 )
-rate_band = interval_from_draws(
+purchase_rate_band = interval_from_draws(
     purchase_model,
     lambda m: m.latent_means(quartiles)["purchase_rate"].to_numpy(),
     interval=interval_level,
@@ -713,9 +713,10 @@ show(
     f"on {int(lr_first['df'])} degrees of freedom ({format_value(lr_first['p_value'], 'p')}). "
     f"A customer whose first purchase is at the upper quartile buys "
     f"{format_number(means.loc[hi_q, 'purchase_rate'], 3)} times a week on average "
-    f"({level_text} interval {format_interval(rate_band['lower'].iloc[1], rate_band['upper'].iloc[1])}),"
+    f"({level_text} asymptotic interval "
+    f"{format_interval(purchase_rate_band['lower'].iloc[1], purchase_rate_band['upper'].iloc[1])}),"
     f" against {format_number(means.loc[lo_q, 'purchase_rate'], 3)} at the lower quartile "
-    f"({format_interval(rate_band['lower'].iloc[0], rate_band['upper'].iloc[0])}); the mean "
+    f"({format_interval(purchase_rate_band['lower'].iloc[0], purchase_rate_band['upper'].iloc[0])}); the mean "
     f"probability of dropping out after a purchase is "
     f"{format_value(means.loc[hi_q, 'dropout_probability'], 'share')} "
     f"({format_interval(dropout_band['lower'].iloc[1], dropout_band['upper'].iloc[1], 'share')}) "
