@@ -253,6 +253,14 @@ lines.append(
     f"-predicts year {eval_year} by {format_value(abs(exp_error), 'pct', '.0f')}"
 )
 inside = at_eval["survival_lower"] * 100 <= actual.loc[eval_year] <= at_eval["survival_upper"] * 100
+new_cohort = model.alive_count_interval(
+    eval_year, 1000, interval=interval_level, method=interval_method, n_draws=n_draws, seed=2007
+).iloc[0]
+crmstudy.record(
+    "new_cohort_alive_interval",
+    [int(new_cohort["lower"]), int(new_cohort["upper"])],
+    label=f"A new cohort of 1,000: customers active in year {eval_year}, {level_text} predictive interval",
+)
 crmstudy.record(
     "linear_crosses_zero_at",
     linear_zero,
@@ -265,7 +273,10 @@ show(
     f"{eval_year} ({level_text} interval "
     f"{format_interval(100 * at_eval['survival_lower'], 100 * at_eval['survival_upper'], 'pct')}),"
     f" against {format_value(actual.loc[eval_year], 'pct')} observed: the actual value is "
-    f"{'inside' if inside else 'outside'} the interval."
+    f"{'inside' if inside else 'outside'} the interval. Of a *new* cohort of 1,000 customers, "
+    f"{format_number(int(new_cohort['lower']))} to {format_number(int(new_cohort['upper']))} would "
+    f"still be active in year {eval_year} ({level_text} predictive interval, which adds the "
+    "cohort's own randomness to the uncertainty of the estimates)."
 )
 
 # %% [markdown]

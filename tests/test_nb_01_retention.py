@@ -93,6 +93,11 @@ def test_year_12_projections_errors_and_interval(results):
     # The 90% interval brackets the projection and, here, the actual 17.3%.
     assert results["sbg_projection_lower"] < results["sbg_projection"] < results["sbg_projection_upper"]
     assert results["sbg_projection_lower"] < 17.3 < results["sbg_projection_upper"]
+    # A new cohort of 1,000: the predictive interval adds binomial noise, so it is wider than
+    # 10 x the interval of the expected percentage.
+    lo, hi = results["new_cohort_alive_interval"]
+    assert lo < 10 * results["sbg_projection"] < hi
+    assert hi - lo > 10 * (results["sbg_projection_upper"] - results["sbg_projection_lower"])
 
 
 def test_prose_about_the_linear_curve_follows_the_numbers(results, yearly):

@@ -419,3 +419,29 @@ def test_bootstrap_intervals_cover_the_truth():
         hits += row["lower"] <= s12 <= row["upper"]
     print(f"bootstrap coverage of the 90% interval for S(12): {hits / n_sims:.3f}; failed {failed}")
     assert abs(hits / n_sims - 0.9) < 0.073, hits / n_sims
+
+
+def test_alive_count_interval_covers_a_new_cohort():
+    # Fit on one simulated cohort, predict how many of a *new* cohort of 1,000 are active at
+    # t = 5 and t = 10; the new cohort is simulated independently. Over 200 repetitions the 90%
+    # predictive interval covers the new count at least about 90% of the time (the count is
+    # discrete, so coverage may exceed 90% a little), and it is wider than the interval of the
+    # expected count, which leaves out the cohort's own randomness.
+    alpha, beta = 0.704, 1.182
+    rng = np.random.default_rng(99)
+    hits = np.zeros(2)
+    n_sims = 200
+    for i in range(n_sims):
+        model = ShiftedBetaGeometric().fit(_simulated_alive(alpha, beta, 1000, 7, rng))
+        band = model.alive_count_interval([5, 10], 1000, interval=0.9, n_draws=300, seed=i)
+        new = _simulated_alive(alpha, beta, 1000, 10, rng)[[5, 10]]
+        hits += (band["lower"].to_numpy() <= new) & (new <= band["upper"].to_numpy())
+    coverage = hits / n_sims
+    assert np.all(coverage > 0.9 - 0.065) and np.all(coverage < 0.97), coverage
+    fitted = ShiftedBetaGeometric().fit(alive_counts("regular"))
+    predictive = fitted.alive_count_interval(12, interval=0.9, n_draws=2000, seed=1).iloc[0]
+    expected = fitted.projection(12, interval=0.9, n_draws=2000, seed=1).iloc[12]
+    assert predictive["estimate"] == pytest.approx(expected["expected_alive"])
+    assert (predictive["upper"] - predictive["lower"]) > (
+        expected["expected_alive_upper"] - expected["expected_alive_lower"]
+    )

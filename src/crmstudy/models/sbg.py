@@ -292,6 +292,59 @@ class ShiftedBetaGeometric(LikelihoodModel):
             )
         return self.cohort_size
 
+    def alive_count_interval(
+        self,
+        t,
+        cohort_size: int | None = None,
+        *,
+        interval: float = 0.9,
+        method: str = "asymptotic",
+        n_draws: int = 1000,
+        seed=None,
+    ) -> pd.DataFrame:
+        """Predictive interval for the number of a new cohort still active at period t.
+
+        Given (alpha, beta), each of the ``cohort_size`` customers is still active at t with
+        probability S(t), independently (their churn probabilities are independent draws from
+        the beta distribution), so the count is Binomial(cohort_size, S(t)). Mixing that over
+        parameter draws (``method``, as :meth:`_predict`) gives an interval that covers both the
+        uncertainty of the estimates and the cohort's own randomness; it is wider than the
+        interval of ``projection``'s expected count, which covers the estimates only. The count
+        is discrete, so the interval covers at least ``interval``. Returns a DataFrame indexed by
+        ``t`` with ``estimate`` (expected count, cohort_size * S(t)), ``lower``, ``upper``
+        (customers); ``attrs``: ``interval``, ``method``, ``n_draws``, ``n_failed``, ``covers``.
+        """
+        from crmstudy.models._intervals import _generator, model_at
+
+        self._needs_data(f"alive_count_interval(interval={interval!r})")
+        if not (isinstance(interval, int | float) and 0 < interval < 1):
+            raise ParameterError(f"interval must be a level in (0, 1) such as 0.9, got {interval!r}")
+        size = self._cohort_size(cohort_size)
+        tt = np.atleast_1d(_as_periods(t, "t", 0)).astype(int)
+        draws = self.param_draws(n_draws, method=method, seed=seed)
+        rng = _generator(seed)
+        survival = np.array(
+            [np.atleast_1d(model_at(self, row).survival(tt)) for row in draws.to_numpy(float)]
+        )
+        counts = rng.binomial(size, np.clip(survival, 0.0, 1.0))
+        tail = (1.0 - interval) / 2.0
+        out = pd.DataFrame(
+            {
+                "estimate": size * np.atleast_1d(self.survival(tt)),
+                "lower": np.quantile(counts, tail, axis=0, method="lower"),
+                "upper": np.quantile(counts, 1.0 - tail, axis=0, method="higher"),
+            },
+            index=pd.Index(tt, name="t"),
+        )
+        out.attrs.update(
+            interval=float(interval),
+            method=draws.attrs.get("method", method),
+            n_draws=len(draws),
+            n_failed=int(draws.attrs.get("n_failed", 0)),
+            covers="parameter uncertainty and the cohort's own randomness (binomial)",
+        )
+        return out
+
     def retention_rate(
         self, t, *, interval: float | None = None, method: str = "asymptotic",
         n_draws: int = 1000, seed=None,
