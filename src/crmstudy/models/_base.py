@@ -85,6 +85,22 @@ def _row_groups(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return member, inverse
 
 
+def _same_frozen(cached: np.ndarray, column: np.ndarray) -> bool:
+    """Whether ``column`` is the very read-only memory ``cached`` was taken from.
+
+    The fit freezes its data arrays (``_fit_mle``), so the optimiser's repeated calls are
+    recognised by the data pointer instead of comparing every element (0.24 s per 10^6-customer
+    fit); any other array is compared element by element.
+    """
+    return (
+        not cached.flags.writeable
+        and not column.flags.writeable
+        and cached.shape == column.shape
+        and cached.__array_interface__["data"][0] == column.__array_interface__["data"][0]
+        and cached.strides == column.strides
+    )
+
+
 def as_weights(weights, n: int) -> np.ndarray:
     """Validate optional row weights (counts of customers); ``None`` means one customer per row."""
     if weights is None:
@@ -328,8 +344,8 @@ class LikelihoodModel:
         cache = self.__dict__.setdefault("_distinct_cache", {})
         hit = cache.get(key)
         if hit is not None and all(
-            a.shape == c.shape and np.array_equal(a, c)
-            for a, c in zip(hit[0], columns, strict=True)
+            _same_frozen(a, c) or (a.shape == c.shape and np.array_equal(a, c))
+            for a, c in zip(hit[3], columns, strict=True)
         ):
             return hit[1], hit[2]
         if len(columns) == 1:
@@ -339,7 +355,12 @@ class LikelihoodModel:
             member, inverse = _row_groups(columns)
             uniques = tuple(c[member] for c in columns)
         inverse = inverse.ravel()
-        cache[key] = ([c.copy() for c in columns], uniques, inverse)
+        cache[key] = (
+            None,
+            uniques,
+            inverse,
+            [c if not c.flags.writeable else c.copy() for c in columns],
+        )
         return uniques, inverse
 
     # --- fitting ----------------------------------------------------------------------------
@@ -373,6 +394,8 @@ class LikelihoodModel:
         keep = w > 0
         data = {k: v[keep] for k, v in data.items()}
         w = w[keep]
+        for v in data.values():
+            v.setflags(write=False)
         if w.sum() <= 0:
             raise DataError("there are no observations to fit (all weights are zero)")
 
@@ -481,11 +504,18 @@ class LikelihoodModel:
         return type(self)._loglik_grad_rows is not LikelihoodModel._loglik_grad_rows
 
     def _negloglik_and_grad(self, params: np.ndarray, data, weights):
-        """Negative log-likelihood and its gradient (natural scale); ``(inf, None)`` if not finite."""
+        """Negative log-likelihood and its gradient (natural scale); ``(inf, None)`` if not finite.
+
+        A model may implement ``_loglik_and_grad_total(params, data, weights)`` returning the
+        weighted sums directly (cheaper than the row-wise arrays); otherwise the rows are summed.
+        """
         with np.errstate(all="ignore"):
-            ll, grad = self._loglik_and_grad_rows(params, data)
-        total = float(np.dot(weights, ll))
-        g = weights @ grad
+            total_fn = getattr(self, "_loglik_and_grad_total", None)
+            if total_fn is not None:
+                total, g = total_fn(params, data, weights)
+            else:
+                ll, grad = self._loglik_and_grad_rows(params, data)
+                total, g = float(np.dot(weights, ll)), weights @ grad
         if not (np.isfinite(total) and np.all(np.isfinite(g))):
             return np.inf, None
         return -total, -g

@@ -20,9 +20,9 @@ import pandas as pd
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import _row_groups, as_weights
-from crmstudy.models._data import CustomerModel
+from crmstudy.models._data import CustomerModel, read_customer_data
 
-__all__ = ["TransactionModel", "check_summary_arrays"]
+__all__ = ["TransactionModel", "check_summary_arrays", "summary_columns"]
 
 
 def _first_bad(mask: np.ndarray, index) -> str:
@@ -88,6 +88,24 @@ def check_summary_arrays(frequency, recency, T, index=None):
 
 
 PURCHASE_COLUMNS = ("frequency", "recency", "T")
+
+
+def summary_columns(summary, frequency, recency, T, period, model_period=None):
+    """(frequency, recency, T, index, period) from a summary frame or arrays, validated.
+
+    A thin front of :func:`crmstudy.models._data.read_customer_data` (the one input path) for
+    modules that need the arrays themselves (e.g. :mod:`crmstudy.models.covariates`).
+    """
+    data = read_customer_data(
+        summary,
+        {"frequency": frequency, "recency": recency, "T": T},
+        columns=PURCHASE_COLUMNS,
+        validate=_validate_purchase_columns,
+        model_name="customer summary",
+        period=period,
+        model_period=model_period,
+    )
+    return data["frequency"], data["recency"], data["T"], data.index, data.period
 
 
 def _validate_purchase_columns(cols, index):

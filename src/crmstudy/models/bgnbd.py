@@ -132,6 +132,54 @@ class BGNBD(TransactionModel):
         grad[:, 3] = alive_b_x[at_a][inv_a] - p_dead / b_dead_x[at_d][inv_d]
         return ll, grad
 
+    def _loglik_and_grad_total(self, params, data, w):
+        """The weighted total of :meth:`_loglik_and_grad_rows`: ``(sum w ll, sum w grad)``.
+
+        The same sums, grouped: every term of the gradient that depends on the (x, T) pair or on
+        the (x, t_x) pair alone is summed once per pair with the pair's total weight (``np.bincount``),
+        and only the drop-out share ``pD`` is evaluated per row. This halves the work per
+        evaluation of a large fit; the values equal the row-wise sums to rounding (a test).
+        """
+        r, alpha, a, b = params
+        k = self._shift
+        x, t_x, T = (np.asarray(data[c], dtype=float) for c in ("x", "t_x", "T"))
+        (xa, ta), inv_a = self._distinct("x,T", x, T)
+        (xd, td), inv_d = self._distinct("x,t_x", x, t_x)
+        (xs,), _ = self._distinct("x", x)
+        at_a, at_d = np.searchsorted(xs, xa), np.searchsorted(xs, xd)
+        log_alpha = np.log(alpha)
+        psi_ab = special.digamma(a + b)
+        common = special.gammaln(r + xs) - special.gammaln(r) + r * log_alpha - special.betaln(a, b)
+        possible = self._death_possible(xs)
+        b_dead_x = np.where(possible, b + xs + k - 1.0, 1.0)
+        alive_x = common + special.betaln(a, b + xs + k)
+        dead_x = np.where(possible, common + special.betaln(a + 1.0, b_dead_x), -np.inf)
+        alive_a_x = psi_ab - special.digamma(a + b + xs + k)
+        alive_b_x = alive_a_x - special.digamma(b) + special.digamma(b + xs + k)
+        alive_r_x = special.digamma(r + xs) - special.digamma(r) + log_alpha
+        log_ta = np.log(alpha + ta)
+        log_td = np.log(alpha + td)
+        alive_p = alive_x[at_a] - (r + xa) * log_ta
+        dead_p = dead_x[at_d] - (r + xd) * log_td
+        alive, dead = alive_p[inv_a], dead_p[inv_d]
+        diff = dead - alive
+        ll_rows = np.maximum(alive, dead) + np.log1p(np.exp(-np.abs(diff)))
+        wp = w * special.expit(diff)
+        w_a = np.bincount(inv_a, weights=w, minlength=len(xa))
+        wp_a = np.bincount(inv_a, weights=wp, minlength=len(xa))
+        wp_d = np.bincount(inv_d, weights=wp, minlength=len(xd))
+        alive_alpha = r / alpha - (r + xa) / (alpha + ta)
+        dead_alpha = r / alpha - (r + xd) / (alpha + td)
+        grad = np.array(
+            [
+                w_a @ (alive_r_x[at_a] - log_ta) + wp_a @ log_ta - wp_d @ log_td,
+                (w_a - wp_a) @ alive_alpha + wp_d @ dead_alpha,
+                w_a @ alive_a_x[at_a] + wp.sum() / a,
+                w_a @ alive_b_x[at_a] - wp_d @ (1.0 / b_dead_x[at_d]),
+            ]
+        )
+        return float(w @ ll_rows), grad
+
     def _conditional_expected(self, params, t, x, t_x, T):
         """FHL (2005a) eq. 10: E[Y(t) | x, t_x, T] = P(alive) * E[(1-e^{-lambda p t})/p | alive]."""
         r, alpha, a, b = params
