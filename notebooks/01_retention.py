@@ -361,8 +361,12 @@ r1 = float(model.retention_rate(1))
 # DERL after n renewals (clv.heterogeneity_comparison, margins at the start of each year).
 lifetimes = clv.heterogeneity_comparison(model, 1.0, annual_discount_rate, r1, renewals=renewals)
 existing = lifetimes[lifetimes["renewals"] >= 0]
-derl_band = model.discounted_expected_residual_lifetime(annual_discount_rate, renewals, **draw_options)
-del_band = model.discounted_expected_lifetime(annual_discount_rate, **draw_options)
+derl_band = model.discounted_expected_residual_lifetime(
+    annual_discount_rate, renewals, discount_period="Y", **draw_options
+)
+del_band = model.discounted_expected_lifetime(
+    annual_discount_rate, discount_period="Y", **draw_options
+)
 value = pd.DataFrame(
     {
         "renewals": renewals,
@@ -371,7 +375,7 @@ value = pd.DataFrame(
         "DERL_upper": derl_band["upper"].to_numpy(),
         "DERL_aggregate": existing["constant_value"].to_numpy(),
         "elasticity_sbg": model.residual_lifetime_elasticity(
-            annual_discount_rate, renewals, increase=0
+            annual_discount_rate, renewals, increase=0, discount_period="Y"
         ),
         "elasticity_aggregate": clv.simple_retention_elasticity(r1, annual_discount_rate),
     }

@@ -445,3 +445,25 @@ def test_alive_count_interval_covers_a_new_cohort():
     assert (predictive["upper"] - predictive["lower"]) > (
         expected["expected_alive_upper"] - expected["expected_alive_lower"]
     )
+
+
+def test_discount_period_converts_the_rate():
+    # A monthly model with an annual 10% rate: the same as 1.1^(1/12) - 1 per month, by hand.
+    monthly = ShiftedBetaGeometric.from_params(alpha=0.7, beta=12.0, period="M")
+    per_month = 1.1 ** (1 / 12) - 1
+    assert monthly.discounted_expected_lifetime(0.1, discount_period="Y") == pytest.approx(
+        discounted_sum(0.7, 12.0, per_month, start=0, n_terms=60_000), rel=1e-6
+    )
+    assert monthly.discounted_expected_residual_lifetime(
+        0.1, 2, discount_period="Y"
+    ) == pytest.approx(monthly.discounted_expected_residual_lifetime(per_month, 2), rel=1e-12)
+    assert monthly.residual_lifetime_elasticity(
+        0.1, 0, increase=0, discount_period="Y"
+    ) == pytest.approx(monthly.residual_lifetime_elasticity(per_month, 0, increase=0))
+    # The model's own period: no conversion.
+    yearly = ShiftedBetaGeometric.from_params(alpha=0.7, beta=1.2)
+    assert yearly.discounted_expected_lifetime(0.1, discount_period="Y") == (
+        yearly.discounted_expected_lifetime(0.1)
+    )
+    with pytest.raises(ParameterError, match="period"):
+        yearly.discounted_expected_lifetime(0.1, discount_period="year")

@@ -11,7 +11,8 @@ Time unit
 ``t`` counts renewal opportunities in the period of the data the model was fitted on (``period``,
 e.g. ``"Y"`` for Fader & Hardie's annual contracts). ``t = 0`` is acquisition; ``survival(t)`` is
 the share of the cohort still active at ``t``. Discount rates passed to the lifetime methods are
-*per that period* (convert an annual rate with :func:`crmstudy.units.convert_rate`).
+*per that period*, unless ``discount_period=`` says otherwise (then they are converted by
+compounding with :func:`crmstudy.units.convert_rate`).
 
 Sources
 -------
@@ -41,7 +42,7 @@ from crmstudy._checks import (
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import LikelihoodModel
 from crmstudy.models._special import log_hyp2f1_one
-from crmstudy.units import check_period
+from crmstudy.units import check_period, convert_rate
 
 __all__ = ["ShiftedBetaGeometric"]
 
@@ -225,6 +226,23 @@ class ShiftedBetaGeometric(LikelihoodModel):
                 "alive counts one cohort"
             ) from None
 
+    def _discount_rate(self, discount_rate, discount_period) -> float:
+        """The discount rate per period of the model (``discount_rate`` per ``discount_period``).
+
+        Without ``discount_period`` the rate is taken to be per period of the fitted data;
+        with it, it is converted by compounding (:func:`crmstudy.units.convert_rate`), e.g. an
+        annual 10% for a monthly model is 1.1^(1/12) - 1 = 0.797% a month.
+        """
+        d = _check_discount_rate(discount_rate)
+        if discount_period is None or discount_period == self.period:
+            return d
+        check_period(discount_period)
+        if self.period is None:
+            raise ParameterError(
+                "discount_period needs the model's own period; build it with period= or fit it"
+            )
+        return convert_rate(d, discount_period, self.period)
+
     # --- intervals ----------------------------------------------------------------------------
     def _predict(self, fn, interval, method, n_draws, seed, index=None, index_name=None):
         """``fn(model)`` with an equal-tailed ``interval`` from parameter draws.
@@ -406,8 +424,8 @@ class ShiftedBetaGeometric(LikelihoodModel):
         return (alpha + beta - 1.0) / (alpha - 1.0) if alpha > 1.0 else math.inf
 
     def discounted_expected_lifetime(
-        self, discount_rate: float, *, interval: float | None = None, method: str = "asymptotic",
-        n_draws: int = 1000, seed=None,
+        self, discount_rate: float, *, discount_period: str | None = None,
+        interval: float | None = None, method: str = "asymptotic", n_draws: int = 1000, seed=None,
     ):
         """DEL: expected discounted number of periods a newly acquired customer pays for.
 
@@ -419,18 +437,20 @@ class ShiftedBetaGeometric(LikelihoodModel):
         """
         if interval is not None:
             return self._predict(
-                lambda m: m.discounted_expected_lifetime(discount_rate), interval, method,
-                n_draws, seed,
+                lambda m: m.discounted_expected_lifetime(
+                    discount_rate, discount_period=discount_period
+                ),
+                interval, method, n_draws, seed,
             )
         alpha, beta = self._params_array()
-        d = _check_discount_rate(discount_rate)
+        d = self._discount_rate(discount_rate, discount_period)
         if d == 0:
             return self.expected_lifetime()
         return _hyp2f1_one(beta, alpha + beta, 1.0 / (1.0 + d))
 
     def discounted_expected_residual_lifetime(
-        self, discount_rate: float, renewals=0, *, interval: float | None = None,
-        method: str = "asymptotic", n_draws: int = 1000, seed=None,
+        self, discount_rate: float, renewals=0, *, discount_period: str | None = None,
+        interval: float | None = None, method: str = "asymptotic", n_draws: int = 1000, seed=None,
     ):
         """DERL: expected discounted future periods of a customer who has made ``renewals`` renewals.
 
@@ -441,18 +461,20 @@ class ShiftedBetaGeometric(LikelihoodModel):
                 = (beta + n - 1) / (alpha + beta + n - 1) * 2F1(1, beta + n; alpha + beta + n; 1/(1+d))
 
         (FH 2010 eq. 6; the first factor is the renewal probability r(n), FH 2007 eq. 8).
-        ``discount_rate`` per period of the fitted data; ``renewals`` a whole number >= 0 or an
-        array of them. Multiply by the margin per period for the residual value of a customer.
+        ``discount_rate`` per period of the fitted data, or per ``discount_period``; ``renewals``
+        a whole number >= 0 or an array of them. Multiply by the margin per period for the residual value of a customer.
         Identity: DEL = 1 + DERL(renewals=0) / (1 + d). With ``interval``: a DataFrame indexed
         by ``renewals``, columns ``estimate``, ``lower``, ``upper`` (see :meth:`_predict`).
         """
         if interval is not None:
             return self._predict(
-                lambda m: m.discounted_expected_residual_lifetime(discount_rate, renewals),
+                lambda m: m.discounted_expected_residual_lifetime(
+                    discount_rate, renewals, discount_period=discount_period
+                ),
                 interval, method, n_draws, seed, renewals, "renewals",
             )
         alpha, beta = self._params_array()
-        d = _check_discount_rate(discount_rate)
+        d = self._discount_rate(discount_rate, discount_period)
         n = _as_periods(renewals, "renewals", 0) + 1.0
         z = 1.0 / (1.0 + d)
         values = np.array(
@@ -466,7 +488,8 @@ class ShiftedBetaGeometric(LikelihoodModel):
         return scalar_or_array(values)
 
     def residual_lifetime_elasticity(
-        self, discount_rate: float, renewals=0, increase: float = 0.01
+        self, discount_rate: float, renewals=0, increase: float = 0.01, *,
+        discount_period: str | None = None,
     ):
         """Percent change in DERL per percent increase in every customer's retention probability.
 
@@ -491,7 +514,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
         ``discount_rate`` per period of the fitted data; dimensionless result.
         """
         alpha, beta = self._params_array()
-        d = _check_discount_rate(discount_rate)
+        d = self._discount_rate(discount_rate, discount_period)
         increase = check_number(increase, "increase", low=0.0, what="0.01 = 1%")
         z = 1.0 / (1.0 + d)
         c = 1.0 + increase
