@@ -269,3 +269,111 @@ def test_observed_retention_rates_by_hand():
         retention.observed_retention_rates([100, 0, 0])
     with pytest.raises(DataError, match=">= 0"):
         retention.observed_retention_rates([100, -5])
+
+
+# --- how far the primer's ratio is from retention, and the verdict rule -------------------------
+def _log(rows):
+    return pd.DataFrame(
+        {
+            "customer_id": [r[0] for r in rows],
+            "date": pd.to_datetime([r[1] for r in rows]),
+            "amount": 10.0,
+        }
+    )
+
+
+def test_ratio_gap_on_the_hand_built_log(small_log):
+    by_period = retention.period_retention(small_log, "M")
+    # January: ratio 1, retention 1/2 (gap 1/2); February: ratio 1, retention 0 (gap 1).
+    assert retention.ratio_gap(by_period) == pytest.approx(100 * (0.5 + 1.0) / 2)
+
+
+def test_verdict_rule_flips_with_the_log(small_log):
+    # The hand-built log: ratio = 1 in both months but only half or none retained.
+    open_base = retention.verdict_retention_ratio(retention.period_retention(small_log, "M"))
+    assert open_base["class"] == "does_not_hold"
+    assert open_base["values"]["gap_pp"] == pytest.approx(75.0)
+    # A closed cohort (everyone bought in January; 3 of 4 again in February): ratio = retention.
+    closed = _log([("A", "2000-01-03"), ("B", "2000-01-04"), ("C", "2000-01-05"),
+                   ("D", "2000-01-06"), ("A", "2000-02-01"), ("B", "2000-02-02"),
+                   ("C", "2000-02-03")])
+    verdict = retention.verdict_retention_ratio(retention.period_retention(closed, "M"))
+    assert verdict["class"] == "holds_if"
+    assert verdict["values"]["max_simple_ratio"] == pytest.approx(0.75)
+    assert verdict["values"]["gap_pp"] == 0.0
+    # Growth by acquisition: 2 customers, both stay, 1 new: the ratio is 1.5 > 1.
+    growing = _log([("A", "2000-01-03"), ("B", "2000-01-04"), ("A", "2000-02-01"),
+                    ("B", "2000-02-02"), ("C", "2000-02-03")])
+    verdict = retention.verdict_retention_ratio(retention.period_retention(growing, "M"))
+    assert verdict["class"] == "does_not_hold"
+    assert verdict["values"]["above_one"] == 1
+    assert verdict["values"]["new_or_returning_share"] == pytest.approx(1 / 3)
+    # A small gap within the tolerance keeps holds_if; a tolerance of 0 does not.
+    with_one_new = _log([(f"c{i}", "2000-01-03") for i in range(200)]
+                        + [(f"c{i}", "2000-02-03") for i in range(100)] + [("new", "2000-02-05")])
+    by_period = retention.period_retention(with_one_new, "M")
+    assert retention.ratio_gap(by_period) == pytest.approx(0.5)
+    assert retention.verdict_retention_ratio(by_period)["class"] == "holds_if"
+    assert retention.verdict_retention_ratio(by_period, tolerance_pp=0.1)["class"] == "does_not_hold"
+
+
+def test_ratio_gap_interval_is_centred_and_covers():
+    # Independent check of the bootstrap: the gap is a mean of per-customer ratios of sums; its
+    # bootstrap spread must match the delta-method standard error computed here by hand for a
+    # two-period log (gap = (N1 - R) / N0, with N0 = all customers of period 0).
+    rng = np.random.default_rng(3)
+    n = 4_000
+    in_first = rng.random(n) < 0.7
+    in_second = np.where(in_first, rng.random(n) < 0.4, rng.random(n) < 0.5)
+    rows = [(f"c{i}", "2000-01-10") for i in np.flatnonzero(in_first)]
+    rows += [(f"c{i}", "2000-02-10") for i in np.flatnonzero(in_second)]
+    log = _log(rows)
+    got = retention.ratio_gap_interval(log, "M", level=0.9, n_draws=400, seed=1)
+    by_period = retention.period_retention(log, "M")
+    assert got["estimate"] == pytest.approx(retention.ratio_gap(by_period))
+    assert got["lower"] < got["estimate"] < got["upper"]
+    # Delta method for g = E[u] / E[v] with u = next and not retained, v = active now (per customer).
+    u = (in_second & ~in_first).astype(float)
+    v = in_first.astype(float)
+    g = u.mean() / v.mean()
+    se = 100 * np.sqrt(np.var(u - g * v) / n) / v.mean()
+    half = 1.6449 * se
+    assert (got["upper"] - got["lower"]) / 2 == pytest.approx(half, rel=0.15)
+    assert got["failed"] == 0
+
+
+def test_cohort_retention_can_leave_out_the_left_censored_first_cohort(small_log):
+    cohorts = retention.cohort_retention(small_log, "M", skip_first=True)
+    assert "1997-01" not in set(cohorts["cohort"])
+    assert cohorts.attrs["skipped_cohort"] == "1997-01"
+    assert set(cohorts["cohort"]) == {"1997-02", "1997-03"}
+    assert retention.cohort_retention(small_log, "M").attrs["skipped_cohort"] is None
+
+
+def test_verdict_conditions_follow_the_numbers(small_log):
+    verdict = retention.verdict_retention_ratio(retention.period_retention(small_log, "M"))
+    assert "75.0 percentage points" in verdict["condition_en"]
+    assert "exceeds 1" not in verdict["condition_en"]  # the ratio is exactly 1 here, never above
+    assert "75.0 个百分点" in verdict["condition_zh"]
+
+
+def test_projection_shapes_follow_the_curves():
+    t = np.arange(6)
+    projections = pd.concat(
+        [
+            pd.DataFrame({"model": "linear", "t": t, "projected": 100 - 30.0 * t}),
+            pd.DataFrame({"model": "quadratic", "t": t, "projected": 100 - 40.0 * t + 8.0 * t**2}),
+            pd.DataFrame({"model": "exponential", "t": t, "projected": 100 * 0.7**t}),
+        ]
+    )
+    shapes = retention.projection_shapes(projections).set_index("model")
+    assert shapes.loc["linear", "crosses_zero_at"] == 4  # 100 - 120 < 0 first at t = 4
+    assert shapes.loc["linear", "turns_up_at"] is None
+    assert shapes.loc["quadratic", "turns_up_at"] == 3  # y(2) = y(3) = 52, then 68 at t = 4
+    assert shapes.loc["quadratic", "crosses_zero_at"] is None  # minimum 100 - 50 > 0
+    assert shapes.loc["exponential", "crosses_zero_at"] is None
+    # On FH 2007 High End fitted on years 0..7, the linear curve stays above 0 up to year 12.
+    high = retention.regression_projection(table1("high_end")[:8], 12)
+    high_shapes = retention.projection_shapes(high).set_index("model")
+    assert high_shapes.loc["linear", "crosses_zero_at"] is None
+    assert high.query("model == 'linear'")["projected"].min() > 0

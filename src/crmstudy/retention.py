@@ -32,11 +32,16 @@ __all__ = [
     "average_cohort_retention",
     "period_retention",
     "ratio_above_one",
+    "ratio_gap",
+    "ratio_gap_interval",
+    "verdict_retention_ratio",
+    "RATIO_GAP_TOLERANCE_PP",
     "observed_retention_rates",
     "durations_from_alive",
     "kaplan_meier",
     "regression_projection",
     "projection_errors",
+    "projection_shapes",
     "REGRESSION_KINDS",
 ]
 
@@ -80,7 +85,9 @@ def simple_retention_rate(customers_this_period, customers_next_period):
 
 
 # --- cohort and period retention ---------------------------------------------------------------
-def cohort_retention(transactions, period: str = "M", *, min_cohort_size: int = 1) -> pd.DataFrame:
+def cohort_retention(
+    transactions, period: str = "M", *, min_cohort_size: int = 1, skip_first: bool = False
+) -> pd.DataFrame:
     """Share of each acquisition cohort buying k periods after acquisition (tidy).
 
     Definition: for the cohort acquired in calendar period c (first purchase in c), the share of
@@ -90,17 +97,28 @@ def cohort_retention(transactions, period: str = "M", *, min_cohort_size: int = 
     no reactivation this is the cohort's survival curve; in a non-contractual one (CDNOW) a
     customer can skip a period and come back, so it is a share *active*, not alive.
 
+    ``skip_first=True`` leaves out the cohort of the log's first period. Use it when the log
+    starts in the middle of the customers' history (left censoring, e.g. Ta Feng from
+    2000-11-01): the "new" customers of its first period include long-standing ones, so its
+    cohort is not an acquisition cohort.
+
     Returns the columns of ``cohort_table`` (``cohort``, ``age`` in periods, ``cohort_size``,
     ``active``, ``share``) for cohorts with at least ``min_cohort_size`` customers;
-    ``attrs["period"]``.
+    ``attrs["period"]`` and ``attrs["skipped_cohort"]`` (the label left out, or None).
     """
     from crmstudy.transactions import cohort_table
 
     check_period(period)
     check_whole(min_cohort_size, "min_cohort_size", minimum=1, what="customers")
     table = cohort_table(transactions, period=period)
-    kept = table[table["cohort_size"] >= min_cohort_size].reset_index(drop=True)
+    keep = table["cohort_size"] >= min_cohort_size
+    skipped = None
+    if skip_first and len(table):
+        skipped = str(table["cohort"].min())
+        keep &= table["cohort"] != skipped
+    kept = table[keep].reset_index(drop=True)
     kept.attrs.update(table.attrs)
+    kept.attrs["skipped_cohort"] = skipped
     return kept
 
 
@@ -142,6 +160,36 @@ def _period_label(periods: pd.PeriodIndex, period: str) -> list[str]:
     return [f"{p.year:04d}" for p in periods]
 
 
+def _activity(transactions, period: str):
+    """Customer-period activity of a log: (pairs, labels, new customers per period).
+
+    ``pairs`` has one row per customer and calendar period with a purchase (``customer_id``,
+    ``p`` = index of the period from the log's first, 0-based); ``labels`` are the period labels
+    of ``cohort_table``; ``new`` counts the customers whose first purchase falls in each period.
+    """
+    from crmstudy.transactions import cohort_table, validate_transactions
+
+    check_period(period)
+    log = validate_transactions(transactions)
+    if log.empty:
+        raise DataError("the transaction log is empty: there are no periods to compare")
+    stamp = log["date"].dt.to_period(_PANDAS_FREQ[period])
+    first, last = stamp.min(), stamp.max()
+    n_periods = (last - first).n + 1
+    if n_periods < 2:
+        raise DataError(
+            f"the log spans a single period ({period!r}); period retention needs two or more"
+        )
+    index = np.asarray(stamp.array.asi8, dtype=np.int64) - first.ordinal
+    activity = pd.DataFrame({"customer_id": log["customer_id"].to_numpy(), "p": index})
+    activity = activity.drop_duplicates()
+    labels = _period_label(pd.period_range(first, last, freq=_PANDAS_FREQ[period]), period)
+    cohorts = cohort_table(log, period=period)
+    sizes = cohorts.loc[cohorts["age"] == 0].set_index("cohort")["cohort_size"]
+    new = pd.Series(labels).map(sizes).fillna(0).astype(np.int64).to_numpy()
+    return activity, labels, new
+
+
 def period_retention(transactions, period: str = "M") -> pd.DataFrame:
     """Of the customers active in period t, the share active again in t + 1, and why the
     primer's ratio differs.
@@ -174,32 +222,13 @@ def period_retention(transactions, period: str = "M") -> pd.DataFrame:
     ``reactivated_next`` (bought before t, not in t, and in t + 1) and ``simple_ratio``
     (active_next / active). ``attrs["period"]``.
     """
-    from crmstudy.transactions import cohort_table, validate_transactions
-
-    check_period(period)
-    log = validate_transactions(transactions)
-    if log.empty:
-        raise DataError("the transaction log is empty: there are no periods to compare")
-    stamp = log["date"].dt.to_period(_PANDAS_FREQ[period])
-    first, last = stamp.min(), stamp.max()
-    n_periods = (last - first).n + 1
-    if n_periods < 2:
-        raise DataError(
-            f"the log spans a single period ({period!r}); period retention needs two or more"
-        )
-    index = np.asarray(stamp.array.asi8, dtype=np.int64) - first.ordinal
-    activity = pd.DataFrame({"customer_id": log["customer_id"].to_numpy(), "p": index})
-    activity = activity.drop_duplicates()
+    activity, labels, new = _activity(transactions, period)
+    n_periods = len(labels)
     active = np.bincount(activity["p"], minlength=n_periods)
     # Retained in t: the customer is active in t and in t + 1 (a self-join on the next period).
     next_period = activity.assign(p=activity["p"] - 1)
     both = activity.merge(next_period, on=["customer_id", "p"], how="inner")
     retained = np.bincount(both["p"], minlength=n_periods)
-
-    labels = _period_label(pd.period_range(first, last, freq=_PANDAS_FREQ[period]), period)
-    cohorts = cohort_table(log, period=period)
-    sizes = cohorts.loc[cohorts["age"] == 0].set_index("cohort")["cohort_size"]
-    new = pd.Series(labels).map(sizes).fillna(0).astype(np.int64).to_numpy()
 
     out = pd.DataFrame(
         {
@@ -254,6 +283,156 @@ def ratio_above_one(by_period: pd.DataFrame) -> pd.DataFrame:
         above_one_without_acquisition=int(above["without_acquisition"].sum()),
     )
     return above
+
+
+
+def ratio_gap(by_period: pd.DataFrame) -> float:
+    """How far the primer's ratio overstates period retention, on average, in percentage points.
+
+    The mean over periods (with customers) of ``simple_ratio - retention`` =
+    ``(new_next + reactivated_next) / active``: the share of this period's customer count that
+    the ratio adds for customers who were not retained (acquired or won back). ``by_period`` is
+    the output of :func:`period_retention`. 0 for a closed cohort observed in consecutive periods.
+    """
+    missing = {"simple_ratio", "retention"} - set(by_period.columns)
+    if missing:
+        raise DataError(
+            f"by_period lacks column(s) {sorted(missing)}; pass the output of period_retention"
+        )
+    gap = (by_period["simple_ratio"] - by_period["retention"]).dropna()
+    if gap.empty:
+        raise DataError("no period has active customers: the gap is undefined")
+    return float(100.0 * gap.mean())
+
+
+def ratio_gap_interval(
+    transactions, period: str = "M", *, level: float = 0.95, n_draws: int = 500, seed=0
+) -> pd.Series:
+    """Bootstrap interval over customers for :func:`ratio_gap` (percentage points).
+
+    Customers are resampled with replacement (``n_draws`` resamples, seeded); each resample's
+    period counts are the weighted sums of the customers' activity, so the gap is recomputed
+    without rebuilding the log. The interval covers sampling variation in which customers the
+    business happened to have, treating them as a sample of the customers it could have had; it
+    is the percentile interval at ``level``. Returns ``estimate``, ``lower``, ``upper``, ``level``,
+    ``n_draws`` and ``failed`` (resamples in which no period had customers, left out and counted).
+    """
+    check_number(level, "level", low=0.0, low_open=True, high=1.0, high_open=True,
+                 what="0.95 for a 95% interval")
+    check_whole(n_draws, "n_draws", minimum=20, what="bootstrap resamples")
+    activity, labels, _ = _activity(transactions, period)
+    n_periods = len(labels)
+    codes, customers = pd.factorize(activity["customer_id"])
+    n = len(customers)
+    matrix = np.zeros((n, n_periods))
+    matrix[codes, activity["p"].to_numpy()] = 1.0
+    # Per customer and period t: active in t, active in t + 1, active in both.
+    now, nxt = matrix[:, :-1], matrix[:, 1:]
+    both = now * nxt
+    rng = np.random.default_rng(seed)
+    draws, failed, chunk = [], 0, 50
+    for start in range(0, int(n_draws), chunk):
+        size = min(chunk, int(n_draws) - start)
+        weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(size)])
+        active, active_next, retained = weights @ now, weights @ nxt, weights @ both
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gap = np.where(active > 0, (active_next - retained) / active, np.nan)
+        ok = np.isfinite(gap).any(axis=1)
+        failed += int((~ok).sum())
+        draws.extend(100.0 * np.nanmean(gap[ok], axis=1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        full = np.where(now.sum(0) > 0, (nxt.sum(0) - both.sum(0)) / now.sum(0), np.nan)
+    tail = (1.0 - level) / 2.0
+    lower, upper = np.quantile(draws, [tail, 1.0 - tail])
+    return pd.Series(
+        {
+            "estimate": float(100.0 * np.nanmean(full)),
+            "lower": float(lower),
+            "upper": float(upper),
+            "level": float(level),
+            "n_draws": int(n_draws),
+            "failed": failed,
+        },
+        name="ratio_gap_pp",
+    )
+
+
+#: Verdict rule of the retention-ratio claim: the primer's ratio agrees with period retention
+#: within this many percentage points on average (a closed cohort gives 0).
+RATIO_GAP_TOLERANCE_PP = 1.0
+
+
+def verdict_retention_ratio(by_period: pd.DataFrame, *,
+                            tolerance_pp: float = RATIO_GAP_TOLERANCE_PP) -> dict:
+    """Verdict on "retention rate = customers next period / customers this period" as a measure.
+
+    The rule, on the output of :func:`period_retention`:
+
+    * ``does_not_hold`` if the ratio exceeds 1 in some period (no share of customers retained can)
+      or if it overstates period retention by more than ``tolerance_pp`` percentage points on
+      average (:func:`ratio_gap`): it counts acquired and won-back customers as "retained";
+    * ``holds_if`` otherwise: the ratio then equals the retained share, which happens only when no
+      customer is acquired or won back between the periods compared (a closed cohort), the
+      condition of the verdict.
+
+    Returns ``{"class", "condition_en", "condition_zh", "values"}``: the class, the condition in
+    one sentence in English and Chinese (stated from the numbers), and the numbers compared:
+    ``periods``,
+    ``above_one``, ``above_one_without_acquisition``, ``max_simple_ratio``,
+    ``max_period_retention``, ``gap_pp``, ``tolerance_pp``, ``new_or_returning_share`` (new plus
+    reactivated customers over all customers counted in the later periods).
+    """
+    check_number(tolerance_pp, "tolerance_pp", low=0.0, what="percentage points")
+    above = ratio_above_one(by_period)
+    gap = ratio_gap(by_period)
+    counted = float(by_period["active_next"].sum())
+    added = float((by_period["new_next"] + by_period["reactivated_next"]).sum())
+    values = {
+        "periods": int(above.attrs["periods"]),
+        "above_one": int(above.attrs["above_one"]),
+        "above_one_without_acquisition": int(above.attrs["above_one_without_acquisition"]),
+        "max_simple_ratio": float(by_period["simple_ratio"].max()),
+        "max_period_retention": float(by_period["retention"].max()),
+        "gap_pp": gap,
+        "tolerance_pp": float(tolerance_pp),
+        "new_or_returning_share": added / counted if counted > 0 else 0.0,
+    }
+    fails = values["above_one"] > 0 or gap > tolerance_pp
+    gap_text = f"{gap:.1f}"
+    if fails:
+        above_en = above_zh = ""
+        if values["above_one"]:
+            k = values["above_one_without_acquisition"]
+            above_en = f"; it exceeds 1 in {values['above_one']} of {values['periods']} periods"
+            above_zh = f"；在 {values['periods']} 期中有 {values['above_one']} 期超过 1"
+            if k:
+                above_en += f", {k} of them with no new customer (win-backs alone)"
+                above_zh += f"，其中 {k} 期没有任何新顾客（仅靠回流的顾客）"
+        condition_en = (
+            "The ratio is not a retention rate: it counts customers acquired or won back as "
+            f"retained, and overstates the share actually retained by {gap_text} "
+            f"percentage points per period on average{above_en}."
+        )
+        condition_zh = (
+            "该比值不是保留率：它把新获得和回流的顾客也算作“保留”，平均每期比实际"
+            f"保留的顾客比例高 {gap_text} 个百分点{above_zh}。"
+        )
+    else:
+        condition_en = (
+            "It equals the share of customers retained only when no customer is acquired or won "
+            f"back between the periods compared (a closed cohort); here it is within {gap_text} "
+            "percentage points of period retention."
+        )
+        condition_zh = (
+            "只有当比较的两期之间没有新获得或回流的顾客（封闭的顾客群）时，它才等于实际保留的顾客"
+            f"比例；本数据中它与期间保留率相差 {gap_text} 个百分点。"
+        )
+    return {
+        "class": "does_not_hold" if fails else "holds_if",
+        "condition_en": condition_en,
+        "condition_zh": condition_zh,
+        "values": values,
+    }
 
 
 def observed_retention_rates(survival, periods=None) -> pd.Series:
@@ -515,3 +694,37 @@ def projection_errors(projections: pd.DataFrame, actual, t: int) -> pd.DataFrame
     out["pct_error"] = 100 * out["error"] / value
     order = np.argsort(np.abs(out["error"].to_numpy()), kind="stable")
     return out.iloc[order].reset_index(drop=True)
+
+
+def projection_shapes(projections: pd.DataFrame) -> pd.DataFrame:
+    """Where each projected curve goes wrong in shape, so prose about it can follow the numbers.
+
+    ``projections`` is tidy (``model``, ``t``, ``projected``), as from
+    :func:`regression_projection`. Returns one row per model: ``model``, ``crosses_zero_at`` (the
+    first t with a negative projection, or None: a survival curve cannot go below 0),
+    ``turns_up_at`` (the first t after which the projection rises, or None: a survival curve
+    never rises) and ``last`` (the projection at the last t).
+    """
+    missing = {"model", "t", "projected"} - set(projections.columns)
+    if missing:
+        raise DataError(f"projections lacks column(s) {sorted(missing)}")
+    rows = []
+    for model, group in projections.groupby("model", sort=False):
+        group = group.sort_values("t")
+        t = group["t"].to_numpy()
+        y = group["projected"].to_numpy(dtype=float)
+        negative = np.flatnonzero(y < 0)
+        rising = np.flatnonzero(np.diff(y) > 1e-12)
+        rows.append(
+            {
+                "model": model,
+                "crosses_zero_at": int(t[negative[0]]) if len(negative) else None,
+                "turns_up_at": int(t[rising[0]]) if len(rising) else None,
+                "last": float(y[-1]),
+            }
+        )
+    out = pd.DataFrame(rows)
+    for col in ("crosses_zero_at", "turns_up_at"):
+        # Keep "does not happen" as None (not NaN) and the periods as ints.
+        out[col] = pd.Series([r[col] for r in rows], dtype=object)
+    return out

@@ -31,6 +31,11 @@ def _unit(period: str | None) -> str:
     return PERIOD_NAMES.get(period or "", "periods")
 
 
+def _per(period: str | None) -> str:
+    """'per year', 'per month', ... (the unit a rate is per); 'per period' only if unknown."""
+    return f"per {_unit(period)[:-1]}"
+
+
 def survival_projections(
     projections: pd.DataFrame,
     actual: pd.Series,
@@ -38,15 +43,25 @@ def survival_projections(
     *,
     period: str | None = "Y",
     title: str = "",
+    interval: pd.DataFrame | None = None,
 ) -> plt.Figure:
     """Projected survival of each model against the actual curve (FH 2007 Figures 3 and 5).
 
     ``projections`` is tidy (``model``, ``t``, ``projected``), e.g. the output of
     :func:`crmstudy.retention.regression_projection` with the sBG rows appended (model "sBG");
-    ``actual`` is indexed by t. The fitting window t <= ``fit_periods`` is shaded.
+    ``actual`` is indexed by t. The fitting window t <= ``fit_periods`` is shaded. ``interval``
+    (optional: columns ``t``, ``lower``, ``upper`` in % of the cohort, and ``attrs["level"]``) is
+    drawn as a band around the sBG curve.
     """
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     ax.axvspan(0, fit_periods, color="0.93", zorder=0, label=f"fitted (t <= {fit_periods})")
+    if interval is not None:
+        level = interval.attrs.get("level")
+        name = f"sBG {100 * level:.0f}% interval" if level else "sBG interval"
+        ax.fill_between(
+            interval["t"], interval["lower"], interval["upper"], color=_SBG, alpha=0.15,
+            lw=0, label=name,
+        )
     for model, rows in projections.groupby("model", sort=False):
         is_sbg = model == "sBG"
         ax.plot(
@@ -109,7 +124,7 @@ def churn_densities(densities: pd.DataFrame, *, period: str | None = "Y") -> plt
     palette = sns.color_palette("viridis", densities["t"].nunique())
     for color, (t, rows) in zip(palette, densities.groupby("t"), strict=True):
         ax.plot(rows["theta"], rows["density"], color=color, label=f"survivors at t = {t}")
-    ax.set_xlabel(f"churn probability theta (per {_unit(period)[:-1]})")
+    ax.set_xlabel(f"churn probability theta ({_per(period)})")
     ax.set_ylabel("density")
     top = np.nanquantile(densities["density"], 0.98)
     ax.set_ylim(0, max(top, 1.0))
@@ -173,7 +188,7 @@ def period_retention_vs_ratio(frame: pd.DataFrame, *, period: str | None = None)
     ax.set_xticks(x[::step])
     ax.set_xticklabels(frame["period"].iloc[::step], rotation=45, ha="right")
     ax.set_xlabel(f"period t ({_unit(period)})")
-    ax.set_ylabel("rate per period")
+    ax.set_ylabel(f"share of customers, {_per(period)}")
     ax.set_title("Two 'retention rates' of the same customers")
     ax.legend(frameon=False)
     sns.despine(fig)
@@ -193,7 +208,12 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, max_age: int | None = None) -> plt.
     wide = table.pivot(index="cohort", columns="age", values="share")
     height = min(max(0.35 * len(wide) + 1.5, 3.2), 9)
     fig, ax = plt.subplots(figsize=(9, height))
-    sns.heatmap(wide, ax=ax, cmap="mako_r", cbar_kws={"label": "share of the cohort active"})
+    # Label at most ~24 cohorts, so that a long daily or weekly log stays readable.
+    step = max(1, int(np.ceil(len(wide) / 24)))
+    sns.heatmap(
+        wide, ax=ax, cmap="mako_r", vmin=0, yticklabels=step,
+        cbar_kws={"label": "share of the cohort active"},
+    )
     unit = _unit(cohorts.attrs.get("period"))
     ax.set_xlabel(f"age ({unit} since the first purchase)")
     ax.set_ylabel("cohort (first-purchase period)")
