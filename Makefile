@@ -13,7 +13,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 .DEFAULT_GOAL := help
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help venv hooks test lint unit notebooks-smoke reports browser-test bench sync format \
+.PHONY: help venv hooks test test-slow lint unit notebooks-smoke reports browser-test bench sync format \
 	lab lab-fix clean
 
 ## help: list every target with a one-line description
@@ -55,12 +55,16 @@ lint: $(STAMP)
 
 ## unit: pytest (unit tests and papermill notebook tests, on $(JOBS) workers; the browser test needs Chromium)
 unit: $(STAMP)
-	$(PY) -m pytest -n $(JOBS) tests
+	$(PY) -m pytest -n $(JOBS) -m "not slow" tests
 	@test -x $(CHROMIUM) || echo "NOTE: the browser test (tests/test_browser.py, tests/test_lab.py) did not run: no Chromium at $(CHROMIUM); install it with: apt-get install chromium fonts-noto-cjk"
 
 ## notebooks-smoke: nbval runs every paired .ipynb at its defaults (--nbval-lax; one worker per notebook)
 notebooks-smoke: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+
+## test-slow: the slow Monte Carlo checks (bootstrap interval coverage; minutes; .ci/run runs them)
+test-slow: $(STAMP)
+	$(PY) -m pytest -n $(JOBS) -m slow tests
 
 ## reports: run every notebook (defaults plus every scenario file) into reports/, with the claims board
 reports: $(STAMP)

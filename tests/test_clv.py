@@ -397,7 +397,7 @@ def test_pooled_retention_hand_worked_and_errors():
 def test_heterogeneity_comparison_against_direct_sums():
     from crmstudy.models.sbg import ShiftedBetaGeometric
 
-    model = ShiftedBetaGeometric.from_params(0.704, 1.182)
+    model = ShiftedBetaGeometric.from_params(alpha=0.704, beta=1.182)
     m, d, r = 100.0, 0.10, 0.77
     table = heterogeneity_comparison(model, m, d, r, renewals=[0, 3])
     t = np.arange(3000)
@@ -421,7 +421,7 @@ def test_no_heterogeneity_no_misvaluation():
     from crmstudy.models.sbg import ShiftedBetaGeometric
 
     # A beta(400, 1600) churn probability is nearly the constant 0.2: both methods agree.
-    model = ShiftedBetaGeometric.from_params(400.0, 1600.0)
+    model = ShiftedBetaGeometric.from_params(alpha=400.0, beta=1600.0)
     table = heterogeneity_comparison(model, 1.0, 0.1, 0.8, renewals=[0, 5])
     assert np.all(np.abs(table["misvaluation_pct"]) < 0.5)
 
