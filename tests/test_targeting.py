@@ -183,7 +183,7 @@ def test_rfm_quintiles_by_hand():
     assert out["frequency_score"].tolist() == [2, 2, 2, 3, 3, 4, 5, 5, 2, 4]
     # R: time since last purchase 40, 39, 38, 30, 20, 9, 3, 2, 10, 35; shortest scores 5.
     assert out["recency_score"].tolist() == [1, 1, 2, 3, 3, 4, 5, 5, 4, 2]
-    assert (out["rfm"] == out[["recency_score", "frequency_score", "monetary_score"]].sum(1)).all()
+    assert (out["rfm"] == out[["recency_score", "frequency_score", "monetary_score"]].sum(axis=1)).all()
     assert out.loc["c7", "rfm_cell"] == 100 * 5 + 10 * 5 + out.loc["c7", "monetary_score"]
     with pytest.raises(DataError, match="monetary_value"):
         rfm_scores(summary.drop(columns="monetary_value"))
