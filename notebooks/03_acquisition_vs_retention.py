@@ -68,8 +68,9 @@ from IPython.display import Markdown, display
 
 import crmstudy
 from crmstudy import acquisition, datasets
+from crmstudy.clv import customer_lifetime_value
 from crmstudy.models.bgnbd import BGNBD
-from crmstudy.models.gammagamma import GammaGamma, customer_lifetime_value
+from crmstudy.models.gammagamma import GammaGamma
 from crmstudy.plots import acquisition as acq_plots
 
 pd.set_option("display.precision", 3)

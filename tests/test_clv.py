@@ -501,3 +501,89 @@ def test_gls_summary_and_shortcut_comparison_by_hand():
     assert short["logistic_vs_quarterly_pct"].tolist() == pytest.approx([100.0, 20.0])
     with pytest.raises(ParameterError, match="logistic"):
         shortcut_comparison({"none": v["none"]})
+
+
+# ---------------------------------------------------------------- model-based customer_lifetime_value
+
+
+class _ConstantRate:
+    """A stand-in purchase model: ``rate`` purchases per ``period``, whatever the history."""
+
+    def __init__(self, rate, period):
+        self.rate, self.period = rate, period
+
+    def expected_purchases(self, t, frequency, recency, T):
+        return self.rate * np.broadcast_to(np.asarray(t, dtype=float), np.shape(frequency))
+
+
+class _ConstantSpend:
+    def __init__(self, amount):
+        self.amount = amount
+
+    def expected_spend(self, summary):
+        return np.full(len(summary), self.amount)
+
+
+def _frame(period):
+    import pandas as pd
+
+    out = pd.DataFrame({"frequency": [1, 0], "recency": [1.0, 0.0], "T": [2.0, 2.0]})
+    out.attrs["period"] = period
+    return out
+
+
+def _model_clv(**kwargs):
+    from crmstudy.clv import customer_lifetime_value
+
+    base = dict(horizon=1, horizon_period="Y", discount_rate=0.1, discount_period="Y", margin=1.0)
+    base.update(kwargs)
+    return customer_lifetime_value(
+        _ConstantRate(1.0, "W"), _ConstantSpend(10.0), _frame("W"), **base
+    )
+
+
+@pytest.mark.parametrize("horizon", [1e-12, 1e-10, 0.5, 1.0])
+def test_horizon_shorter_than_one_step_is_one_partial_step(horizon):
+    # Issue 22: a horizon shorter than one step used to raise IndexError. It is now one partial
+    # step ending at the horizon: `horizon` days of 1 purchase a week at $10, discounted from the
+    # end of the step at 10% a year. Hand computation: purchases = horizon / 7, exponent in years =
+    # horizon / 365.2425.
+    clv = _model_clv(horizon=horizon, horizon_period="D")
+    expected = 10.0 * (horizon / 7.0) / 1.1 ** (horizon / 365.2425)
+    assert clv.to_numpy() == pytest.approx([expected, expected], rel=1e-9)
+    assert clv.attrs["horizon_in_model_period"] == pytest.approx(horizon / 7.0, rel=1e-12)
+
+
+def test_step_boundaries_whole_and_partial_steps():
+    from crmstudy.clv import step_boundaries
+
+    # 3 years in monthly steps for a monthly model: exactly 36 ends 1, 2, ..., 36.
+    assert step_boundaries(3, "Y", "M", "M") == pytest.approx(np.arange(1, 37))
+    # 2.5 quarters in quarterly steps: 1, 2, 2.5.
+    assert step_boundaries(2.5, "Q", "Q", "Q") == pytest.approx([1.0, 2.0, 2.5])
+    # Shorter than one step: a single end at the horizon itself.
+    assert step_boundaries(10, "D", "Y", "D") == pytest.approx([10.0])
+
+
+@pytest.mark.parametrize("horizon", [0, -1, float("nan"), float("inf"), True])
+def test_model_clv_refuses_a_horizon_that_is_not_positive(horizon):
+    with pytest.raises(ParameterError, match="horizon must be a positive number of D"):
+        _model_clv(horizon=horizon, horizon_period="D")
+
+
+def test_model_clv_old_keyword_and_old_home_still_work():
+    from crmstudy.clv import customer_lifetime_value
+    from crmstudy.models import _clv
+
+    assert _clv.customer_lifetime_value is customer_lifetime_value
+    with pytest.warns(DeprecationWarning, match="purchase_model"):
+        old = customer_lifetime_value(
+            transaction_model=_ConstantRate(1.0, "W"),
+            spend_model=_ConstantSpend(10.0),
+            summary=_frame("W"),
+            horizon=1,
+            horizon_period="Y",
+            discount_rate=0.0,
+            discount_period="Y",
+        )
+    assert old.to_numpy() == pytest.approx(10.0 * 365.2425 / 7)
