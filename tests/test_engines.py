@@ -158,7 +158,7 @@ def test_lazy_engine_errors():
     with pytest.raises(DataError, match=r"1 negative amounts \(the smallest is -2.5\).*Refunds"):
         rfm_summary(pl.from_pandas(bad))
     with pytest.raises(DataError, match="no column 'value'"):
-        rfm_summary(pl.from_pandas(log), amount="value")
+        rfm_summary(pl.from_pandas(log), amount_column="value")
     text_dates = pl.from_pandas(log.assign(date=log["date"].dt.strftime("%Y-%m-%d")))
     with pytest.raises(DataError, match="not a date"):
         rfm_summary(text_dates)

@@ -251,7 +251,7 @@ def test_validate_returns_typed_frame(toy):
 
 def test_validate_renames_columns_and_parses_yyyymmdd():
     log = pd.DataFrame({"cust": [7, 8], "day": [19970101, 19970215], "usd": ["1.5", "2"]})
-    out = validate_transactions(log, customer="cust", date="day", amount="usd")
+    out = validate_transactions(log, customer_column="cust", date_column="day", amount_column="usd")
     assert list(out["customer_id"]) == ["7", "8"]
     assert list(out["date"]) == [pd.Timestamp("1997-01-01"), pd.Timestamp("1997-02-15")]
     assert list(out["amount"]) == [1.5, 2.0]
@@ -341,7 +341,9 @@ def test_read_transactions_csv_and_parquet(tmp_path, toy):
     parquet = tmp_path / "log.parquet"
     theirs.to_parquet(parquet, index=False)
     for path in (csv, parquet):
-        out = read_transactions(path, customer="client", date="when", amount="value")
+        out = read_transactions(
+            path, customer_column="client", date_column="when", amount_column="value"
+        )
         assert list(out.columns) == ["customer_id", "date", "amount"]
         assert out["customer_id"].iloc[0] == "007"  # leading zeros kept
         assert out.attrs["source"] == path.name
@@ -349,7 +351,11 @@ def test_read_transactions_csv_and_parquet(tmp_path, toy):
         assert list(summary["frequency"]) == [3, 0, 0]
     # rfm_summary also takes the CSV path directly.
     direct = rfm_summary(
-        str(csv), observation_end="2020-02-26", customer="client", date="when", amount="value"
+        str(csv),
+        observation_end="2020-02-26",
+        customer_column="client",
+        date_column="when",
+        amount_column="value",
     )
     assert list(direct.index) == ["007", "008", "009"]
 
@@ -413,3 +419,38 @@ def test_late_customers_keep_exact_values():
     assert out.loc["b", "monetary_value"] == 10.01
     assert out.loc["b", "amount_holdout"] == 5.0
     assert out.loc["b", "T"] == 30.0
+
+
+# ------------------------------------------------------------------------------------------
+# Column names: customer_column / date_column / amount_column / date_format
+# ------------------------------------------------------------------------------------------
+
+
+def test_old_column_keywords_warn_and_still_work(tmp_path, toy):
+    theirs = toy.rename(columns={"customer_id": "client", "date": "when", "amount": "value"})
+    csv = tmp_path / "log.csv"
+    theirs.to_csv(csv, index=False)
+    new = read_transactions(
+        csv, customer_column="client", date_column="when", amount_column="value"
+    )
+    with pytest.warns(DeprecationWarning, match="customer= -> customer_column=, date= -> date_column="):
+        old = read_transactions(csv, customer="client", date="when", amount="value")
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.warns(DeprecationWarning, match="amount_column="):
+        summary = rfm_summary(theirs, customer="client", date="when", amount="value")
+    assert list(summary["frequency"]) == [3, 0, 0]
+    with pytest.raises(ParameterError, match="both customer_column='x' and its old name"):
+        read_transactions(csv, customer_column="x", customer="client")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'client'"):
+        read_transactions(csv, client="client")
+
+
+def test_date_format_reads_day_first_dates(tmp_path, toy):
+    dmy = toy.assign(date=pd.to_datetime(toy["date"]).dt.strftime("%d/%m/%Y"))
+    csv = tmp_path / "dmy.csv"
+    dmy.to_csv(csv, index=False)
+    out = read_transactions(csv, date_format="%d/%m/%Y")
+    assert list(out["date"]) == list(pd.to_datetime(toy["date"]))
+    dmy.loc[4, "date"] = "2020-02-12"
+    with pytest.raises(DataError, match=r"do not match date_format='%d/%m/%Y', first at row 4"):
+        validate_transactions(dmy, date_format="%d/%m/%Y")

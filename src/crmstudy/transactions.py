@@ -36,8 +36,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,71 @@ _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal() - 1
 
 
 # --------------------------------------------------------------------------------------------
+# Column names
+# --------------------------------------------------------------------------------------------
+
+
+class _Columns(NamedTuple):
+    """The names of a log's customer id, date and amount columns, and its date format."""
+
+    customer: str
+    date: str
+    amount: str
+    date_format: str | None
+
+
+#: Keywords of the first release, accepted for one more with a DeprecationWarning.
+_OLD_KEYWORDS = {"customer": "customer_column", "date": "date_column", "amount": "amount_column"}
+
+
+def _columns(
+    function: str,
+    customer_column: str,
+    date_column: str,
+    amount_column: str,
+    date_format: str | None,
+    deprecated: dict[str, str],
+) -> _Columns:
+    """Resolve the column keywords of ``function``, translating the old ones with a warning."""
+    new = {
+        "customer_column": customer_column,
+        "date_column": date_column,
+        "amount_column": amount_column,
+    }
+    defaults = {"customer_column": "customer_id", "date_column": "date", "amount_column": "amount"}
+    renamed = []
+    for old, value in deprecated.items():
+        if old not in _OLD_KEYWORDS:
+            raise TypeError(f"{function}() got an unexpected keyword argument {old!r}")
+        name = _OLD_KEYWORDS[old]
+        if new[name] != defaults[name] and new[name] != value:
+            raise ParameterError(
+                f"{function}() got both {name}={new[name]!r} and its old name {old}={value!r}; "
+                f"pass only {name}="
+            )
+        renamed.append(f"{old}= -> {name}=")
+        new[name] = value
+    if renamed:
+        warnings.warn(
+            f"{function}(): the keywords customer=, date=, amount= are deprecated and will be "
+            f"removed in the next release; rename {', '.join(renamed)}",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    for name, value in new.items():
+        if not isinstance(value, str) or not value:
+            raise ParameterError(f"{name}={value!r} is not allowed: give a column name (a string)")
+    if date_format is not None and not isinstance(date_format, str):
+        raise ParameterError(
+            f"date_format={date_format!r} is not allowed: give a strftime format such as "
+            "'%d/%m/%Y', or '' for ISO dates"
+        )
+    return _Columns(
+        new["customer_column"], new["date_column"], new["amount_column"], date_format or None
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # Validation (pandas)
 # --------------------------------------------------------------------------------------------
 
@@ -86,7 +152,7 @@ def _first_bad(series: pd.Series, bad: pd.Series) -> tuple[int, Any, Any]:
     return int(bad.sum()), label, value
 
 
-def _parse_dates(values: pd.Series, column: str) -> pd.Series:
+def _parse_dates(values: pd.Series, column: str, date_format: str | None = None) -> pd.Series:
     """Parse a date column to timezone-naive datetime64, or raise DataError naming the bad row."""
     missing = values.isna()
     if missing.any():
@@ -100,7 +166,22 @@ def _parse_dates(values: pd.Series, column: str) -> pd.Series:
         return values.dt.tz_localize(None)
     if pd.api.types.is_datetime64_any_dtype(values):
         return values
-    if pd.api.types.is_integer_dtype(values):
+    if date_format is not None:
+        text = values.astype(str)
+        try:
+            parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+        except (ValueError, TypeError) as err:
+            raise ParameterError(
+                f"date_format={date_format!r} is not a usable format: {err}"
+            ) from None
+        bad = parsed.isna()
+        if bad.any():
+            n, row, value = _first_bad(values, bad)
+            raise DataError(
+                f"column {column!r} has {n} values that do not match date_format="
+                f"{date_format!r}, first at row {row!r}: {value!r}"
+            )
+    elif pd.api.types.is_integer_dtype(values):
         # Integer dates are read as yyyymmdd (the CDNOW convention), never as epoch offsets.
         parsed = pd.to_datetime(
             values.astype("int64").astype(str), format="%Y%m%d", errors="coerce"
@@ -128,10 +209,13 @@ def _parse_dates(values: pd.Series, column: str) -> pd.Series:
 
 def validate_transactions(
     df: pd.DataFrame,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
+    *,
+    customer_column: str = "customer_id",
+    date_column: str = "date",
+    amount_column: str = "amount",
+    date_format: str | None = None,
     observation_end: str | _dt.date | pd.Timestamp | None = None,
+    **deprecated: str,
 ) -> pd.DataFrame:
     """Check a transaction log and return a clean, typed copy with the standard column names.
 
@@ -139,10 +223,13 @@ def validate_transactions(
     ----------
     df : pandas.DataFrame
         One row per purchase record.
-    customer, date, amount : str
+    customer_column, date_column, amount_column : str
         Names of the customer id, purchase date and purchase value columns in ``df``.
         Amounts are in the log's currency; dates may be datetimes, strings (ISO ``YYYY-MM-DD``
         and most other unambiguous formats) or ``yyyymmdd`` integers.
+    date_format : str, optional
+        A ``strftime`` format (e.g. ``"%d/%m/%Y"``) for every date string in the column; default
+        (None or ``""``) is to infer it.
     observation_end : date-like, optional
         Last day of observation. A purchase dated after it is an error.
 
@@ -159,6 +246,20 @@ def validate_transactions(
         non-numeric or negative amount (refunds: see the message), a date after
         ``observation_end``.
     """
+    columns = _columns(
+        "validate_transactions",
+        customer_column,
+        date_column,
+        amount_column,
+        date_format,
+        deprecated,
+    )
+    return _validate(df, columns, observation_end)
+
+
+def _validate(df, columns: _Columns, observation_end=None) -> pd.DataFrame:
+    """:func:`validate_transactions` with the column names resolved."""
+    customer, date, amount = columns.customer, columns.date, columns.amount
     if not isinstance(df, pd.DataFrame):
         raise DataError(
             f"validate_transactions expects a pandas DataFrame, got {type(df).__name__}; "
@@ -169,7 +270,8 @@ def validate_transactions(
     if missing:
         raise DataError(
             f"the transaction log has no column {', '.join(repr(m) for m in missing)}; its columns "
-            f"are {list(map(str, df.columns))}. Name yours with customer=..., date=..., amount=..."
+            f"are {list(map(str, df.columns))}. Name yours with customer_column=..., date_column=..., "
+            "amount_column=..."
         )
     if len(df) == 0:
         raise DataError("the transaction log is empty: it has no rows to summarise")
@@ -186,7 +288,7 @@ def validate_transactions(
         ids = ids.astype("int64")
     ids = ids.astype(str)
 
-    dates = _parse_dates(df[date], date)
+    dates = _parse_dates(df[date], date, columns.date_format)
 
     raw_amount = df[amount]
     values = pd.to_numeric(raw_amount, errors="coerce").astype("float64")
@@ -232,10 +334,13 @@ def validate_transactions(
 
 def read_transactions(
     path: str | os.PathLike,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
+    *,
+    customer_column: str = "customer_id",
+    date_column: str = "date",
+    amount_column: str = "amount",
+    date_format: str | None = None,
     observation_end: str | _dt.date | pd.Timestamp | None = None,
+    **deprecated: str,
 ) -> pd.DataFrame:
     """Read a user's own transaction log (CSV or Parquet) and validate it.
 
@@ -244,8 +349,10 @@ def read_transactions(
     path : path
         A ``.csv`` (optionally compressed: ``.csv.gz``, ``.csv.zip``, ...), ``.txt`` (comma
         separated) or ``.parquet`` / ``.pq`` file.
-    customer, date, amount : str
+    customer_column, date_column, amount_column : str
         The names of the customer id, date and amount columns in the file.
+    date_format : str, optional
+        A ``strftime`` format for the date strings (see :func:`validate_transactions`).
     observation_end : date-like, optional
         Last day of observation (see :func:`validate_transactions`).
 
@@ -253,6 +360,15 @@ def read_transactions(
     -------
     The validated log (see :func:`validate_transactions`), with ``attrs["source"]`` the file name.
     """
+    columns = _columns(
+        "read_transactions", customer_column, date_column, amount_column, date_format, deprecated
+    )
+    return _read_file(path, columns, observation_end)
+
+
+def _read_file(path, columns: _Columns, observation_end=None) -> pd.DataFrame:
+    """:func:`read_transactions` with the column names resolved."""
+    customer = columns.customer
     file = Path(path)
     if not file.is_file():
         raise DataError(f"no transaction log at {file}")
@@ -267,7 +383,7 @@ def read_transactions(
         raise ParameterError(
             f"read_transactions reads .csv, .tsv, .txt and .parquet files, got {file.name!r}"
         )
-    out = validate_transactions(frame, customer, date, amount, observation_end)
+    out = _validate(frame, columns, observation_end)
     out.attrs["source"] = file.name
     return out
 
@@ -377,7 +493,7 @@ def _period_label(index: int, period: str) -> str:
     return f"{index:04d}"
 
 
-def _as_lazy(transactions, customer: str, date: str, amount: str):
+def _as_lazy(transactions, columns: _Columns):
     """Wrap any supported log as a narwhals LazyFrame with ``customer_id``, ``date``, ``amount``.
 
     Returns ``(lazy_frame, labels)``. pandas logs are validated in full first, and their ids
@@ -387,12 +503,14 @@ def _as_lazy(transactions, customer: str, date: str, amount: str):
     """
     import narwhals as nw
 
+    customer, date, amount = columns.customer, columns.date, columns.amount
     if isinstance(transactions, str | os.PathLike):
         text = os.fspath(transactions)
         lowered = text.lower()
         if lowered.endswith((".csv", ".csv.gz", ".txt", ".tsv")):
-            transactions = read_transactions(text, customer, date, amount)
-            customer, date, amount = "customer_id", "date", "amount"
+            transactions = _read_file(text, columns)
+            columns = _Columns("customer_id", "date", "amount", None)
+            customer, date, amount = columns[:3]
         else:
             import duckdb
 
@@ -404,7 +522,7 @@ def _as_lazy(transactions, customer: str, date: str, amount: str):
             # DuckDB streams the files: the log itself is never loaded into memory.
             transactions = duckdb.read_parquet(source, hive_partitioning=False)
     if isinstance(transactions, pd.DataFrame):
-        clean = validate_transactions(transactions, customer, date, amount)
+        clean = _validate(transactions, columns)
         codes, labels = pd.factorize(clean["customer_id"])
         frame = pd.DataFrame(
             {"customer_id": codes, "date": clean["date"].to_numpy(), "amount": clean["amount"]}
@@ -424,7 +542,8 @@ def _as_lazy(transactions, customer: str, date: str, amount: str):
     if missing:
         raise DataError(
             f"the transaction log has no column {', '.join(repr(m) for m in missing)}; its "
-            f"columns are {names}. Name yours with customer=..., date=..., amount=..."
+            f"columns are {names}. Name yours with customer_column=..., date_column=..., "
+            "amount_column=..."
         )
     schema = lazy.collect_schema()
     if not isinstance(schema[date], nw.Date | nw.Datetime):
@@ -446,10 +565,11 @@ def _collect(lazy) -> pd.DataFrame:
     return lazy.collect(backend="pandas").to_native()
 
 
-def _check_lazy(lazy, customer: str, date: str, amount: str) -> dict[str, int]:
+def _check_lazy(lazy, columns: _Columns) -> dict[str, int]:
     """One pass over a non-pandas log: nulls, negative amounts, first and last day, rows."""
     import narwhals as nw
 
+    customer, date, amount = columns.customer, columns.date, columns.amount
     stats = _collect(
         lazy.select(
             nw.len().alias("rows"),
@@ -486,11 +606,11 @@ def _check_lazy(lazy, customer: str, date: str, amount: str) -> dict[str, int]:
 _MICROS = 1_000_000
 
 
-def _prepare(transactions, customer, date, amount) -> tuple[Any, dict[str, int], Any]:
+def _prepare(transactions, columns: _Columns) -> tuple[Any, dict[str, int], Any]:
     """The log as a lazy frame of ``customer_id``, ``day``, ``date``, ``micros``, + day range."""
     import narwhals as nw
 
-    lazy, labels = _as_lazy(transactions, customer, date, amount)
+    lazy, labels = _as_lazy(transactions, columns)
     lazy = lazy.select(
         "customer_id",
         _day_expr(nw, "date").alias("day"),
@@ -503,7 +623,7 @@ def _prepare(transactions, customer, date, amount) -> tuple[Any, dict[str, int],
         native = lazy.collect().to_native()
         span = {"first_day": int(native["day"].min()), "last_day": int(native["day"].max())}
     else:
-        span = _check_lazy(lazy, customer, date, amount)
+        span = _check_lazy(lazy, columns)
     if span["last_day"] - span["first_day"] >= _MAX_SPAN_DAYS:
         raise DataError(
             f"the log runs from {_day_to_timestamp(span['first_day']).date()} to "
@@ -662,9 +782,11 @@ def rfm_summary(
     observation_end: str | _dt.date | pd.Timestamp | None = None,
     calibration_end: str | _dt.date | pd.Timestamp | None = None,
     *,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
+    customer_column: str = "customer_id",
+    date_column: str = "date",
+    amount_column: str = "amount",
+    date_format: str | None = None,
+    **deprecated: str,
 ) -> pd.DataFrame:
     """The customer summary (frequency, recency, T, monetary value) of a transaction log.
 
@@ -685,8 +807,11 @@ def rfm_summary(
     calibration_end : date-like, optional
         If given, only purchases up to and including this day are summarised and ``T`` ends
         here (a calibration summary; later purchases are ignored).
-    customer, date, amount : str
+    customer_column, date_column, amount_column : str
         Column names in ``transactions``.
+    date_format : str, optional
+        A ``strftime`` format for date strings in a pandas log or CSV file (see
+        :func:`validate_transactions`).
 
     Returns
     -------
@@ -697,7 +822,10 @@ def rfm_summary(
     ``attrs``: ``period``, ``observation_end`` (ISO date of the end used).
     """
     check_period(period)
-    lazy, span, labels = _prepare(transactions, customer, date, amount)
+    columns = _columns(
+        "rfm_summary", customer_column, date_column, amount_column, date_format, deprecated
+    )
+    lazy, span, labels = _prepare(transactions, columns)
     obs_day = _resolve_end(observation_end, span, "observation_end")
     end_day = (
         obs_day if calibration_end is None else _day_number(calibration_end, "calibration_end")
@@ -724,9 +852,11 @@ def calibration_holdout(
     observation_end: str | _dt.date | pd.Timestamp | None = None,
     period: str = "W",
     *,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
+    customer_column: str = "customer_id",
+    date_column: str = "date",
+    amount_column: str = "amount",
+    date_format: str | None = None,
+    **deprecated: str,
 ) -> pd.DataFrame:
     """Calibration summary plus the number and value of each customer's holdout transactions.
 
@@ -757,7 +887,10 @@ def calibration_holdout(
     check_period(period)
     if calibration_end is None:
         raise ParameterError("calibration_end is required, e.g. calibration_end='1997-09-30'")
-    lazy, span, labels = _prepare(transactions, customer, date, amount)
+    columns = _columns(
+        "calibration_holdout", customer_column, date_column, amount_column, date_format, deprecated
+    )
+    lazy, span, labels = _prepare(transactions, columns)
     obs_day = _resolve_end(observation_end, span, "observation_end")
     cal_day = _day_number(calibration_end, "calibration_end")
     if not span["first_day"] <= cal_day < obs_day:
@@ -786,9 +919,11 @@ def cohort_table(
     transactions,
     period: str = "M",
     *,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
+    customer_column: str = "customer_id",
+    date_column: str = "date",
+    amount_column: str = "amount",
+    date_format: str | None = None,
+    **deprecated: str,
 ) -> pd.DataFrame:
     """Share of each acquisition cohort that buys in each later calendar period.
 
@@ -813,7 +948,10 @@ def cohort_table(
     import narwhals as nw
 
     check_period(period)
-    lazy, span, labels = _prepare(transactions, customer, date, amount)
+    columns = _columns(
+        "cohort_table", customer_column, date_column, amount_column, date_format, deprecated
+    )
+    lazy, span, labels = _prepare(transactions, columns)
     activity = (
         lazy.with_columns(_period_expr(nw, period).alias("p"))
         .group_by("customer_id", "p")
@@ -853,9 +991,11 @@ def purchase_counts(
     transactions,
     period: str = "W",
     *,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
+    customer_column: str = "customer_id",
+    date_column: str = "date",
+    amount_column: str = "amount",
+    date_format: str | None = None,
+    **deprecated: str,
 ) -> pd.DataFrame:
     """Transactions, buyers and revenue in each calendar period of a log.
 
@@ -877,7 +1017,10 @@ def purchase_counts(
     import narwhals as nw
 
     check_period(period)
-    lazy, span, labels = _prepare(transactions, customer, date, amount)
+    columns = _columns(
+        "purchase_counts", customer_column, date_column, amount_column, date_format, deprecated
+    )
+    lazy, span, labels = _prepare(transactions, columns)
     daily = _daily(lazy.with_columns(_period_expr(nw, period).alias("p")), extra=["p"])
     per_period = _collect(
         daily.group_by("p").agg(
