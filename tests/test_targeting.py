@@ -20,6 +20,8 @@ from crmstudy.targeting import (
     capture_share,
     compare_targeting,
     gains_curve,
+    model_scores,
+    past_spend,
     rfm_scores,
     top_group_weights,
     verdict_find_top_20,
@@ -218,3 +220,22 @@ def test_bad_inputs_name_what_is_wrong():
         capture_share(SCORE, REVENUE, 0.0)
     with pytest.raises(DataError, match="sums to 0"):
         capture_share(SCORE, np.zeros(10), 0.2)
+
+
+def test_model_scores_reports_a_failed_fit_instead_of_raising():
+    from crmstudy.simulate import simulate_bgnbd
+
+    base = simulate_bgnbd(800, (0.5, 5.0, 1.2, 3.0), T=30.0, seed=1)
+    base["monetary_value"] = np.where(base["frequency"] > 0, 20.0 + base["frequency"], 0.0)
+    base.attrs["period"] = "W"
+    scores, fits, failures = model_scores(base, horizon=1.0, horizon_period="Y",
+                                          annual_discount_rate=0.1)
+    assert set(fits) == {"bgnbd", "paretonbd", "gammagamma"} and not failures
+    assert (scores["bgnbd_clv"] > 0).all() and scores["bgnbd_clv"].index.equals(base.index)
+    # Nobody repeats: the spend model has nothing to fit, so both CLV scores fail, by name.
+    none = base.assign(frequency=0, recency=0.0, monetary_value=0.0)
+    scores, fits, failures = model_scores(none, horizon=1.0, horizon_period="Y",
+                                          annual_discount_rate=0.1)
+    assert "gammagamma" in failures and not scores
+    assert "bgnbd_clv" in failures and "gammagamma" in failures["bgnbd_clv"]
+    assert past_spend(base).tolist() == (base["frequency"] * base["monetary_value"]).tolist()

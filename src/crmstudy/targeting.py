@@ -47,6 +47,8 @@ __all__ = [
     "compare_targeting",
     "capture_differences",
     "verdict_find_top_20",
+    "past_spend",
+    "model_scores",
     "BOOTSTRAP_METHOD",
 ]
 
@@ -209,6 +211,81 @@ def rfm_scores(summary: pd.DataFrame, quantiles: int = 5) -> pd.DataFrame:
         },
         index=summary.index,
     )
+
+
+def past_spend(summary: pd.DataFrame) -> pd.Series:
+    """Calibration spend on repeat purchases, ``frequency * monetary_value`` (currency units).
+
+    The summary keeps the mean spend of the repeat purchases only (FHL 2005b), not the first
+    purchase, which every customer made; so this is 0 for a customer without a repeat purchase.
+    """
+    missing = [c for c in ("frequency", "monetary_value") if c not in summary]
+    if missing:
+        raise DataError(f"summary is missing column(s) {missing} for past spend")
+    return (summary["frequency"] * summary["monetary_value"]).rename("past_spend")
+
+
+def model_scores(
+    summary: pd.DataFrame,
+    *,
+    horizon: float,
+    horizon_period: str,
+    annual_discount_rate: float,
+    margin: float = 1.0,
+    step_period: str = "M",
+) -> tuple[dict, dict, dict]:
+    """Fit BG/NBD, Pareto/NBD and Gamma-Gamma on a calibration summary; score by CLV.
+
+    The purchase models are fitted on ``frequency``, ``recency``, ``T`` (``summary.attrs
+    ["period"]``), the Gamma-Gamma on the repeat buyers' ``monetary_value`` (zero-spend repeat
+    buyers left out), and each customer's CLV over ``horizon`` (in ``horizon_period``) at
+    ``annual_discount_rate`` (per year) and ``margin`` comes from
+    :func:`crmstudy.clv.customer_lifetime_value`.
+
+    Returns ``(scores, fits, failures)``: ``scores`` maps ``bgnbd_clv``/``paretonbd_clv`` to a
+    CLV Series (currency units); ``fits`` maps ``bgnbd``, ``paretonbd``, ``gammagamma`` to the
+    fitted models; ``failures`` maps the name of each fit or score that failed to its error
+    message. A fit that fails is reported there, never dropped silently or raised.
+    """
+    from crmstudy.clv import customer_lifetime_value
+    from crmstudy.models.bgnbd import BGNBD
+    from crmstudy.models.gammagamma import GammaGamma
+    from crmstudy.models.paretonbd import ParetoNBD
+
+    fits: dict = {}
+    failures: dict = {}
+    makers = {
+        "bgnbd": lambda: BGNBD().fit(summary),
+        "paretonbd": lambda: ParetoNBD().fit(summary),
+        "gammagamma": lambda: GammaGamma().fit(summary, drop_zero_spend=True),
+    }
+    for name, make in makers.items():
+        try:
+            fits[name] = make()
+        except Exception as exc:  # reported to the reader, not hidden
+            failures[name] = f"{type(exc).__name__}: {exc}"
+    scores: dict = {}
+    for name in ("bgnbd", "paretonbd"):
+        key = f"{name}_clv"
+        if name not in fits or "gammagamma" not in fits:
+            failures.setdefault(key, "needs the " + " and ".join(
+                n for n in (name, "gammagamma") if n not in fits) + " fit, which failed")
+            continue
+        try:
+            scores[key] = customer_lifetime_value(
+                fits[name],
+                fits["gammagamma"],
+                summary,
+                horizon=horizon,
+                horizon_period=horizon_period,
+                discount_rate=annual_discount_rate,
+                discount_period="Y",
+                margin=margin,
+                step_period=step_period,
+            )
+        except Exception as exc:
+            failures[key] = f"{type(exc).__name__}: {exc}"
+    return scores, fits, failures
 
 
 def _as_rng(seed) -> np.random.Generator:
