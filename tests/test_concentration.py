@@ -32,6 +32,7 @@ from crmstudy.concentration import (
     whale_summary,
     window_concentration,
 )
+from crmstudy import concentration as conc
 from crmstudy.errors import DataError, ParameterError
 
 # ----------------------------------------------------------------------------------------------
@@ -470,3 +471,72 @@ def test_pareto_closed_forms_by_arithmetic_and_simulation():
 def test_pareto_bad_parameters(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+# --- gross profit from a real cost column, and the verdict rule -----------------------------------
+
+
+def test_customer_totals_with_a_cost_column_gives_gross_profit_and_a_hand_whale():
+    # Three customers, costs known: a earns 10 - 4 + 5 - 1 = 10, b loses 6 - 9 = -3, c earns 2 - 0.
+    log = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c"],
+            "date": pd.to_datetime(["2001-01-01", "2001-01-05", "2001-01-02", "2001-01-03"]),
+            "amount": [10.0, 5.0, 6.0, 2.0],
+            "cost": [4.0, 1.0, 9.0, 0.0],
+        }
+    )
+    totals = conc.customer_totals(log)
+    assert totals["cost"].to_dict() == {"a": 5.0, "b": 9.0, "c": 0.0}
+    assert totals["gross_profit"].to_dict() == {"a": 10.0, "b": -3.0, "c": 2.0}
+    whale = conc.whale_summary(totals["gross_profit"])
+    # By hand: total 9; the profitable customers a and c hold 12, so the whale peaks at 12/9.
+    assert whale["total_profit"] == 9.0
+    assert whale["unprofitable_share"] == pytest.approx(1 / 3)
+    assert whale["peak_profit_share"] == pytest.approx(12 / 9)
+    assert whale["peak_customer_share"] == pytest.approx(2 / 3)
+    curve = conc.whale_curve(totals["gross_profit"])
+    np.testing.assert_allclose(curve["profit_share"], [0, 10 / 9, 12 / 9, 1.0])
+
+
+def test_customer_totals_refuses_a_negative_cost():
+    log = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": pd.to_datetime(["2001-01-01", "2001-01-02"]),
+            "amount": [10.0, 5.0],
+            "cost": [4.0, -1.0],
+        }
+    )
+    with pytest.raises(DataError, match=r"column 'cost', row 1: value -1\.0"):
+        conc.customer_totals(log)
+
+
+def test_sixty_twenty_anchor_is_listed():
+    anchors = conc.published_anchors().set_index("source")
+    assert anchors.loc["Sharp & Romaniuk (2007)", "top20_share"] == 0.60
+    assert "Ehrenberg-Bass" in anchors.loc["Sharp & Romaniuk (2007)", "citation"]
+
+
+@pytest.mark.parametrize(
+    ("share", "lower", "upper", "expected"),
+    [
+        (0.80, 0.78, 0.82, "holds"),
+        (0.70, 0.66, 0.76, "holds"),  # the interval reaches the band [0.75, 0.85]
+        (0.70, 0.66, 0.74, "does_not_hold"),  # flips when the upper bound leaves the band
+        (0.61, 0.60, 0.62, "does_not_hold"),
+        (0.95, 0.90, 0.97, "does_not_hold"),  # more concentrated than 80/20 is not 80/20
+    ],
+)
+def test_verdict_pareto_80_20_flips_at_the_band(share, lower, upper, expected):
+    got, values = conc.verdict_pareto_80_20(share, lower, upper)
+    assert got == expected
+    assert values["band_lower"] == pytest.approx(0.75)
+    assert values["band_upper"] == pytest.approx(0.85)
+
+
+def test_verdict_pareto_80_20_checks_its_inputs():
+    with pytest.raises(ParameterError, match="must contain the estimate"):
+        conc.verdict_pareto_80_20(0.5, 0.6, 0.7)
+    with pytest.raises(ParameterError, match="share in"):
+        conc.verdict_pareto_80_20(1.5, 0.6, 1.7)
