@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy.special import comb
 
@@ -20,10 +19,7 @@ def donations():
 
 
 def fixed(params=PARAMS):
-    model = BGBB()
-    model.params = pd.Series(params, index=list(BGBB.param_names))
-    model.period = "Y"
-    return model
+    return BGBB.from_params(params, period="Y")
 
 
 def test_reproduces_published_donation_estimates(donations):
@@ -59,13 +55,15 @@ def test_probability_alive_of_a_donor_who_always_gave():
     # x = t_x = n: the likelihood is the alive term alone, so P(alive at n+1) = E[(1-theta)]
     # under the posterior Beta(gamma, delta + n): (delta + n) / (gamma + delta + n).
     g, d = PARAMS[2:]
-    assert fixed().probability_alive(6, 6, 6) == pytest.approx((d + 6) / (g + d + 6), rel=1e-12)
+    assert fixed().probability_alive(frequency=6, recency=6, n_periods=6) == pytest.approx(
+        (d + 6) / (g + d + 6), rel=1e-12
+    )
 
 
 def test_predictions_on_the_panel_are_finite_and_ordered(donations):
     model = fixed()
     alive = model.probability_alive(donations)
-    future = model.expected_purchases(5, donations)
+    future = model.expected_purchases(donations, t=5)
     assert np.all((alive > 0) & (alive < 1)) and np.all(future >= 0)
     # More recent donors (same frequency) are more likely alive and expected to give more.
     one = donations[donations["frequency"] == 1].sort_values("recency")
@@ -104,6 +102,10 @@ def test_expectations_hold_at_gamma_one(gamma):
         a / (a + b) * sum(surv), rel=1e-7
     )
     # The conditional expectation stays finite and continuous across gamma = 1.
-    one = fixed(np.array([a, b, 1.0, d])).expected_purchases(5, 3, 4, 6)
-    near = fixed(np.array([a, b, 1.0 + 1e-5, d])).expected_purchases(5, 3, 4, 6)
+    one = fixed(np.array([a, b, 1.0, d])).expected_purchases(
+        t=5, frequency=3, recency=4, n_periods=6
+    )
+    near = fixed(np.array([a, b, 1.0 + 1e-5, d])).expected_purchases(
+        t=5, frequency=3, recency=4, n_periods=6
+    )
     assert np.isfinite(one) and one == pytest.approx(near, rel=1e-4)

@@ -57,10 +57,14 @@ def test_expected_spend_is_a_credibility_weighted_average(spend):
     population = p * g / (q - 1)
     assert spend.expected_spend_new_customer() == pytest.approx(population)
     # No repeat purchase: the population mean; many: close to the customer's own mean.
-    assert spend.expected_spend(0, 0.0) == pytest.approx(population)
-    assert spend.expected_spend(1000, 80.0) == pytest.approx(80.0, rel=0.01)
+    assert spend.expected_spend(frequency=0, monetary_value=0.0) == pytest.approx(population)
+    assert spend.expected_spend(frequency=1000, monetary_value=80.0) == pytest.approx(
+        80.0, rel=0.01
+    )
     w = p * 2 / (p * 2 + q - 1)
-    assert spend.expected_spend(2, 10.0) == pytest.approx(w * 10 + (1 - w) * population)
+    assert spend.expected_spend(frequency=2, monetary_value=10.0) == pytest.approx(
+        w * 10 + (1 - w) * population
+    )
 
 
 def test_spend_data_errors(cdnow):
@@ -71,7 +75,11 @@ def test_spend_data_errors(cdnow):
     )
     assert dropped.nobs == 3 and dropped.n_dropped_zero_spend == 1
     # The posterior mean spend of a zero-spend repeat buyer is still defined (FH 2013 eq. 5).
-    assert 0 < dropped.expected_spend(2, 0.0) < dropped.expected_spend_new_customer()
+    assert (
+        0
+        < dropped.expected_spend(frequency=2, monetary_value=0.0)
+        < dropped.expected_spend_new_customer()
+    )
     with pytest.raises(DataError, match="repeat buyers"):
         GammaGamma().fit(frequency=[0, 0], monetary_value=[0.0, 0.0])
     with pytest.raises(DataError, match="missing column"):
@@ -171,7 +179,7 @@ def test_clv_with_fitted_models_on_cdnow(cdnow, spend):
     assert np.all(three >= one) and np.all(cheap >= three)
     # With no discounting, CLV = margin x spend x E[purchases in 3 years] exactly.
     direct = (
-        0.3 * spend.expected_spend(cdnow) * purchases.expected_purchases(3 * 365.2425 / 7, cdnow)
+        0.3 * spend.expected_spend(cdnow) * purchases.expected_purchases(cdnow, t=3 * 365.2425 / 7)
     )
     assert cheap.to_numpy() == pytest.approx(direct.to_numpy(), rel=1e-9)
 

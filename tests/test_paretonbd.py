@@ -16,10 +16,7 @@ PARAMS = np.array([0.553, 10.578, 0.606, 11.669])  # FHL (2005a) p. 280 / FHL (2
 
 
 def fixed(params=PARAMS):
-    model = ParetoNBD()
-    model.params = pd.Series(params, index=list(ParetoNBD.param_names))
-    model.period = "W"
-    return model
+    return ParetoNBD.from_params(params, period="W")
 
 
 def test_reproduces_published_cdnow_estimates():
@@ -79,8 +76,12 @@ def test_conditional_expectation_matches_posterior_integration(x, t_x, T, t):
         limit=200,
     )
     model = fixed()
-    expected = model.probability_alive(x, t_x, T) * (r + x) / (alpha + T) * mu_part
-    assert model.expected_purchases(t, x, t_x, T) == pytest.approx(expected, rel=1e-8)
+    expected = (
+        model.probability_alive(frequency=x, recency=t_x, T=T) * (r + x) / (alpha + T) * mu_part
+    )
+    assert model.expected_purchases(t=t, frequency=x, recency=t_x, T=T) == pytest.approx(
+        expected, rel=1e-8
+    )
 
 
 def test_probability_alive_is_one_minus_death_share():
@@ -89,7 +90,7 @@ def test_probability_alive_is_one_minus_death_share():
     x, t_x, T = 4, 12.0, 38.0
     lam_T = np.exp(gammaln(r + x) - gammaln(r) + r * np.log(alpha) - (r + x) * np.log(alpha + T))
     alive = lam_T * (beta / (beta + T)) ** s
-    assert fixed().probability_alive(x, t_x, T) == pytest.approx(
+    assert fixed().probability_alive(frequency=x, recency=t_x, T=T) == pytest.approx(
         alive / individual_likelihood(PARAMS, x, t_x, T), rel=1e-9
     )
 
@@ -129,8 +130,8 @@ def test_heavy_buyers_and_recency_equal_T_stay_finite():
     t_x = np.array([0.0, 38.86, 38.86, 38.86, 38.86, 1.0])
     T = np.full(6, 38.86)
     ll = model._loglik_rows(PARAMS, {"x": x, "t_x": t_x, "T": T})
-    alive = model.probability_alive(x, t_x, T)
-    future = model.expected_purchases(52.0, x, t_x, T)
+    alive = model.probability_alive(frequency=x, recency=t_x, T=T)
+    future = model.expected_purchases(t=52.0, frequency=x, recency=t_x, T=T)
     assert np.all(np.isfinite(ll)) and np.all(np.isfinite(future))
     assert np.all((alive >= 0) & (alive <= 1))
     assert alive[1] == 1.0 and alive[4] == 1.0  # bought at T: certainly alive
@@ -162,7 +163,8 @@ def test_det_matches_posterior_integral_and_the_fine_discrete_clv_sum():
 
     mu_part, _ = integrate.quad(integrand, 0, np.inf, epsabs=0, epsrel=1e-11, limit=500)
     assert det == pytest.approx(
-        model.probability_alive(x, t_x, T) * (r + x) / (alpha + T) * mu_part, rel=1e-8
+        model.probability_alive(frequency=x, recency=t_x, T=T) * (r + x) / (alpha + T) * mu_part,
+        rel=1e-8,
     )
 
     class UnitSpend:

@@ -99,17 +99,64 @@ def as_weights(weights, n: int) -> np.ndarray:
     return w
 
 
+class _CovParams:
+    """What ``model.cov_params`` returns: call it for the covariance matrix (statsmodels' word).
+
+    Until crmstudy 0.3 ``cov_params`` was a DataFrame attribute; attribute-style use
+    (``model.cov_params.loc[...]``, ``np.asarray(model.cov_params)``) still works for one release
+    and warns with a DeprecationWarning naming ``model.cov_params()``.
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: LikelihoodModel) -> None:
+        self._model = model
+
+    def __call__(self) -> pd.DataFrame:
+        """Covariance matrix of the estimates (natural scale), from the inverse Hessian."""
+        self._model._needs_data("cov_params()")
+        return self._model._cov.copy()
+
+    def _legacy(self) -> pd.DataFrame:
+        warnings.warn(
+            "model.cov_params is a method: call model.cov_params() (the attribute form is "
+            "deprecated and goes in the next release)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        self._model._needs_data("cov_params")
+        return self._model._cov
+
+    def __getattr__(self, name):
+        return getattr(self._legacy(), name)
+
+    def __getitem__(self, key):
+        return self._legacy()[key]
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self._legacy(), dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"<bound method cov_params of {self._model!r}>"
+
+
 class LikelihoodModel:
     """Base class: maximum-likelihood fitting and the statsmodels-style results interface.
 
     Subclasses set ``param_names`` and implement ``_loglik_rows``; their ``fit`` validates the
-    data, then calls :meth:`_fit_mle`.
+    data, then calls :meth:`_fit_mle`. A fitted model is the estimator itself (``fit`` returns
+    ``self``), carrying ``params``, ``bse``, ``llf``, ``cov_params()``, ``conf_int()``, ``aic``,
+    ``bic``, ``converged``, ``nobs`` and ``summary()``. A model made by :meth:`from_params` has
+    ``params`` and ``period`` only: everything that needs the data raises a
+    :class:`~crmstudy.errors.ParameterError` that says so.
     """
 
     #: Names of the parameters, in the order ``_loglik_rows`` takes them.
     param_names: ClassVar[tuple[str, ...]] = ()
     #: A one-line name for summaries, with its source.
     model_name: ClassVar[str] = "model"
+    #: Whether the model's quantities have a time unit (``period`` required by from_params).
+    needs_period: ClassVar[bool] = True
     #: What to try when a fit fails; appended to every ConvergenceError of the model.
     convergence_advice: ClassVar[str] = (
         "Try initial_params=, and check that the data's time unit is the one you meant (a rate "
@@ -118,15 +165,134 @@ class LikelihoodModel:
 
     def __init__(self) -> None:
         self.params: pd.Series | None = None
-        self.bse: pd.Series | None = None
-        self.cov_params: pd.DataFrame | None = None
-        self.loglik: float | None = None
+        self.period: str | None = None
         self.nobs: float | None = None
         self.n_distinct_rows: int | None = None
-        self.converged: bool | None = None
-        self.period: str | None = None
+        self._bse: pd.Series | None = None
+        self._cov: pd.DataFrame | None = None
+        self._llf: float | None = None
+        self._converged: bool | None = None
+        self._boundary: str = ""
+        self._fit_data: tuple[dict[str, np.ndarray], np.ndarray] | None = None
         self._optimizer_message: str = ""
         self._hessian_pd: bool = False
+
+    # --- construction from known parameters --------------------------------------------------
+    @classmethod
+    def from_params(cls, params=None, *, period: str | None, **named):
+        """A model with given parameters (e.g. published estimates), without fitting.
+
+        ``params`` is a mapping or Series naming every parameter of ``param_names``, or a
+        sequence in that order; or give them by name (``BGNBD.from_params(r=0.243, alpha=4.414,
+        a=0.793, b=2.426, period="W")``). ``period`` is the time unit the rates are in (required
+        for every model with time in it; Gamma-Gamma takes ``period=None``). Predictions work as
+        after ``fit``; ``bse``, ``llf``, ``aic``, ``bic``, ``converged``, ``cov_params()``,
+        ``conf_int()`` and ``summary()`` need the data and raise a ParameterError saying so.
+        """
+        from crmstudy.units import check_period
+
+        names = list(cls.param_names)
+        if params is not None and named:
+            raise ParameterError(
+                f"{cls.__name__}.from_params: give the parameters either as params= or by name "
+                f"({', '.join(names)}), not both"
+            )
+        if params is None:
+            params = named
+        if isinstance(params, pd.Series):
+            params = params.to_dict()
+        if isinstance(params, Mapping):
+            extra = [k for k in params if k not in names]
+            missing = [k for k in names if k not in params]
+            if extra or missing:
+                raise ParameterError(
+                    f"{cls.__name__}.from_params needs exactly {', '.join(names)}; "
+                    + (f"missing {missing}" if missing else "")
+                    + ("; " if extra and missing else "")
+                    + (f"unknown {extra}" if extra else "")
+                )
+            values = [params[k] for k in names]
+        else:
+            values = list(np.asarray(params, dtype=float).ravel())
+            if len(values) != len(names):
+                raise ParameterError(
+                    f"{cls.__name__}.from_params needs {len(names)} values ({', '.join(names)}), "
+                    f"got {len(values)}"
+                )
+        out = []
+        for name, value in zip(names, values, strict=True):
+            try:
+                v = float(value)
+            except (TypeError, ValueError):
+                raise ParameterError(
+                    f"{cls.__name__}.from_params: {name}={value!r} is not a number"
+                ) from None
+            if not (np.isfinite(v) and v > 0):
+                raise ParameterError(
+                    f"{cls.__name__}.from_params: {name}={value!r} must be a finite number > 0"
+                )
+            out.append(v)
+        if period is None and cls.needs_period:
+            raise ParameterError(
+                f"{cls.__name__}.from_params needs period= (the time unit its rates are in: "
+                "'D', 'W', 'M', 'Q' or 'Y')"
+            )
+        model = cls()
+        model.params = pd.Series(out, index=names, name="estimate")
+        model.period = check_period(period) if period is not None else None
+        return model
+
+    # --- results that need the data ------------------------------------------------------------
+    def _needs_data(self, what: str) -> None:
+        """Raise a clear error when ``what`` is asked of a model that has no data behind it."""
+        self._check_fitted()
+        if self._llf is None:
+            raise ParameterError(
+                f"{type(self).__name__}.{what} needs the data the model is fitted on: this one "
+                "was built with from_params (parameters only, no likelihood, standard errors or "
+                f"covariance). Fit it with {type(self).__name__}().fit(...) to get {what}"
+            )
+
+    @property
+    def bse(self) -> pd.Series:
+        """Standard errors of the estimates (natural scale), from the inverse Hessian."""
+        self._needs_data("bse")
+        return self._bse
+
+    @bse.setter
+    def bse(self, value) -> None:
+        self._bse = value
+
+    @property
+    def llf(self) -> float:
+        """The maximised log-likelihood, on the paper's scale (comparable with published LLs)."""
+        self._needs_data("llf")
+        return self._llf
+
+    @property
+    def loglik(self) -> float:
+        """Alias of :attr:`llf` (crmstudy's earlier name; kept, no warning)."""
+        return self.llf
+
+    @property
+    def converged(self) -> bool:
+        """Whether the fit reached a proper interior maximum (positive definite Hessian)."""
+        self._needs_data("converged")
+        return self._converged
+
+    @converged.setter
+    def converged(self, value) -> None:
+        self._converged = value
+
+    @property
+    def cov_params(self) -> _CovParams:
+        """Call ``model.cov_params()`` for the covariance matrix of the estimates."""
+        return _CovParams(self)
+
+    @property
+    def has_data(self) -> bool:
+        """Whether the model was fitted on data (False for :meth:`from_params`)."""
+        return self.params is not None and self._llf is not None
 
     # --- to implement -----------------------------------------------------------------------
     def _loglik_rows(self, params: np.ndarray, data: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -240,7 +406,7 @@ class LikelihoodModel:
             )
         estimate = np.exp(best.x)
         self.params = pd.Series(estimate, index=list(self.param_names), name="estimate")
-        self.loglik = -float(self._negloglik(estimate, data, w))
+        self._llf = -float(self._negloglik(estimate, data, w))
         self.nobs = float(w.sum())
         self.n_distinct_rows = int(len(w))
         self._optimizer_message = str(best.message)
@@ -248,7 +414,9 @@ class LikelihoodModel:
         # Converged means a proper interior maximum: finite standard errors from a positive
         # definite Hessian. A degenerate optimum (a parameter drifting off to a boundary along a
         # flat ridge) fails this and shows as "Converged: False" in summary().
-        self.converged = bool(np.all(np.isfinite(self.bse.to_numpy())) and self._hessian_pd)
+        self._converged = bool(np.all(np.isfinite(self._bse.to_numpy())) and self._hessian_pd)
+        # The fit keeps its (compressed) data: the bootstrap of param_draws resamples it.
+        self._fit_data = (data, w)
         return self
 
     def _has_gradient(self) -> bool:
@@ -351,8 +519,8 @@ class LikelihoodModel:
             cov = np.full_like(hess, np.nan)
         diag = np.diag(cov)
         bse = np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
-        self.cov_params = pd.DataFrame(cov, index=names, columns=names)
-        self.bse = pd.Series(bse, index=names, name="std_err")
+        self._cov = pd.DataFrame(cov, index=names, columns=names)
+        self._bse = pd.Series(bse, index=names, name="std_err")
 
     def _hessian_numerical(self, est: np.ndarray, data, w) -> np.ndarray:
         """Hessian of -LL (natural scale) from second differences of the likelihood."""
@@ -388,6 +556,25 @@ class LikelihoodModel:
             hess[:, i] = (g_up - g_down) / (up[i] - down[i])
         return 0.5 * (hess + hess.T)
 
+    def _after_fit(self) -> None:
+        """Checks a subclass runs on its estimates after ``_fit_mle`` (e.g. boundary estimates)."""
+
+    # --- uncertainty ----------------------------------------------------------------------------
+    def param_draws(
+        self, n_draws: int = 1000, *, method: str = "asymptotic", seed=None, n_jobs: int = 1
+    ) -> pd.DataFrame:
+        """Parameter sets drawn to express the estimates' uncertainty (one row per draw).
+
+        ``method="asymptotic"``: the normal approximation on the log scale the model is fitted
+        on, transformed back; ``"bootstrap"``: customers resampled and the model refitted
+        (``n_jobs`` processes; failed refits counted in ``attrs["n_failed"]``). Columns are
+        ``param_names``; ``attrs``: ``method``, ``n_requested``, ``n_failed``. See
+        :mod:`crmstudy.models._intervals`.
+        """
+        from crmstudy.models._intervals import param_draws
+
+        return param_draws(self, n_draws, method=method, seed=seed, n_jobs=n_jobs)
+
     # --- results ----------------------------------------------------------------------------
     def _check_fitted(self) -> None:
         if self.params is None:
@@ -403,17 +590,21 @@ class LikelihoodModel:
 
     @property
     def aic(self) -> float:
-        self._check_fitted()
-        return 2 * self.k_params - 2 * self.loglik
+        """Akaike's information criterion, ``2 k - 2 llf``."""
+        self._needs_data("aic")
+        return 2 * self.k_params - 2 * self._llf
 
     @property
     def bic(self) -> float:
-        self._check_fitted()
-        return self.k_params * np.log(self.nobs) - 2 * self.loglik
+        """Schwarz's criterion, ``k log(nobs) - 2 llf`` (nobs: customers, not distinct rows)."""
+        self._needs_data("bic")
+        return self.k_params * np.log(self.nobs) - 2 * self._llf
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald confidence intervals on the natural scale (estimate +- z * std err)."""
-        self._check_fitted()
+        self._needs_data("conf_int()")
+        if not (isinstance(alpha, int | float) and 0 < alpha < 1):
+            raise ParameterError(f"alpha must be in (0, 1), got {alpha!r}")
         z = stats.norm.ppf(1 - alpha / 2)
         return pd.DataFrame(
             {
@@ -424,7 +615,7 @@ class LikelihoodModel:
 
     def summary_frame(self) -> pd.DataFrame:
         """The coefficient table of :meth:`summary` as a DataFrame."""
-        self._check_fitted()
+        self._needs_data("summary_frame()")
         table = pd.DataFrame({"coef": self.params, "std err": self.bse})
         return table.join(self.conf_int())
 
@@ -433,12 +624,7 @@ class LikelihoodModel:
         from statsmodels.iolib.summary import Summary
         from statsmodels.iolib.table import SimpleTable
 
-        self._check_fitted()
-        if self.loglik is None:
-            raise ParameterError(
-                f"summary() needs a {type(self).__name__} fitted by .fit(...); this one has "
-                "parameters but no likelihood or standard errors"
-            )
+        self._needs_data("summary()")
         unit = self.period or "as given"
         top = [
             ("Model:", self.model_name),
@@ -449,7 +635,7 @@ class LikelihoodModel:
         right = [
             ("No. observations:", f"{self.nobs:,.0f}"),
             ("Distinct rows:", f"{self.n_distinct_rows:,}"),
-            ("Log-likelihood:", f"{self.loglik:,.4f}"),
+            ("Log-likelihood:", f"{self.llf:,.4f}"),
             ("AIC:", f"{self.aic:,.4f}"),
             ("BIC:", f"{self.bic:,.4f}"),
         ]
@@ -467,4 +653,5 @@ class LikelihoodModel:
         if self.params is None:
             return f"{type(self).__name__}(not fitted)"
         inner = ", ".join(f"{k}={v:.4g}" for k, v in self.params.items())
-        return f"{type(self).__name__}({inner}; loglik={self.loglik:.4f}, period={self.period!r})"
+        fit = f"llf={self._llf:.4f}" if self._llf is not None else "from_params"
+        return f"{type(self).__name__}({inner}; {fit}, period={self.period!r})"

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
-from crmstudy.models._base import LikelihoodModel, as_weights
-from crmstudy.units import check_period
+from crmstudy.models._base import as_weights
+from crmstudy.models._data import CustomerModel, read_customer_data
 
 __all__ = ["TransactionModel", "check_summary_arrays", "summary_columns"]
 
@@ -88,42 +88,46 @@ def check_summary_arrays(frequency, recency, T, index=None):
 
 
 def summary_columns(summary, frequency, recency, T, period, model_period=None):
-    """Resolve the two input styles (a summary frame, or arrays) into arrays, index and period."""
-    index = None
-    if summary is not None:
-        if not isinstance(summary, pd.DataFrame):
-            raise DataError(
-                f"summary must be a DataFrame with columns frequency, recency, T; got "
-                f"{type(summary).__name__}"
-            )
-        missing = [c for c in ("frequency", "recency", "T") if c not in summary.columns]
-        if missing:
-            raise DataError(
-                f"summary is missing column(s) {missing}; it needs frequency, recency and T "
-                "(see crmstudy.transactions.rfm_summary)"
-            )
-        frame_period = summary.attrs.get("period")
-        if period is not None and frame_period is not None and period != frame_period:
-            raise ParameterError(
-                f"period={period!r} contradicts the summary's attrs['period']={frame_period!r}"
-            )
-        period = period or frame_period
-        frequency, recency, T = summary["frequency"], summary["recency"], summary["T"]
-        index = summary.index
-    elif frequency is None or recency is None or T is None:
-        raise DataError("pass a summary DataFrame, or all of frequency=, recency= and T=")
-    if period is not None:
-        check_period(period)
-    if model_period is not None and period is not None and period != model_period:
-        raise ParameterError(
-            f"the data are in period {period!r} but the model was fitted in {model_period!r}; "
-            "convert recency and T with crmstudy.units.convert_duration or rebuild the summary"
-        )
-    x, tx, tt = check_summary_arrays(frequency, recency, T, index)
-    return x, tx, tt, index, period
+    """Resolve a summary frame or arrays into (frequency, recency, T, index, period) arrays.
+
+    Kept for callers of crmstudy 0.2; new code goes through
+    :func:`crmstudy.models._data.read_customer_data` (which this calls).
+    """
+    data = read_customer_data(
+        summary,
+        {"frequency": frequency, "recency": recency, "T": T},
+        columns=PURCHASE_COLUMNS,
+        validate=_validate_purchase_columns,
+        model_name="customer summary",
+        period=period,
+        model_period=model_period,
+    )
+    return data["frequency"], data["recency"], data["T"], data.index, data.period
 
 
-class TransactionModel(LikelihoodModel):
+PURCHASE_COLUMNS = ("frequency", "recency", "T")
+
+
+def _validate_purchase_columns(cols, index):
+    x, tx, tt = check_summary_arrays(cols["frequency"], cols["recency"], cols["T"], index)
+    return {"frequency": x, "recency": tx, "T": tt}
+
+
+#: The keywords every prediction of an interval takes (documented once, here).
+INTERVAL_DOC = """
+        interval : float, optional
+            A level such as 0.9: return a DataFrame with columns ``estimate``, ``lower``,
+            ``upper`` (an equal-tailed interval over parameter draws: parameter uncertainty
+            only) instead of the point prediction.
+        method : {"asymptotic", "bootstrap"}
+            How the parameters are drawn (see :mod:`crmstudy.models._intervals`).
+        n_draws : int
+            Number of parameter draws.
+        seed : int or numpy Generator, optional
+            Randomness of the draws (an int makes the interval reproducible)."""
+
+
+class TransactionModel(CustomerModel):
     """A continuous-time model of repeat purchasing fitted on (frequency, recency, T).
 
     Every model here writes a customer's likelihood as the sum of two branches: alive at T, or
@@ -131,6 +135,12 @@ class TransactionModel(LikelihoodModel):
     (returning the log of each), from which the log-likelihood and P(alive) follow, and the
     formula hooks ``_conditional_expected``, ``_new_customer_expected`` and ``_pmf``.
     """
+
+    data_columns = PURCHASE_COLUMNS
+
+    @staticmethod
+    def _validate_columns(cols, index):
+        return _validate_purchase_columns(cols, index)
 
     def fit(
         self,
@@ -160,8 +170,12 @@ class TransactionModel(LikelihoodModel):
         initial_params : sequence, optional
             Starting values, in the order of ``param_names``.
         """
-        x, tx, tt, _, period = summary_columns(summary, frequency, recency, T, period)
-        self.period = period
+        data = self._customers(
+            summary, {"frequency": frequency, "recency": recency, "T": T}, period=period,
+            fitted=False,
+        )
+        x, tx, tt = data["frequency"], data["recency"], data["T"]
+        self.period = data.period
         w = as_weights(weights, len(x))
         if not np.any((x > 0) & (w > 0)):
             raise ConvergenceError(
@@ -170,14 +184,17 @@ class TransactionModel(LikelihoodModel):
                 "exist. Use a longer calibration period or a summary with repeat buyers"
             )
         self._fit_mle({"x": x, "t_x": tx, "T": tt}, w, initial_params=initial_params)
-        self._check_estimates()
+        self._after_fit()
         return self
+
+    def _after_fit(self) -> None:
+        self._check_estimates()
 
     def _check_estimates(self, low: float = 1e-6, high: float = 1e6) -> None:
         """Refuse estimates at the edge of the parameter space (a degenerate, unidentified fit)."""
         bad = self.params[(self.params < low) | (self.params > high)]
         if len(bad):
-            self.converged = False
+            self._converged = False
             found = ", ".join(f"{k}={v:.3g}" for k, v in bad.items())
             raise ConvergenceError(
                 f"{self.model_name}: the fit ran to a boundary ({found}): the data do not "
@@ -185,7 +202,6 @@ class TransactionModel(LikelihoodModel):
                 "initial_params= near plausible values, or use a longer calibration period with "
                 "more repeat buyers"
             )
-
     def _initial_params(self, data: Mapping[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
         # Mean purchase rate ~ r / alpha: start with r = 1 and alpha = mean T / mean frequency.
         mean_x = max(float(np.average(data["x"], weights=weights)), 0.05)
@@ -223,15 +239,14 @@ class TransactionModel(LikelihoodModel):
         raise NotImplementedError
 
     # --- predictions --------------------------------------------------------------------------
-    def _rows(self, frequency, recency, T):
+    def _rows(self, frequency, recency=None, T=None):
+        """(x, t_x, T, index) from a frame or arrays (kept for subclasses of crmstudy 0.2)."""
         self._check_fitted()
         if isinstance(frequency, pd.DataFrame):
-            x, tx, tt, index, _ = summary_columns(
-                frequency, None, None, None, None, model_period=self.period
-            )
+            data = self._customers(frequency, {})
         else:
-            x, tx, tt, index, _ = summary_columns(None, frequency, recency, T, None)
-        return x, tx, tt, index
+            data = self._customers(None, {"frequency": frequency, "recency": recency, "T": T})
+        return data["frequency"], data["recency"], data["T"], data.index
 
     @staticmethod
     def _wrap(values, index, name):
@@ -241,39 +256,120 @@ class TransactionModel(LikelihoodModel):
 
     @staticmethod
     def _check_horizon(t, name="t"):
-        arr = np.asarray(t, dtype=float)
+        try:
+            arr = np.asarray(t, dtype=float)
+        except (TypeError, ValueError):
+            raise ParameterError(f"{name} must be a number (in the model's unit), got {t!r}") from None
         if not np.all(np.isfinite(arr)) or np.any(arr < 0):
             raise ParameterError(f"{name} must be finite and >= 0 (in the model's unit), got {t!r}")
         return arr
 
-    def probability_alive(self, frequency, recency=None, T=None):
+    def probability_alive(
+        self,
+        summary=None,
+        *args,
+        frequency=None,
+        recency=None,
+        T=None,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ):
         """P(the customer is still alive at T | frequency, recency, T).
 
-        ``frequency`` may be a summary DataFrame (then ``recency`` and ``T`` are taken from it and
-        a Series indexed by customer is returned). Times in the model's unit.
+        Parameters
+        ----------
+        summary : DataFrame, optional
+            Columns ``frequency``, ``recency``, ``T`` (model's period); returns a Series indexed
+            like it.
+        frequency, recency, T : array-like, optional
+            The same as arrays, by keyword (returns an array, or a float for one customer).
         """
-        x, tx, tt, index = self._rows(frequency, recency, T)
-        p = np.exp(self._log_p_alive(self._params_array(), x, tx, tt))
-        return self._wrap(p, index, "probability_alive")
+        data, _ = self._prediction_data(
+            "probability_alive", summary, args, {"frequency": frequency, "recency": recency, "T": T}
+        )
+        return self._predict(
+            "probability_alive",
+            data,
+            lambda p, x, tx, tt: np.exp(self._log_p_alive(p, x, tx, tt)),
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
 
-    def expected_purchases(self, t, frequency, recency=None, T=None):
+    def expected_purchases(
+        self,
+        summary=None,
+        *args,
+        t=None,
+        frequency=None,
+        recency=None,
+        T=None,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ):
         """Expected purchases in the next ``t`` periods (model's unit) given the customer's history.
 
-        ``frequency`` may be a summary DataFrame (returns a Series by customer). With arrays,
-        ``t`` may be an array broadcast against the rows (one horizon per row), which is how
-        :func:`crmstudy.models.gammagamma.customer_lifetime_value` evaluates many steps at once.
+        Parameters
+        ----------
+        summary : DataFrame, optional
+            Columns ``frequency``, ``recency``, ``T``; returns a Series indexed like it.
+        t : float or array
+            The horizon in the model's period; an array is broadcast against the rows (one
+            horizon per row), which is how a CLV evaluates many steps at once.
+        frequency, recency, T : array-like, optional
+            The customers as arrays, by keyword.
         """
-        tt_h = self._check_horizon(t)
-        x, tx, tt, index = self._rows(frequency, recency, T)
-        values = self._conditional_expected(self._params_array(), tt_h, x, tx, tt)
-        return self._wrap(np.asarray(values, dtype=float), index, "expected_purchases")
+        data, horizon = self._prediction_data(
+            "expected_purchases",
+            summary,
+            args,
+            {"frequency": frequency, "recency": recency, "T": T},
+            horizon=t,
+        )
+        return self._predict(
+            "expected_purchases",
+            data,
+            lambda p, x, tx, tt, h: self._conditional_expected(p, h, x, tx, tt),
+            horizon,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
 
-    def expected_purchases_new_customer(self, t):
-        """Expected repeat purchases in ``t`` periods (model's unit) of a just-acquired customer."""
+    def expected_purchases_new_customer(
+        self, t=None, *, interval=None, method="asymptotic", n_draws=1000, seed=None
+    ):
+        """Expected repeat purchases in ``t`` periods (model's unit) of a just-acquired customer.
+
+        Returns a float (an array for an array ``t``); with ``interval``, a Series (a DataFrame
+        indexed by ``t`` for an array) with ``estimate``, ``lower``, ``upper``.
+        """
         self._check_fitted()
+        if t is None:
+            raise ParameterError("expected_purchases_new_customer needs the horizon t=")
         arr = self._check_horizon(t)
-        out = np.asarray(self._new_customer_expected(self._params_array(), arr), dtype=float)
-        return float(out) if out.ndim == 0 else out
+
+        def compute(model):
+            out = np.asarray(model._new_customer_expected(model._params_array(), arr), dtype=float)
+            return float(out) if out.ndim == 0 else out
+
+        if interval is None:
+            return compute(self)
+        from crmstudy.models._intervals import interval_from_draws
+
+        out = interval_from_draws(
+            self, compute, interval=interval, method=method, n_draws=n_draws, seed=seed
+        )
+        if isinstance(out, pd.DataFrame):
+            out.index = pd.Index(arr.ravel(), name="t")
+        out.attrs.update(quantity="expected_purchases_new_customer", period=self.period)
+        return out
 
     def purchase_count_pmf(self, x, t):
         """P(X(t) = x): probability that a new customer makes ``x`` repeat purchases in ``t``.
@@ -287,7 +383,6 @@ class TransactionModel(LikelihoodModel):
         tt = self._check_horizon(t)
         out = np.asarray(self._pmf(self._params_array(), n, tt), dtype=float)
         return float(out) if out.ndim == 0 else out
-
     def expected_frequency_counts(self, T, max_frequency: int = 7) -> pd.Series:
         """Expected number of customers with 0, 1, ..., ``max_frequency``+ repeat purchases.
 
