@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.special import comb
 
 from crmstudy.datasets import load_donations
-from crmstudy.errors import DataError
+from crmstudy.errors import ConvergenceError, DataError
 from crmstudy.models.bgbb import BGBB
 
 PARAMS = np.array([1.204, 0.750, 0.657, 2.783])  # Fader, Hardie & Shang (2010), Table 2
@@ -109,3 +110,23 @@ def test_expectations_hold_at_gamma_one(gamma):
         t=5, frequency=3, recency=4, n_periods=6
     )
     assert np.isfinite(one) and one == pytest.approx(near, rel=1e-4)
+
+
+def test_fits_that_cannot_identify_the_model_raise_and_refuse_predictions():
+    # Issue 22 (reproduced on the code before the fix): a panel where nobody transacted returned
+    # alpha = 0.002, beta = 818 with converged=True; a panel of one-time transactors returned
+    # alpha = 7.3e6, beta ~ 0 (converged=False) and predicted P(alive) = 4e-54 without complaint.
+    nobody = pd.DataFrame({"frequency": [0], "recency": [0], "n_periods": [6], "count": [1000]})
+    with pytest.raises(ConvergenceError, match="no customer transacted"):
+        BGBB().fit(nobody, period="Y")
+    once = pd.DataFrame(
+        {"frequency": [0, 1], "recency": [0, 1], "n_periods": [6, 6], "count": [900, 100]}
+    )
+    model = BGBB()
+    with pytest.raises(ConvergenceError, match="boundary"):
+        model.fit(once, period="Y")
+    assert model.converged is False and model.params is not None  # kept for inspection
+    with pytest.raises(ConvergenceError, match="cannot predict"):
+        model.probability_alive(once)
+    with pytest.raises(ConvergenceError, match="cannot predict"):
+        model.expected_purchases_new_customer(t=5)

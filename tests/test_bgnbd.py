@@ -223,3 +223,18 @@ def test_standard_errors_match_second_differences_of_the_likelihood(cdnow, fitte
     hess = fitted._hessian_numerical(fitted.params.to_numpy(), data, w)
     assert np.allclose(fitted.bse, np.sqrt(np.diag(np.linalg.inv(hess))), rtol=1e-4)
     assert fitted.converged
+
+
+def test_probability_alive_path_just_after_purchases():
+    # BG/NBD: right after the x-th repeat purchase (t_x = T) the customer may have died at it:
+    # P(alive) = 1 / (1 + a / (b + x - 1)) (FHL 2005a eq. 11 with alpha + T = alpha + t_x).
+    r, alpha, a, b = PARAMS
+    model = fixed()
+    path = model.probability_alive_path([0.0, 3.0, 7.0, 8.5], 20.0, n_grid=10)
+    after = path[path["purchase"]].iloc[1:]
+    x = after["frequency"].to_numpy()
+    assert after["probability_alive"].to_numpy() == pytest.approx(1 / (1 + a / (b + x - 1)))
+    end = path.iloc[-1]
+    assert end["probability_alive"] == pytest.approx(
+        model.probability_alive(frequency=3, recency=8.5, T=20.0), rel=1e-14
+    )

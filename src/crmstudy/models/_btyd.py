@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
-from crmstudy.models._base import as_weights
+from crmstudy.models._base import _row_groups, as_weights
 from crmstudy.models._data import CustomerModel, read_customer_data
 
 __all__ = ["TransactionModel", "check_summary_arrays", "summary_columns"]
@@ -171,7 +171,9 @@ class TransactionModel(CustomerModel):
             Starting values, in the order of ``param_names``.
         """
         data = self._customers(
-            summary, {"frequency": frequency, "recency": recency, "T": T}, period=period,
+            summary,
+            {"frequency": frequency, "recency": recency, "T": T},
+            period=period,
             fitted=False,
         )
         x, tx, tt = data["frequency"], data["recency"], data["T"]
@@ -187,21 +189,6 @@ class TransactionModel(CustomerModel):
         self._after_fit()
         return self
 
-    def _after_fit(self) -> None:
-        self._check_estimates()
-
-    def _check_estimates(self, low: float = 1e-6, high: float = 1e6) -> None:
-        """Refuse estimates at the edge of the parameter space (a degenerate, unidentified fit)."""
-        bad = self.params[(self.params < low) | (self.params > high)]
-        if len(bad):
-            self._converged = False
-            found = ", ".join(f"{k}={v:.3g}" for k, v in bad.items())
-            raise ConvergenceError(
-                f"{self.model_name}: the fit ran to a boundary ({found}): the data do not "
-                "identify the model. Check the time unit (period) of recency and T, try "
-                "initial_params= near plausible values, or use a longer calibration period with "
-                "more repeat buyers"
-            )
     def _initial_params(self, data: Mapping[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
         # Mean purchase rate ~ r / alpha: start with r = 1 and alpha = mean T / mean frequency.
         mean_x = max(float(np.average(data["x"], weights=weights)), 0.05)
@@ -238,6 +225,10 @@ class TransactionModel(CustomerModel):
     def _pmf(self, params, n, t):
         raise NotImplementedError
 
+    def _simulate_future_alive(self, params, x, t_x, T, t, rng):
+        """Purchases in (T, T+t] of customers alive at T, one draw per row (params per row)."""
+        raise NotImplementedError
+
     # --- predictions --------------------------------------------------------------------------
     def _rows(self, frequency, recency=None, T=None):
         """(x, t_x, T, index) from a frame or arrays (kept for subclasses of crmstudy 0.2)."""
@@ -259,7 +250,9 @@ class TransactionModel(CustomerModel):
         try:
             arr = np.asarray(t, dtype=float)
         except (TypeError, ValueError):
-            raise ParameterError(f"{name} must be a number (in the model's unit), got {t!r}") from None
+            raise ParameterError(
+                f"{name} must be a number (in the model's unit), got {t!r}"
+            ) from None
         if not np.all(np.isfinite(arr)) or np.any(arr < 0):
             raise ParameterError(f"{name} must be finite and >= 0 (in the model's unit), got {t!r}")
         return arr
@@ -371,6 +364,176 @@ class TransactionModel(CustomerModel):
         out.attrs.update(quantity="expected_purchases_new_customer", period=self.period)
         return out
 
+    def purchase_count_interval(
+        self,
+        summary=None,
+        *,
+        t=None,
+        frequency=None,
+        recency=None,
+        T=None,
+        interval=0.9,
+        parameter_uncertainty=False,
+        method="asymptotic",
+        n_draws=1000,
+        n_sims=4000,
+        seed=None,
+    ):
+        """A predictive interval for each customer's number of purchases in the next ``t``.
+
+        Unlike ``expected_purchases(..., interval=)`` (an interval for the *expected* number,
+        parameter uncertainty only), this covers the customer's own randomness: whether they are
+        still alive, their latent purchase and drop-out rates given their history, and the Poisson
+        timing of their purchases. With ``parameter_uncertainty=True`` each simulated future
+        also uses its own parameter draw (``method``, ``n_draws``), so the interval covers both.
+
+        Method: Monte Carlo from the posterior of each customer's latent traits (``n_sims``
+        futures per distinct row): alive at T with probability P(alive); then, for BG/NBD and
+        MBG/NBD, ``lambda ~ Gamma(r+x, alpha+T)``, ``p ~ Beta(a, b+x[+1])`` and purchases until the
+        geometric death; for Pareto/NBD ``lambda ~ Gamma(r+x, alpha+T)``, ``mu ~ Gamma(s,
+        beta+T)`` and an exponential remaining lifetime. ``lower`` and ``upper`` are the
+        ``(1-interval)/2`` and ``(1+interval)/2`` quantiles of the simulated counts (whole
+        numbers; a discrete count covers at least ``interval``); ``estimate`` is the closed-form
+        expected number (:meth:`expected_purchases`). Returns a DataFrame indexed like
+        ``summary`` (0..n-1 for arrays).
+        """
+        from crmstudy.models._intervals import _generator
+
+        data, horizon = self._prediction_data(
+            "purchase_count_interval",
+            summary,
+            (),
+            {"frequency": frequency, "recency": recency, "T": T},
+            horizon=t,
+        )
+        if not (isinstance(interval, int | float) and 0 < interval < 1):
+            raise ParameterError(
+                f"interval must be a level in (0, 1) such as 0.9, got {interval!r}"
+            )
+        if not isinstance(n_sims, int | np.integer) or n_sims < 100:
+            raise ParameterError(f"n_sims must be a whole number >= 100, got {n_sims!r}")
+        rng = _generator(seed)
+        cols = [
+            np.asarray(c, dtype=float).ravel()
+            for c in np.broadcast_arrays(data["frequency"], data["recency"], data["T"], horizon)
+        ]
+        member, inverse = _row_groups(cols)
+        x, tx, tt, h = (c[member] for c in cols)
+        m = len(x)
+        if parameter_uncertainty:
+            draws = self.param_draws(n_draws, method=method, seed=rng).to_numpy(dtype=float)
+        else:
+            draws = self._params_array()[None, :]
+        # P(alive) once per (draw, distinct row); each simulated future picks a draw.
+        alive_table = np.stack([np.exp(self._log_p_alive(d, x, tx, tt)) for d in draws])
+        pick = rng.integers(0, len(draws), size=m * n_sims)
+        rows = np.repeat(np.arange(m), n_sims)
+        alive = rng.uniform(size=rows.size) < alive_table[pick, rows]
+        counts = np.zeros(rows.size)
+        idx = np.flatnonzero(alive)
+        per_row = [draws[pick[idx], j] for j in range(self.k_params)]
+        counts[idx] = self._simulate_future_alive(
+            per_row, x[rows[idx]], tx[rows[idx]], tt[rows[idx]], h[rows[idx]], rng
+        )
+        sims = counts.reshape(m, n_sims)
+        tail = (1.0 - interval) / 2.0
+        lower = np.quantile(sims, tail, axis=1, method="inverted_cdf")
+        upper = np.quantile(sims, 1.0 - tail, axis=1, method="inverted_cdf")
+        estimate = self._conditional_expected(self._params_array(), h, x, tx, tt)
+        out = pd.DataFrame(
+            {"estimate": estimate[inverse], "lower": lower[inverse], "upper": upper[inverse]},
+            index=data.index,
+        )
+        out.attrs.update(
+            interval=float(interval),
+            quantity="purchase_count",
+            period=self.period,
+            n_sims=int(n_sims),
+            covers=(
+                "the customer's own randomness and parameter uncertainty"
+                if parameter_uncertainty
+                else "the customer's own randomness at the estimated parameters"
+            ),
+        )
+        return out
+
+    def probability_alive_path(
+        self,
+        purchase_times,
+        T,
+        *,
+        n_grid: int = 200,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ) -> pd.DataFrame:
+        """One customer's P(alive) along their own history: just after each purchase and on a grid.
+
+        ``purchase_times`` are the times of all the customer's purchases (the first included),
+        strictly increasing, in the model's period on any clock; ``T`` is the end of observation
+        on the same clock. At each time tau the customer's summary is what the firm knew then
+        (repeat purchases up to tau, the time of the last one and tau minus the first purchase),
+        and P(alive at tau) follows from the model. Returns a DataFrame sorted by ``t`` with
+        columns ``t``, ``frequency``, ``recency``, ``T``, ``purchase`` (True on the row just after
+        a purchase) and ``probability_alive``, or with ``interval`` the columns ``estimate``,
+        ``lower``, ``upper`` instead (parameter uncertainty). The grid has ``n_grid`` points from
+        the first purchase to ``T``.
+        """
+        self._check_fitted()
+        try:
+            times = np.asarray(purchase_times, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise DataError(f"purchase_times must be numbers, got {purchase_times!r}") from None
+        if times.size == 0 or not np.all(np.isfinite(times)):
+            raise DataError("purchase_times must hold at least the first purchase, all finite")
+        steps = np.diff(times)
+        if np.any(steps <= 0):
+            i = int(np.flatnonzero(steps <= 0)[0]) + 1
+            raise DataError(
+                f"purchase_times must be strictly increasing (one purchase per time; merge "
+                f"same-day purchases first); position {i} has {times[i]!r} after {times[i - 1]!r}"
+            )
+        end = float(T)
+        if not np.isfinite(end) or end < times[-1]:
+            raise DataError(
+                f"T={T!r} (end of observation) must be at or after the last purchase "
+                f"({times[-1]!r}), on the same clock as purchase_times"
+            )
+        if not isinstance(n_grid, int | np.integer) or n_grid < 2:
+            raise ParameterError(f"n_grid must be a whole number >= 2, got {n_grid!r}")
+        start = times[0]
+        grid = np.linspace(start, end, int(n_grid))
+        at = np.concatenate([times, grid])
+        purchase = np.concatenate([np.ones(times.size, bool), np.zeros(grid.size, bool)])
+        order = np.lexsort((~purchase, at))
+        at, purchase = at[order], purchase[order]
+        # Repeat purchases up to each time (a purchase at tau counts: "just after").
+        k = np.searchsorted(times, at, side="right") - 1
+        x = k.astype(float)
+        recency = times[k] - start
+        age = at - start
+        frame = pd.DataFrame(
+            {"t": at, "frequency": x, "recency": recency, "T": age, "purchase": purchase}
+        )
+        values = self.probability_alive(
+            frequency=x,
+            recency=recency,
+            T=age,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
+        if interval is None:
+            frame["probability_alive"] = np.atleast_1d(values)
+        else:
+            values = values.to_frame().T if isinstance(values, pd.Series) else values
+            for col in ("estimate", "lower", "upper"):
+                frame[col] = values[col].to_numpy()
+        frame.attrs.update(period=self.period, quantity="probability_alive")
+        return frame
+
     def purchase_count_pmf(self, x, t):
         """P(X(t) = x): probability that a new customer makes ``x`` repeat purchases in ``t``.
 
@@ -383,6 +546,7 @@ class TransactionModel(CustomerModel):
         tt = self._check_horizon(t)
         out = np.asarray(self._pmf(self._params_array(), n, tt), dtype=float)
         return float(out) if out.ndim == 0 else out
+
     def expected_frequency_counts(self, T, max_frequency: int = 7) -> pd.Series:
         """Expected number of customers with 0, 1, ..., ``max_frequency``+ repeat purchases.
 

@@ -186,7 +186,7 @@ class CustomerModel(LikelihoodModel):
         """
         self._check_fitted()
         keywords = ", ".join(f"{c}=..." for c in self.data_columns)
-        takes_t = horizon is not None or verb in self._horizon_verbs
+        takes_t = horizon is not None or verb in (*self._horizon_verbs, "purchase_count_interval")
         legacy = summary is not None and not isinstance(summary, pd.DataFrame)
         if legacy and takes_t and horizon is None:
             # Old form: the horizon first, then a frame or the arrays.

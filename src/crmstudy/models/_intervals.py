@@ -67,7 +67,7 @@ def model_at(model, params) -> object:
     """
     out = copy.copy(model)
     out.__dict__.pop("_distinct_cache", None)
-    out.params = pd.Series(np.asarray(params, dtype=float), index=list(model.param_names))
+    out.params = pd.Series(np.asarray(params, dtype=float), index=model.params.index, copy=False)
     return out
 
 
@@ -177,7 +177,8 @@ def interval_from_draws(
     a Series with ``estimate``, ``lower``, ``upper``; otherwise a DataFrame with those columns
     (indexed like ``fn``'s Series, or 0..n-1). ``attrs``: ``interval``, ``method``,
     ``n_requested``, ``n_draws`` (draws used), ``n_failed`` (refits that failed plus draws at which
-    ``fn`` raised a crmstudy error: counted, reported, and warned about, never dropped silently),
+    ``fn`` raised a crmstudy error or was not finite: counted, reported in ``attrs`` and by a
+    RuntimeWarning, never dropped silently),
     and ``covers`` (what the interval covers). Pass ``draws`` (from :func:`param_draws`) to reuse
     one set of draws for several quantities.
     """
@@ -194,6 +195,9 @@ def interval_from_draws(
         try:
             v = np.asarray(fn(model_at(model, row)), dtype=float)
         except CrmstudyError:
+            n_bad += 1
+            continue
+        if not np.all(np.isfinite(v)):
             n_bad += 1
             continue
         values.append(v)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from crmstudy.errors import DataError, ParameterError
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import as_weights
 from crmstudy.models._data import CustomerModel, warn_old_call
 
@@ -119,6 +119,13 @@ class BGBB(CustomerModel):
             weights = data.weights
         x, tx, n = data["frequency"], data["recency"], data["n_periods"]
         w = as_weights(weights, len(x))
+        if not np.any((x > 0) & (w > 0)):
+            raise ConvergenceError(
+                f"{self.model_name}: no customer transacted in the {int(n.max())} opportunities, "
+                "so the transaction and drop-out probabilities cannot be told apart and the "
+                "maximum-likelihood estimate does not exist. Use more opportunities or a panel "
+                "with repeat transactions"
+            )
         return self._fit_mle({"x": x, "t_x": tx, "n": n}, w, initial_params=initial_params)
     def _log_branches(self, params, x, t_x, n):
         """Log of the alive-through-n term and of each 'died before opportunity t_x+i+1' term.
@@ -265,16 +272,15 @@ class BGBB(CustomerModel):
         _, _, g, d = self._params_array() if params is None else params
         n, n_future = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(n_future, float))
         if abs(g - 1.0) > 1e-6:
-            first = np.exp(special.gammaln(1.0 + d + n) - special.gammaln(g + d + n))
+            # In logs, so that large gamma and delta (a parameter draw far out) do not overflow.
+            front = special.gammaln(g + d) - special.gammaln(1.0 + d)
+            first = np.exp(front + special.gammaln(1.0 + d + n) - special.gammaln(g + d + n))
             second = np.exp(
-                special.gammaln(1.0 + d + n + n_future) - special.gammaln(g + d + n + n_future)
+                front
+                + special.gammaln(1.0 + d + n + n_future)
+                - special.gammaln(g + d + n + n_future)
             )
-            return (
-                d
-                / (g - 1.0)
-                * np.exp(special.gammaln(g + d) - special.gammaln(1.0 + d))
-                * (first - second)
-            )
+            return d / (g - 1.0) * (first - second)
         out = np.empty(n.shape)
         for i, (start, k) in enumerate(zip(n.ravel(), n_future.ravel(), strict=True)):
             t = start + np.arange(1.0, k + 1.0)

@@ -12,6 +12,12 @@ z-bar (their mean, in currency units). Customers with x = 0 carry no spend infor
 left out of the fit. On the 946 CDNOW-sample customers with repeat purchases, Fader & Hardie
 (2013) report p = 6.25, q = 3.74, gamma = 15.44.
 
+Log-likelihood scale: ``llf`` is the log density of each repeat buyer's *mean* spend z-bar (Fader
+& Hardie 2013, eq. 3, with its factor x^(px)), -4055.92 at the CDNOW optimum, as in the note and
+in CLVTools (-4055.9177). The density of the *total* spend x z-bar is lower by the parameter-free
+constant sum(log x) (603.37 on CDNOW, giving -4659.30); the two differ by a Jacobian only, so
+estimates, standard errors and likelihood-ratio tests are the same.
+
 The model assumes spend is independent of the purchase process; check it with the correlation
 of frequency and monetary value among repeat buyers (FHL 2005b report 0.11 on CDNOW).
 
