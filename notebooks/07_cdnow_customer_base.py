@@ -93,7 +93,7 @@ from crmstudy.models.mbgnbd import MBGNBD
 from crmstudy.models.paretonbd import ParetoNBD
 from crmstudy.plots import customer_base as figures
 from crmstudy.plots import targeting as target_figures
-from crmstudy.units import PERIOD_NAMES
+from crmstudy.units import PERIOD_NAMES, convert_rate
 from crmstudy.verdicts import record_verdict
 
 unit = PERIOD_NAMES[period]
@@ -640,9 +640,12 @@ if not own_log:
     fhl_pareto = ParetoNBD().fit(fhl_data)
     fhl_spend = GammaGamma().fit(fhl_data, drop_zero_spend=True)
 
+    # Continuously compounded rate per week: log(1 + the annual rate converted to a week).
+    fhl_delta = float(np.log1p(convert_rate(FHL_ANNUAL_DISCOUNT_RATE, "Y", "W")))
+
     def fhl_value(purchase_model, spend_model):
-        dert = purchase_model.discounted_expected_transactions(
-            FHL_ANNUAL_DISCOUNT_RATE, "Y", fhl_data
+        dert = purchase_model.discounted_expected_residual_transactions(
+            fhl_data, continuous_discount_rate=fhl_delta
         )
         return dert * spend_model.expected_spend(fhl_data)
 
@@ -668,8 +671,8 @@ if not own_log:
         "zero_mean": float(fhl_clv.loc[zero, "estimate"].mean()),
         "zero_share": float(fhl_clv.loc[zero, "estimate"].sum() / fhl_total["estimate"]),
         "n_zero": int(zero.sum()),
-        "mean_dert": float(fhl_pareto.discounted_expected_transactions(
-            FHL_ANNUAL_DISCOUNT_RATE, "Y", fhl_data).mean()),
+        "mean_dert": float(fhl_pareto.discounted_expected_residual_transactions(
+            fhl_data, continuous_discount_rate=fhl_delta).mean()),
     }
     for key, value in fhl.items():
         unit_code = {"n": "count", "n_zero": "count", "zero_share": "share", "mean_dert": ""}.get(
@@ -691,7 +694,7 @@ if not own_log:
         Markdown(
             f"**The CDNOW 1/10 sample**, {fhl['n']:,} customers, 39-week calibration, DERT at 15% a "
             f"year compounded continuously (a weekly rate of "
-            f"{format_value(np.log1p(FHL_ANNUAL_DISCOUNT_RATE) * 7 / 365.2425, '', '.5f')}), value "
+            f"{format_value(fhl_delta, '', '.5f')}), value "
             "= expected spend per transaction × DERT (spend, not margin: multiply by a margin "
             "for profit).\n\n"
             f"* Mean value per customer {money(fhl['mean'], 2)}; mean DERT "
@@ -731,7 +734,8 @@ if fhl is not None:
                           "T": T_grid, "monetary_value": np.where(xx[valid] > 0, median_spend, 0.0)})
     cells.attrs["period"] = "W"
     values = np.asarray(
-        fhl_pareto.discounted_expected_transactions(FHL_ANNUAL_DISCOUNT_RATE, "Y", cells)
+        fhl_pareto.discounted_expected_residual_transactions(
+            cells, continuous_discount_rate=fhl_delta)
     ) * np.asarray(fhl_spend.expected_spend(cells))
     grid_values = np.full(xx.shape, np.nan)
     grid_values[valid] = values
@@ -784,43 +788,46 @@ if story_ids:
         first = days[0]
         buys = (days - first) / np.timedelta64(1, "D") / days_per
         T_c = float(data.loc[cid, "T"])
-        times = np.union1d(np.linspace(0.0, T_c, 200), buys)
-        # The history as seen at each time tau: repeat purchases so far, the last one, tau.
-        n_so_far = np.searchsorted(buys, times, side="right") - 1
-        history = pd.DataFrame({"frequency": n_so_far,
-                                "recency": buys[n_so_far], "T": times})
-        history.attrs["period"] = period
-        path = pd.DataFrame({"time": times,
-                             "p_alive": np.asarray(main_model.probability_alive(history))})
+        path = main_model.probability_alive_path(
+            buys, T_c, n_grid=200, interval=interval_level, n_draws=n_draws, seed=seed
+        )
         ahead = main_model.expected_purchases(
             data.loc[[cid]], t=holdout_length, interval=interval_level, n_draws=n_draws, seed=seed
+        ).iloc[0]
+        count = main_model.purchase_count_interval(
+            data.loc[[cid]], t=holdout_length, interval=interval_level, seed=seed
         ).iloc[0]
         actual_next = int(data.loc[cid, "frequency_holdout"])
         gap = format_value(T_c - data.loc[cid, "recency"], unit, ".0f")
         label = (f"customer {cid}: {int(data.loc[cid, 'frequency'])} repeat purchases, the last "
                  f"{gap} before the end" if data.loc[cid, "frequency"] > 0
                  else f"customer {cid}: one purchase, {gap} before the end")
-        stories[label] = {"path": path, "purchases": buys, "T": T_c,
+        stories[label] = {"path": path, "purchases": buys, "T": T_c, "level": interval_level,
                           "ahead": {**ahead.to_dict(), "horizon": holdout_length,
                                     "level": interval_level}}
         story_rows.append(
             f"| {cid} | {int(data.loc[cid, 'frequency'])} | "
-            f"{share(path['p_alive'].iloc[-1])} | {format_value(ahead['estimate'], '', '.2f')} "
+            f"{share(path['estimate'].iloc[-1])} | {format_value(ahead['estimate'], '', '.2f')} "
             f"({format_interval(ahead['lower'], ahead['upper'], '', level=interval_level)}) | "
-            f"{actual_next} |"
+            f"{format_interval(count['lower'], count['upper'], '', fmt='.0f')} | {actual_next} |"
         )
-        crmstudy.record(f"story_{cid}", {"p_alive_end": float(path["p_alive"].iloc[-1]),
+        crmstudy.record(f"story_{cid}", {"p_alive_end": float(path["estimate"].iloc[-1]),
                                          **{k: float(v) for k, v in ahead.items()},
+                                         "count_lower": float(count["lower"]),
+                                         "count_upper": float(count["upper"]),
                                          "actual_holdout": actual_next},
                         label=f"Customer {cid}: P(alive) and expected purchases ahead")
     fig = figures.plot_customer_stories(stories, unit=unit)
     display(
         Markdown(
             f"| customer | repeat purchases | P(alive) at the end | expected purchases in the "
-            f"next {format_value(holdout_length, unit, '.0f')} | actual |\n|---|---|---|---|---|\n"
+            f"next {format_value(holdout_length, unit, '.0f')} | their own count "
+            f"({format_value(interval_level, 'share', '.0f')} predictive interval) | actual |\n"
+            "|---|---|---|---|---|---|\n"
             + "\n".join(story_rows)
-            + "\n\nThe interval covers the uncertainty of the estimates only; a customer's own "
-            "purchases scatter much more widely around the expectation."
+            + "\n\nThe interval of the expectation covers the uncertainty of the estimates only; "
+            "the predictive interval of the count also covers the customer's own randomness "
+            "(alive or not, their latent rates, the timing of their purchases), and is much wider."
         )
     )
 

@@ -19,8 +19,8 @@ from crmstudy.plots.customer_base import (  # noqa: E402
 
 
 def story(scale=1.0):
-    path = pd.DataFrame({"time": [0.0, 5.0, 10.0, 20.0, 39.0],
-                         "p_alive": [1.0, 0.9, 1.0, 0.7, 0.4 * scale]})
+    path = pd.DataFrame({"t": [0.0, 5.0, 10.0, 20.0, 39.0],
+                         "probability_alive": [1.0, 0.9, 1.0, 0.7, 0.4 * scale]})
     return {"path": path, "purchases": [0.0, 10.0], "T": 39.0,
             "ahead": {"estimate": 0.8, "lower": 0.5, "upper": 1.2, "horizon": 39.0,
                       "level": 0.9}}
@@ -73,4 +73,17 @@ def test_clv_distribution_marks_mean_and_median():
     fig = plot_clv_distribution(clv)
     xs = sorted(line.get_xdata()[0] for line in fig.axes[0].get_lines())
     assert xs == pytest.approx(sorted([np.log10(1 + 45.2), np.log10(1 + 5.0)]))
+    plt.close(fig)
+
+
+def test_customer_story_draws_the_p_alive_band_of_an_interval_path():
+    path = pd.DataFrame({"t": [0.0, 10.0, 20.0], "estimate": [1.0, 0.6, 0.3],
+                         "lower": [1.0, 0.5, 0.2], "upper": [1.0, 0.7, 0.45]})
+    fig = plot_customer_stories({"c": {"path": path, "purchases": [0.0], "level": 0.9}})
+    ax = fig.axes[0]
+    band = [c for c in ax.collections if c.get_label() == "P(alive) interval (90%)"]
+    assert len(band) == 1
+    ys = band[0].get_paths()[0].vertices[:, 1]
+    assert ys.min() == pytest.approx(0.2) and ys.max() == pytest.approx(1.0)
+    assert [line.get_label() for line in ax.get_lines()][:1] == ["P(alive)"]
     plt.close(fig)

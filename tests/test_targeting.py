@@ -223,10 +223,10 @@ def test_bad_inputs_name_what_is_wrong():
 
 
 def test_model_scores_reports_a_failed_fit_instead_of_raising():
-    from crmstudy.simulate import simulate_bgnbd
+    from crmstudy.simulate import simulate_bgnbd, simulate_spend
 
     base = simulate_bgnbd(800, (0.5, 5.0, 1.2, 3.0), T=30.0, seed=1)
-    base["monetary_value"] = np.where(base["frequency"] > 0, 20.0 + base["frequency"], 0.0)
+    base["monetary_value"] = simulate_spend(base["frequency"], (6.0, 4.0, 15.0), seed=2)
     base.attrs["period"] = "W"
     scores, fits, failures = model_scores(base, horizon=1.0, horizon_period="Y",
                                           annual_discount_rate=0.1)

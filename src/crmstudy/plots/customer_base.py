@@ -151,18 +151,27 @@ def plot_clv_distribution(clv: pd.Series, title: str | None = None, currency: st
 def plot_customer_stories(stories: dict, unit: str = "weeks", title: str | None = None):
     """One panel per customer: purchases as ticks, P(alive) as a line, expected purchases ahead.
 
-    ``stories`` maps a label to a dict with ``path`` (DataFrame with columns ``time`` and
-    ``p_alive``: P(alive) along the customer's history, in ``unit`` from their first purchase),
+    ``stories`` maps a label to a dict with ``path`` (the DataFrame of a purchase model's
+    ``probability_alive_path``: column ``t``, in ``unit`` from the first purchase, and
+    ``probability_alive``, or ``estimate`` with ``lower``/``upper`` drawn as a band),
     ``purchases`` (purchase times, same unit), optionally ``T`` (end of the observed window,
-    marked) and ``ahead`` (dict ``estimate``, ``lower``, ``upper``, ``horizon``: expected
-    purchases in the next ``horizon`` with an interval, drawn on the right-hand axis at
-    ``T + horizon``; ``level`` names the interval in the legend).
+    marked), ``level`` (of the band) and ``ahead`` (dict ``estimate``, ``lower``, ``upper``,
+    ``horizon``: expected purchases in the next ``horizon`` with an interval, drawn on the
+    right-hand axis at ``T + horizon``; ``level`` names the interval in the legend).
     """
     n = len(stories)
     fig, axes = plt.subplots(n, 1, figsize=(8, 2.4 * n + 0.6), squeeze=False)
     for ax, (label, story) in zip(axes[:, 0], stories.items(), strict=True):
         path = story["path"]
-        ax.plot(path["time"], path["p_alive"], color="tab:blue", label="P(alive)")
+        t = path["t"].to_numpy(dtype=float)
+        value = path["probability_alive" if "probability_alive" in path else "estimate"]
+        ax.plot(t, value.to_numpy(dtype=float), color="tab:blue", label="P(alive)")
+        if "lower" in path and "upper" in path:
+            level = story.get("level")
+            ax.fill_between(t, path["lower"].to_numpy(dtype=float),
+                            path["upper"].to_numpy(dtype=float), color="tab:blue", alpha=0.2,
+                            label="P(alive) interval" + (
+                                f" ({100 * level:.0f}%)" if level is not None else ""))
         buys = np.asarray(story.get("purchases", []), dtype=float)
         ax.plot(buys, np.full(buys.shape, 0.02), "|", color="black", markersize=14,
                 markeredgewidth=2, label="purchase")
@@ -176,7 +185,7 @@ def plot_customer_stories(stories: dict, unit: str = "weeks", title: str | None 
         handles, names = ax.get_legend_handles_labels()
         if ahead is not None:
             right = ax.twinx()
-            x = float(ahead.get("T", end if end is not None else path["time"].max()))
+            x = float(ahead.get("T", end if end is not None else t.max()))
             x += float(ahead["horizon"])
             est = float(ahead["estimate"])
             err = [[est - float(ahead["lower"])], [float(ahead["upper"]) - est]]
