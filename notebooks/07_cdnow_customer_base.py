@@ -509,8 +509,9 @@ elif verdict_values["class"] == "holds_if":
     )
     cond_zh = (
         f"仅在较弱的意义上成立：最好的规则（{SCORE_LABELS_ZH[best]}）挑出的前 {pct}% 顾客带来"
-        f"保留期 {cap} 的收入（随机挑选的 {lift}），达不到所称的 {share(claimed_share, 0)}；"
-        f"即使事后最优的前 {pct}% 也只带来 {oracle_cap}。它比{SCORE_LABELS_ZH[runner]}多 "
+        f"保留期 {cap} 的收入（随机挑选的 {format_value(verdict_values['best_capture'] / fraction, '', '.1f')} 倍），"
+        f"达不到所称的 {share(claimed_share, 0)}；"
+        f"即使事后最优的前 {pct}% 也只带来 {oracle_cap}。它比第二名（{SCORE_LABELS_ZH[runner]}）多 "
         f"{format_value(100 * verdict_values['margin'], 'pp', '.1f')}{same_zh}。" + past_text_zh
     )
 else:
@@ -674,6 +675,12 @@ if not own_log:
         "mean_dert": float(fhl_pareto.discounted_expected_residual_transactions(
             fhl_data, continuous_discount_rate=fhl_delta).mean()),
     }
+    # The same valuation of the whole cohort (the master file), with the fits of section 2 when
+    # they are the CDNOW master fits; the sample is a 1/10 systematic sample of it.
+    if dataset == "cdnow_master" and period == "W" and {"paretonbd", "gammagamma"} <= set(fits):
+        master_dert = fits["paretonbd"].discounted_expected_residual_transactions(
+            data, continuous_discount_rate=fhl_delta)
+        fhl["master_total"] = float((master_dert * fits["gammagamma"].expected_spend(data)).sum())
     for key, value in fhl.items():
         unit_code = {"n": "count", "n_zero": "count", "zero_share": "share", "mean_dert": ""}.get(
             key, "USD")
@@ -704,7 +711,10 @@ if not own_log:
             f"from the Pareto/NBD estimates; "
             f"{format_interval(fhl_total_spend['lower'], fhl_total_spend['upper'], 'USD', level=interval_level)} "
             "from the Gamma-Gamma estimates).\n"
-            f"* The {fhl['n_zero']:,} customers with no repeat purchase in calibration are worth "
+            + (f"* The whole cohort valued the same way (its own fits, {n_customers:,} customers): "
+               f"{money(fhl['master_total'], 0)}, against ten times the sample's total, "
+               f"{money(10 * fhl['total'], 0)}.\n" if "master_total" in fhl else "")
+            + f"* The {fhl['n_zero']:,} customers with no repeat purchase in calibration are worth "
             f"{money(fhl['zero_mean'], 2)} each on average, {share(fhl['zero_share'])} of the "
             "total: not worthless, because some of them are alive and will buy again.\n\n"
             "| estimate | ours | FHL (2005a, 2005b), Fader & Hardie (2013) |\n|---|---|---|\n"
@@ -712,6 +722,30 @@ if not own_log:
             + "\n\nThe paper's own per-customer values, totals and its value of the zero-repeat "
             "group could not be checked here: the text of the article was not available offline "
             "to this project, so those rows are left out rather than quoted from memory."
+        )
+    )
+
+# %%
+if fhl is not None:
+    top5 = fhl_clv.sort_values("estimate", ascending=False).head(5)
+    rows = [
+        f"| {cid} | {int(fhl_data.loc[cid, 'frequency'])} | "
+        f"{format_value(fhl_data.loc[cid, 'recency'], 'weeks', '.1f')} | "
+        f"{money(fhl_data.loc[cid, 'monetary_value'], 2)} | {money(r['estimate'], 0)} | "
+        f"{format_interval(r['lower'], r['upper'], 'USD', fmt='.0f')} |"
+        for cid, r in top5.iterrows()
+    ]
+    widths = (fhl_clv["upper"] - fhl_clv["lower"]) / fhl_clv["estimate"]
+    crmstudy.record("fhl_clv_relative_width_median", float(widths.median()),
+                    label="Median width of a customer's value interval, relative", unit="share")
+    display(
+        Markdown(
+            f"The five most valuable customers of the sample, with the "
+            f"{format_value(interval_level, 'share', '.0f')} interval of their value (Pareto/NBD "
+            "parameter uncertainty):\n\n| customer | repeat purchases | recency | mean repeat "
+            "spend | value | interval |\n|---|---|---|---|---|---|\n" + "\n".join(rows)
+            + f"\n\nAcross all customers the interval is {share(widths.median())} of the value "
+            "wide at the median."
         )
     )
 

@@ -124,6 +124,9 @@ def test_fhl_2005b_on_the_sample(defaults):
     assert res["fhl_n"] == 2357 and res["fhl_n_zero"] == 1411
     assert res["fhl_total"] == pytest.approx(2357 * res["fhl_mean"])
     assert res["fhl_total_lower"] < res["fhl_total"] < res["fhl_total_upper"]
+    # The master cohort, valued with its own fits, is about ten times its 1/10 sample.
+    assert 7 * res["fhl_total"] < res["fhl_master_total"] < 13 * res["fhl_total"]
+    assert 0 < res["fhl_clv_relative_width_median"] < 1
     # Zero-repeat customers: DERT by a numerical integral of the discounted expected purchases
     # (the package's conditional expectation E(t | x = 0, T), differenced on a fine grid), times
     # the Gamma-Gamma mean for a customer without a repeat purchase, p gamma / (q - 1).
