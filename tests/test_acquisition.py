@@ -14,6 +14,7 @@ import pytest
 from scipy import optimize
 
 from crmstudy import acquisition as acq
+from crmstudy import keep_or_replace
 from crmstudy.errors import DataError, ParameterError
 
 # A firm whose optimum is interior for every quoted ratio (the notebook's defaults).
@@ -361,7 +362,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES)
 def test_break_even_against_simulated_customer_base(case):
     m, r, d, c_a, r0 = case
-    be = acq.break_even_cost_ratio(m, r, d, c_a, baseline_retention=r0)
+    be = keep_or_replace.break_even_cost_ratio(m, r, d, c_a, baseline_retention=r0)
     c_star = be["max_cost_per_retained"]
     assert be["break_even_ratio"] == pytest.approx(c_a / c_star)
     # Monte Carlo: 15% cheaper retention -> keeping wins; 15% dearer -> it loses.
@@ -377,14 +378,16 @@ def test_break_even_against_simulated_customer_base(case):
 def test_break_even_without_baseline_is_min_of_acquisition_cost_and_margin():
     for r in (0.3, 0.6, 0.95):
         for d in (0.01, 0.1, 0.5):
-            assert acq.break_even_cost_ratio(100.0, r, d, 60.0)["break_even_ratio"] == 1.0
-            got = acq.break_even_cost_ratio(100.0, r, d, 150.0)["max_cost_per_retained"]
+            assert (
+                keep_or_replace.break_even_cost_ratio(100.0, r, d, 60.0)["break_even_ratio"] == 1.0
+            )
+            got = keep_or_replace.break_even_cost_ratio(100.0, r, d, 150.0)["max_cost_per_retained"]
             assert got == pytest.approx(100.0)
 
 
 def test_break_even_with_baseline_depends_on_discount_rate_when_letting_go():
-    low = acq.break_even_cost_ratio(50.0, 0.85, 0.02, 120.0, baseline_retention=0.5)
-    high = acq.break_even_cost_ratio(50.0, 0.85, 0.30, 120.0, baseline_retention=0.5)
+    low = keep_or_replace.break_even_cost_ratio(50.0, 0.85, 0.02, 120.0, baseline_retention=0.5)
+    high = keep_or_replace.break_even_cost_ratio(50.0, 0.85, 0.30, 120.0, baseline_retention=0.5)
     assert low["max_cost_per_retained"] != pytest.approx(high["max_cost_per_retained"])
 
 
@@ -401,7 +404,7 @@ def test_break_even_with_baseline_depends_on_discount_rate_when_letting_go():
         ({"k_a": 0.0}, "k_a"),
         ({"k_r": -1.0}, "k_r"),
         ({"margin": 0.0}, "margin"),
-        ({"discount_rate": 1.5}, "discount_rate"),
+        ({"discount_rate": -0.1}, "discount_rate"),
         ({"k_r": float("nan")}, "k_r"),
     ],
 )
@@ -420,9 +423,9 @@ def test_spend_and_rate_validation_names_the_argument():
     with pytest.raises(ParameterError, match="cost_ratio"):
         acq.acquisition_efficiency_for_ratio(0.0, 0.4, 0.8, 0.2)
     with pytest.raises(ParameterError, match="retention"):
-        acq.break_even_cost_ratio(100.0, 0.3, 0.1, 50.0, baseline_retention=0.4)
+        keep_or_replace.break_even_cost_ratio(100.0, 0.3, 0.1, 50.0, baseline_retention=0.4)
     with pytest.raises(ParameterError, match="discount_rate"):
-        acq.break_even_cost_ratio(100.0, 0.7, 0.0, 50.0)
+        keep_or_replace.break_even_cost_ratio(100.0, 0.7, 0.0, 50.0)
 
 
 def test_quoted_ratios_are_pfeifers():
@@ -519,7 +522,7 @@ def test_value_by_repeat_status_by_hand():
     values = pd.Series([10.0, 30.0, 2.0, 4.0, 50.0], index=ids)
     frequency = pd.Series([1, 3, 0, 0, 2], index=ids)
     got = acq.value_by_repeat_status(values, frequency)
-    came_back = got.loc["came back (retained)"]
+    came_back = got.loc["repeat buyers"]
     assert (came_back["count"], came_back["mean"], came_back["median"]) == (3, 30.0, 30.0)
     once = got.loc["one purchase so far"]
     assert (once["count"], once["mean"], once["median"]) == (2, 3.0, 3.0)
@@ -527,3 +530,9 @@ def test_value_by_repeat_status_by_hand():
         acq.value_by_repeat_status(values, frequency.iloc[::-1])
     with pytest.raises(DataError, match=r"frequency has 1 value\(s\).*row 3: -1"):
         acq.value_by_repeat_status(values, frequency.where(ids != 3, -1))
+
+
+def test_break_even_moved_to_keep_or_replace():
+    with pytest.warns(DeprecationWarning, match="crmstudy.keep_or_replace.break_even_cost_ratio"):
+        old = acq.break_even_cost_ratio
+    assert old is keep_or_replace.break_even_cost_ratio

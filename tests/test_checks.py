@@ -62,9 +62,16 @@ def test_domain_checks():
         ParameterError, match=r"retention=1.0 is outside the allowed range \[0, 1\)"
     ):
         ck.check_retention(1.0)
-    assert ck.check_discount_rate(-0.5) == -0.5
-    with pytest.raises(ParameterError, match=r"discount_rate=-1.0 .*\(-1, inf\)"):
-        ck.check_discount_rate(-1.0)
+    assert ck.check_discount_rate(0.0) == 0.0 and ck.check_discount_rate(0.99) == 0.99
+    with pytest.raises(ParameterError, match=r"discount_rate=1.5 .*\[0, 1\)"):
+        ck.check_discount_rate(1.5)
+    with pytest.raises(ParameterError, match=r"discount_rate=-0.5 .*\[0, 1\).*per year"):
+        ck.check_discount_rate(-0.5, period="year")
+    with pytest.raises(ParameterError, match=r"defection=0.0 .*\(0, 1\]"):
+        ck.check_rate(0.0, "defection")
+    assert ck.check_rate(1.0, "defection") == 1.0
+    with pytest.raises(ParameterError, match="not a kind of rate"):
+        ck.check_rate(0.1, "interest")
     with pytest.raises(ParameterError, match=r"a_max=-0.1 .*\[0, 1\)"):
         ck.check_share(-0.1, "a_max")
 

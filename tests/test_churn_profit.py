@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from crmstudy import churn_profit as cp
 from crmstudy.churn_profit import (
     CustomerBase,
     defection_after_cut,
     doubling_threshold,
     lifetime_profit,
     profit_change,
-    retention_elasticity,
     steady_state_profit,
+    steady_state_profit_elasticity,
     tenure_profile,
     transition_path,
     uplift_map,
@@ -160,7 +161,7 @@ def test_retention_elasticity_flat_profile():
     # No costs, flat profile: profit = N p / d. r = 0.9 -> 0.909, d = 0.1 -> 0.091:
     # 0.1 / 0.091 - 1 = 9.89%.
     base = CustomerBase(acquisition_cost=0, **FLAT)
-    e = retention_elasticity(0.1, base)
+    e = steady_state_profit_elasticity(0.1, base)
     assert e["profit"] == pytest.approx(100 * (0.1 / 0.091 - 1))
 
 
@@ -172,21 +173,21 @@ def test_transition_path_matches_cohort_simulation():
     warm = 200
     defections = [0.2] * warm + [0.1] * 40
     simulated = simulate_cohorts(base, defections, warm + 40)
-    path = transition_path(0.2, 0.1, periods=40, base=base)
+    path = transition_path(0.2, 0.1, horizon=40, base=base)
     # Period 0 of the path is the last mature period before the change.
     assert path["profit"].to_numpy() == pytest.approx(simulated[warm - 1 :], rel=1e-9)
 
 
 def test_transition_path_reaches_the_new_steady_state_and_its_value():
     base = CustomerBase()
-    path = transition_path(0.3, 0.2, periods=200, base=base)
+    path = transition_path(0.3, 0.2, horizon=200, base=base)
     old = steady_state_profit(0.3, base)["profit"]
     new = steady_state_profit(0.2, base)["profit"]
     assert path["profit"].iloc[0] == pytest.approx(old)
     assert path["profit"].iloc[-1] == pytest.approx(new, rel=1e-9)
     assert path.attrs["steady_state_gain"] == pytest.approx(new - old)
     # Independent present value: a long brute-force sum of the simulated gains.
-    long = transition_path(0.3, 0.2, periods=600, base=base)
+    long = transition_path(0.3, 0.2, horizon=600, base=base)
     i = base.discount_rate
     brute = sum(g / (1 + i) ** s for s, g in long["gain"].items())
     assert path.attrs["value_of_change"] == pytest.approx(brute, rel=1e-9)
@@ -199,7 +200,7 @@ def test_transition_path_reaches_the_new_steady_state_and_its_value():
 
 
 def test_no_change_no_transition():
-    path = transition_path(0.1, 0.1, periods=5)
+    path = transition_path(0.1, 0.1, horizon=5)
     assert np.allclose(path["gain"], 0.0, atol=1e-6)
 
 
@@ -240,11 +241,149 @@ def test_customer_base_names_the_bad_parameter(kwargs, word):
         (lambda: defection_after_cut(0.04, 0.05, "points"), "cut"),
         (lambda: defection_after_cut(0.1, 0.0), "cut"),
         (lambda: uplift_map([0.1], [0.0]), "net_margins"),
-        (lambda: transition_path(0.1, 0.05, periods=0), "periods"),
-        (lambda: retention_elasticity(0.001, step=0.2), "retention"),
+        (lambda: transition_path(0.1, 0.05, horizon=0), "horizon"),
+        (lambda: steady_state_profit_elasticity(0.001, step=0.2), "retention"),
         (lambda: tenure_profile(CustomerBase(), periods=0), "periods"),
     ],
 )
 def test_functions_name_the_bad_parameter(call, word):
     with pytest.raises(ParameterError, match=word):
         call()
+
+
+# ---------------------------------------------------------------- Reichheld & Sasser's own metric
+
+
+def _hand_npv(flows, rate):
+    """Independent reference: year-0 flow first, then one flow per year end, in a plain loop."""
+    total = 0.0
+    for year, flow in enumerate(flows):
+        total += flow / (1.0 + rate) ** year
+    return total
+
+
+def test_rs_credit_card_example_by_hand():
+    # R&S (1990): -$51 at acquisition, then $30, 42, 44, 49, 55 and $55 a year afterwards.
+    # 10% defection: average life 10 years; 5%: 20 years (MBNA's 10% -> 5%).
+    flows_10 = [-51, 30, 42, 44, 49] + [55] * 6
+    flows_5 = [-51, 30, 42, 44, 49] + [55] * 16
+    # Undiscounted: -51 + 165 + 6 x 55 = 444 and -51 + 165 + 16 x 55 = 994, i.e. +123.87%.
+    assert sum(flows_10) == 444 and sum(flows_5) == 994
+    base = cp.rs_credit_card_base()
+    undiscounted = cp.rs_npv_change(0.10, 0.05, base, profits=cp.RS_CREDIT_CARD_PROFITS)
+    assert undiscounted["npv_before"] == pytest.approx(444.0, abs=1e-9)
+    assert undiscounted["npv_after"] == pytest.approx(994.0, abs=1e-9)
+    assert undiscounted["rs_customer_npv_change_pct"] == pytest.approx(100 * (994 / 444 - 1))
+    for rate in (0.10, 0.15):
+        discounted = cp.rs_npv_change(0.10, 0.05, base, rate, profits=cp.RS_CREDIT_CARD_PROFITS)
+        before, after = _hand_npv(flows_10, rate), _hand_npv(flows_5, rate)
+        assert discounted["npv_before"] == pytest.approx(before, rel=1e-12)
+        assert discounted["rs_customer_npv_change_pct"] == pytest.approx(
+            100 * (after / before - 1), rel=1e-12
+        )
+
+
+def test_rs_fractional_life_is_pro_rata():
+    # d = 15%: life 6.667 years = six whole years and two thirds of the seventh.
+    npv = cp.rs_customer_npv(0.15, cp.rs_credit_card_base(), profits=cp.RS_CREDIT_CARD_PROFITS)
+    assert npv == pytest.approx(-51 + 30 + 42 + 44 + 49 + 55 + 55 + (1 / 0.15 - 6) * 55)
+    # Continuous in d: just above and below a whole life of 10 years.
+    a = cp.rs_customer_npv(0.1 - 1e-9, profits=cp.RS_CREDIT_CARD_PROFITS)
+    b = cp.rs_customer_npv(0.1 + 1e-9, profits=cp.RS_CREDIT_CARD_PROFITS)
+    assert a == pytest.approx(b, abs=1e-4)
+
+
+def test_steady_state_identity_against_a_cohort_sum():
+    # Pi(d) = N (G(d) - c) - F, with G(d) = sum_t p_t (1-d)^(t-1) summed here term by term.
+    base = cp.CustomerBase(new_customers=250.0, fixed_cost=1000.0)
+    profile = cp.tenure_profile(base, periods=4000)["profit"].to_numpy()
+    for d in (0.05, 0.1, 0.2, 0.35):
+        g = sum(p * (1 - d) ** t for t, p in enumerate(profile))
+        both = cp.steady_state_identity(d, base)
+        expected = 250.0 * (g - base.acquisition_cost) - 1000.0
+        assert both["steady_state_profit"] == pytest.approx(expected, rel=1e-10)
+        assert both["inflow_times_lifetime_profit"] == pytest.approx(expected, rel=1e-10)
+
+
+def test_rs_metric_equals_expected_lifetime_profit_for_a_flat_profile():
+    # With a flat profile the fixed life 1/d and the geometric life of mean 1/d give the same
+    # undiscounted profit: p / d - c (also for a fractional life, handled pro rata).
+    flat = cp.CustomerBase(
+        base_profit=20.0,
+        purchase_growth=0,
+        cost_savings=0,
+        referrals=0,
+        price_premium=0,
+        ramp_periods=0,
+        acquisition_cost=30.0,
+    )
+    for d in (0.1, 0.15, 0.3):
+        both = cp.steady_state_identity(d, flat)
+        assert both["rs_undiscounted_npv"] == pytest.approx(20.0 / d - 30.0)
+        assert both["expected_lifetime_profit_net"] == pytest.approx(20.0 / d - 30.0)
+    # A rising profile pulls them apart: the geometric life's long tail earns the high tenures.
+    rising = cp.steady_state_identity(0.1, cp.CustomerBase())
+    assert rising["expected_lifetime_profit_net"] > rising["rs_undiscounted_npv"]
+
+
+def test_rs_required_defection_inverts_the_change():
+    base = cp.CustomerBase()
+    for target in (85.0, 50.0):
+        d = cp.rs_required_defection(target, base)
+        change = cp.rs_npv_change(d, d - 0.05, base)["rs_customer_npv_change_pct"]
+        assert change == pytest.approx(target, abs=1e-6)
+    # Flat undiscounted profile: change = (p/(d-0.05) - c) / (p/d - c) - 1; with c = 0 it is
+    # 0.05 / (d - 0.05), so 50% needs d = 0.15 exactly.
+    flat = cp.CustomerBase(
+        base_profit=10.0,
+        purchase_growth=0,
+        cost_savings=0,
+        referrals=0,
+        price_premium=0,
+        ramp_periods=0,
+        acquisition_cost=0.0,
+    )
+    assert cp.rs_required_defection(50.0, flat) == pytest.approx(0.15, abs=1e-9)
+    # A target no baseline reaches with a flat, cost-free profile (change < 5.3% needs d > 1).
+    assert np.isnan(cp.rs_required_defection(1.0, flat))
+
+
+def test_verdict_churn_5pct_rule_flips_with_the_numbers():
+    base = cp.CustomerBase()
+    low = cp.verdict_churn_5pct(cp.claim_readings(0.10, base))
+    assert low["class"] == "holds_if"
+    assert ("points", "firm_profit_pct") in low["holding"]
+    assert ("relative", "firm_profit_pct") in low["failing"]
+    # Every reading below 100%: a high baseline with a flat profile.
+    flat = cp.CustomerBase(
+        base_profit=10.0,
+        purchase_growth=0,
+        cost_savings=0,
+        referrals=0,
+        price_premium=0,
+        ramp_periods=0,
+        acquisition_cost=0.0,
+    )
+    high = cp.verdict_churn_5pct(cp.claim_readings(0.4, flat))
+    # 0.05 / 0.35 = 14.3% in points; 5.3% relative.
+    assert high["values"]["points__firm_profit_pct"] == pytest.approx(100 * 0.05 / 0.35)
+    assert high["class"] == "does_not_hold"
+    # A threshold every reading passes.
+    assert (
+        cp.verdict_churn_5pct(cp.claim_readings(0.10, base), threshold_pct=1.0)["class"] == "holds"
+    )
+
+
+def test_old_retention_elasticity_name_warns_and_matches():
+    base = cp.CustomerBase()
+    with pytest.warns(DeprecationWarning, match="steady_state_profit_elasticity"):
+        old = cp.retention_elasticity(0.1, base)
+    new = cp.steady_state_profit_elasticity(0.1, base)
+    assert old.to_numpy() == pytest.approx(new.to_numpy())
+
+
+def test_transition_path_old_periods_keyword_warns():
+    with pytest.warns(DeprecationWarning, match="horizon="):
+        old = cp.transition_path(0.1, 0.05, periods=5)
+    new = cp.transition_path(0.1, 0.05, horizon=5)
+    assert old["profit"].to_numpy() == pytest.approx(new["profit"].to_numpy())

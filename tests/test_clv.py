@@ -6,24 +6,26 @@ import numpy as np
 import pytest
 
 from crmstudy.clv import (
-    customer_equity,
-    elasticities,
-    firm_inputs,
-    gls_summary,
-    gls_valuation,
     heterogeneity_comparison,
     horizon_share,
     lifetime_value,
-    logistic_customers,
-    logistic_new_customers,
-    logistic_through,
     margin_multiple,
     margin_multiple_table,
     pooled_retention,
     retention_per_period,
-    shortcut_comparison,
     simple_retention_elasticity,
 )
+from crmstudy.customer_equity import (
+    customer_equity,
+    firm_inputs,
+    gls_summary,
+    gls_valuation,
+    logistic_customers,
+    logistic_new_customers,
+    logistic_through,
+    shortcut_comparison,
+)
+from crmstudy.customer_equity import customer_equity_elasticities as elasticities
 from crmstudy.errors import ParameterError
 
 
@@ -75,7 +77,7 @@ def test_margin_multiple_is_vectorised():
         ({"retention": 0.5, "discount_rate": -1.0}, "discount_rate"),
         ({"retention": 0.5, "discount_rate": np.nan}, "discount_rate"),
         ({"retention": 0.5, "discount_rate": 0.1, "timing": "middle"}, "timing"),
-        ({"retention": 0.9, "discount_rate": -0.2}, "diverges"),
+        ({"retention": 0.9, "discount_rate": -0.2}, r"discount_rate=-0.2 .*\[0, 1\)"),
     ],
 )
 def test_margin_multiple_bad_input(kwargs, word):
@@ -106,9 +108,15 @@ def test_finite_horizon_hand_worked():
     assert lifetime_value(100.0, 0.5, 0.0, horizon=3, timing="start") == pytest.approx(175.0)
 
 
-def test_finite_horizon_where_q_equals_one():
-    # r / (1 + i) = 1 with a negative discount rate: every payment is worth m, finite sum = m H.
-    assert lifetime_value(2.0, 0.5, -0.5, horizon=7) == pytest.approx(14.0)
+def test_negative_discount_rates_are_refused_everywhere():
+    # One documented range for a discount rate, [0, 1) (crmstudy._checks.RATE_RANGES).
+    for call in (
+        lambda: lifetime_value(2.0, 0.5, -0.5, horizon=7),
+        lambda: margin_multiple(0.5, -0.1),
+        lambda: _model_clv(discount_rate=-0.1),
+    ):
+        with pytest.raises(ParameterError, match=r"\[0, 1\)"):
+            call()
 
 
 def test_finite_horizon_converges_to_infinite():
@@ -282,7 +290,17 @@ def test_constant_flow_is_a_perpetuity():
 
 def test_annual_rates_are_converted_as_gls_do():
     # Quarterly model with annual inputs: i_q = 1.12 ** 0.25 - 1, r_q = 0.7 ** 0.25.
-    ce = customer_equity(3.87, 0.70, 0.12, 7.70, 33.8, [1.0, 2.0], period="Q", rate_period="Y")
+    ce = customer_equity(
+        3.87,
+        0.70,
+        0.12,
+        7.70,
+        33.8,
+        [1.0, 2.0],
+        period="Q",
+        retention_period="Y",
+        discount_period="Y",
+    )
     i_q, r_q = 1.12**0.25 - 1, 0.70**0.25
     assert ce["discount_rate_per_period"] == pytest.approx(0.028737, abs=1e-6)
     assert ce["retention_per_period"] == pytest.approx(r_q)
@@ -360,7 +378,7 @@ def test_elasticities_bad_step():
 def test_firm_inputs_reads_the_gls_table():
     args = firm_inputs("Capital One")
     assert args["margin"] == 13.71 and args["retention"] == 0.85
-    assert args["period"] == "Q" and args["rate_period"] == "Y"
+    assert args["period"] == "Q" and args["retention_period"] == args["discount_period"] == "Y"
     with pytest.raises(ParameterError, match="firm"):
         firm_inputs("Pets.com")
 
@@ -587,3 +605,44 @@ def test_model_clv_old_keyword_and_old_home_still_work():
             discount_period="Y",
         )
     assert old.to_numpy() == pytest.approx(10.0 * 365.2425 / 7)
+
+
+def test_model_clv_interval_from_both_models_draws():
+    # Undiscounted, one step: CLV = margin x E[spend] x E[purchases in t]; recompute each draw's
+    # value from the drawn parameters with the models' own predictions (from_params), then take
+    # the quantiles by hand, and compare with customer_lifetime_value(interval=).
+    import pandas as pd
+
+    from crmstudy.clv import customer_lifetime_value
+    from crmstudy.datasets import load_cdnow_summary
+    from crmstudy.models.bgnbd import BGNBD
+    from crmstudy.models.gammagamma import GammaGamma
+
+    cdnow = load_cdnow_summary().iloc[:300]
+    purchases, spend = BGNBD().fit(cdnow), GammaGamma().fit(cdnow)
+    kwargs = dict(horizon=1, horizon_period="Y", discount_rate=0.0, discount_period="Y", margin=0.3)
+    plain = customer_lifetime_value(purchases, spend, cdnow, **kwargs)
+    ranged = customer_lifetime_value(
+        purchases, spend, cdnow, **kwargs, interval=0.9, n_draws=60, seed=7
+    )
+    assert ranged["estimate"].to_numpy() == pytest.approx(plain.to_numpy())
+    assert (ranged["lower"] <= ranged["estimate"] * 1.0001).mean() > 0.9
+    assert (ranged["upper"] >= ranged["estimate"] * 0.9999).mean() > 0.9
+    total = ranged.attrs["total"]
+    assert total["lower"] < total["estimate"] < total["upper"]
+    # The same draws, by hand.
+    rng = np.random.default_rng(7)
+    p_draws = purchases.param_draws(60, seed=rng)
+    s_draws = spend.param_draws(60, seed=rng)
+    t = 365.2425 / 7
+    by_hand = []
+    for (_, p_row), (_, s_row) in zip(p_draws.iterrows(), s_draws.iterrows(), strict=True):
+        p_model = BGNBD.from_params(**p_row.to_dict(), period=purchases.period)
+        s_model = GammaGamma.from_params(**s_row.to_dict(), period=spend.period)
+        e_purchases = p_model.expected_purchases(cdnow, t=t).to_numpy()
+        e_spend = np.asarray(s_model.expected_spend(cdnow), dtype=float)
+        by_hand.append(0.3 * e_spend * e_purchases)
+    by_hand = np.array(by_hand)
+    assert ranged["lower"].to_numpy() == pytest.approx(np.quantile(by_hand, 0.05, axis=0), rel=1e-6)
+    assert ranged["upper"].to_numpy() == pytest.approx(np.quantile(by_hand, 0.95, axis=0), rel=1e-6)
+    assert isinstance(ranged, pd.DataFrame) and ranged.attrs["n_failed"] == 0

@@ -95,9 +95,47 @@ def test_defaults_the_5x_firm(run_notebook):
 
     # CDNOW: BG/NBD on Hardie's 39-week summary reproduces Fader, Hardie & Lee (2005a, "Counting
     # your customers the easy way", Marketing Science 24(2)): r = 0.243, alpha = 4.414,
-    # a = 0.793, b = 2.426. Customers who came back are worth more than one-time buyers.
+    # a = 0.793, b = 2.426. Repeat buyers are worth more than one-time buyers.
     params = res["cdnow_bgnbd_params"]
     published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
     for name, value in published.items():
         assert params[name] == pytest.approx(value, abs=0.002)
-    assert res["cdnow_value_retained"] > 3 * res["cdnow_value_one_purchase"] > 0
+    assert res["cdnow_value_repeat_buyers"] > 3 * res["cdnow_value_one_purchase"] > 0
+    lo, hi = res["cdnow_cohort_value_interval"]
+    assert lo < res["cdnow_cohort_value"] < hi
+
+    # Pfeifer's second half, by hand: on the optimal budget, the split where the marginal cost
+    # ratio is 5 (exp(k_a A)/(a_max k_a) over exp(k_r R)/(r_max k_r)) spends less on retention
+    # than the optimum, and the optimum's equity is higher.
+    shift = res["shift_to_retention"]
+    A0, R0 = shift["start_acquisition_spend"], shift["start_retention_spend"]
+    mc_ratio = (np.exp(k_a * A0) / (A_MAX * k_a)) / (np.exp(K_R * R0) / (R_MAX * K_R))
+    assert mc_ratio == pytest.approx(5.0, rel=1e-8)
+    budget_by_hand = A0 + a_of(A0, k_a) * R0 / (1 + D - r_of(R0))
+    assert budget_by_hand == pytest.approx(A + a_of(A, k_a) * R / (1 + D - r_of(R)), rel=1e-9)
+    gain = 100 * (ce(A, R, k_a) / ce(A0, R0, k_a) - 1)
+    assert res["shift_equity_gain_pct"] == pytest.approx(gain, rel=1e-8)
+    assert res["share_shift_pp"] > 0
+    verdict = res["verdict_acquisition_5x"]
+    assert verdict["class"] == "holds_if"
+    assert verdict["values"]["favour_retention_wrong_share"] == res["favour_retention_wrong_share"]
+
+    # Exercises: the 20x firm's average cost ratio, from the closed form A* = ln(a_max k V)/k.
+    v_star = (M * (1 + D) - R) / (1 + D - r)
+    k20 = R_MAX * K_R / (A_MAX * 20)
+    A20 = np.log(A_MAX * k20 * v_star) / k20
+    assert res["exercise_1_answer"] == pytest.approx((A20 / a_of(A20, k20)) / (R / r), rel=1e-8)
+    assert 0 < res["exercise_2_answer"] < res["share_shift_pp"]
+    assert res["exercise_3_answer"] == pytest.approx(v_star, rel=1e-8)
+
+
+def test_a_marginal_ratio_no_split_reaches_flips_the_verdict(run_notebook):
+    # With a marginal ratio above what any split of the budget shows, the shift reading does not
+    # arise, and the verdict's rule says the advice does not hold (nothing to gain).
+    res = run_notebook("03_acquisition_vs_retention", marginal_ratio=50.0, a_max=0.9, k_r=0.05)
+    shift = res["shift_to_retention"]
+    verdict = res["verdict_acquisition_5x"]
+    # By hand: with no retention spending at all, the optimal budget goes to acquisition, and the
+    # marginal cost ratio there is below 50, so no split of the budget has a ratio of 50.
+    assert np.isnan(shift["equity_gain_pct"])
+    assert verdict["class"] == "does_not_hold"

@@ -32,6 +32,8 @@ __all__ = [
     "check_share",
     "check_retention",
     "check_discount_rate",
+    "RATE_RANGES",
+    "check_rate",
     "check_whole",
     "check_whole_array",
     "check_choice",
@@ -130,18 +132,51 @@ def check_share(value, name: str, what: str = "a share per period") -> np.ndarra
     return check_range(value, name, low=0.0, high=1.0, high_open=True, what=what)
 
 
-def check_retention(retention, name: str = "retention") -> np.ndarray:
-    """A retention rate per period in [0, 1): 1 would mean nobody ever leaves."""
-    return check_share(
-        retention, name, "a share of customers kept per period; 1 would mean nobody ever leaves"
-    )
+def check_retention(retention, name: str = "retention", *, period: str = "period"):
+    """A retention rate per period in [0, 1) (:data:`RATE_RANGES`): 1 = nobody ever leaves."""
+    return check_rate(retention, "retention", name, period=period)
 
 
-def check_discount_rate(discount_rate, name: str = "discount_rate") -> np.ndarray:
-    """A discount rate per period in (-1, inf): ``1 + rate`` must be positive."""
+#: The one documented range of each kind of rate. A rate always travels with its period (the
+#: argument next to it, e.g. ``discount_period``, or the model's period); the range does not
+#: depend on the period. ``(low, high, low_open, high_open, what)``.
+RATE_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
+    # 0 means no discounting; negative rates are refused (no crmstudy quantity needs them), and so
+    # are rates of 100% or more per period (the longest period is a year).
+    "discount_rate": (0.0, 1.0, False, True, "a discount rate per {period}; 0 = none"),
+    # 1 would mean nobody ever leaves (lifetimes and sums become infinite).
+    "retention": (0.0, 1.0, False, True, "a share of customers kept per {period}"),
+    # 0 would mean nobody ever leaves; 1 that everybody leaves after one period.
+    "defection": (0.0, 1.0, True, False, "a share of customers lost per {period}"),
+}
+
+
+def check_rate(value, kind: str, name: str | None = None, *, period: str = "period"):
+    """A rate of ``kind`` (a key of :data:`RATE_RANGES`) inside its one documented range.
+
+    ``value`` is a number or an array; ``name`` the argument's name (default ``kind``) and
+    ``period`` the unit the rate is per, used in the message ("a discount rate per year").
+    Returns a float array; raises :class:`ParameterError` naming the value and the range.
+    """
+    if kind not in RATE_RANGES:
+        raise ParameterError(
+            f"kind={kind!r} is not a kind of rate; choices: {', '.join(RATE_RANGES)}"
+        )
+    low, high, low_open, high_open, what = RATE_RANGES[kind]
     return check_range(
-        discount_rate, name, low=-1.0, low_open=True, what="a rate per period; 1 + rate must be > 0"
+        value,
+        name or kind,
+        low=low,
+        high=high,
+        low_open=low_open,
+        high_open=high_open,
+        what=what.format(period=period),
     )
+
+
+def check_discount_rate(discount_rate, name: str = "discount_rate", *, period: str = "period"):
+    """A discount rate per period in [0, 1) (:data:`RATE_RANGES`)."""
+    return check_rate(discount_rate, "discount_rate", name, period=period)
 
 
 def check_whole(value, name: str, *, minimum: int = 0, what: str = "") -> int:

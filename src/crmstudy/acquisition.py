@@ -89,34 +89,11 @@ retention budget per prospect ``B_R = a R / (1 + d - r)`` (``= a (R/r) r/(1+d-r)
 (from ``dCE/dR = a r' (V - MC_r) / (1 + d - r)``). The next dollar belongs where this return is
 higher, if it is positive; :func:`marginal_dollar_map` reports it.
 
-Keep or replace? (derivation of :func:`break_even_cost_ratio`)
---------------------------------------------------------------
-A customer slot is up for renewal at the end of each period. Spending ``S`` on the customer keeps
-them with probability ``r`` instead of the baseline ``r0`` (0 in Blattberg & Deighton: nobody stays
-unasked); the cost per retained customer is ``c_R = S / r``. A lost customer can be replaced by a
-newly acquired one at ``c_A`` each, who pays the period's margin ``m`` (as an acquired customer
-does in the customer equity test), or not replaced. Present values at time 0 of the flows from
-period 1 on, per slot, with the same policy every period:
-
-=========================  ===========================================
-keep and replace           ``(m - S - (1 - r) c_A) / d``
-keep, do not replace       ``(r m - S) / (1 + d - r)``
-do not keep, replace       ``(m - (1 - r0) c_A) / d``
-do not keep or replace     ``r0 m / (1 + d - r0)``
-=========================  ===========================================
-
-Keeping pays while the better keeping policy beats the better non-keeping one, ``N*``. Both keeping
-values fall linearly in ``S``, so the break-even spend is the larger of their roots::
-
-    S* = max(m - (1 - r) c_A - d N*,  r m - (1 + d - r) N*),   c_R* = S* / r.
-
-With ``r0 = 0`` this reduces to ``c_R* = min(c_A, m)``: when replacing pays (``c_A < m``) keeping
-beats replacing exactly while a retained customer costs less than an acquired one -- a break-even
-cost ratio of 1, whatever the retention and discount rates -- and when it does not, keeping pays
-while it costs less than the margin it secures. With a baseline ``r0 > 0`` (customers who would
-stay anyway) and replacing paying, the break-even falls to ``c_R* = c_A (r - r0) / r`` (the cost
-per *incrementally* retained customer equals ``c_A``); when replacing does not pay, the discount
-rate enters too.
+Keep or replace?
+----------------
+Whether keeping a customer beats letting them go and acquiring a replacement is a different
+question; it lives in :mod:`crmstudy.keep_or_replace` (``acquisition.break_even_cost_ratio`` is a
+deprecated alias there).
 """
 
 from __future__ import annotations
@@ -128,6 +105,7 @@ from scipy import optimize
 from crmstudy._checks import (
     as_float_array,
     bad_values_error,
+    check_discount_rate,
     check_number,
     check_range,
     check_share,
@@ -157,7 +135,6 @@ __all__ = [
     "marginal_dollar_map",
     "next_dollar_shares",
     "under_acquisition_check",
-    "break_even_cost_ratio",
     "value_by_repeat_status",
     "QUOTED_COST_RATIOS",
 ]
@@ -180,8 +157,8 @@ def _rate(value, name: str, what: str = "a share per period") -> np.ndarray:
 
 
 def _discount_rate(value) -> np.ndarray:
-    # The customer equity test needs 0 <= d < 1 (B&D 1996 discount per period).
-    return check_share(value, "discount_rate", "a discount rate per period")
+    # The one range of a discount rate (crmstudy._checks.RATE_RANGES): [0, 1) per period.
+    return check_discount_rate(value)
 
 
 def _ceiling(value, name: str) -> np.ndarray:
@@ -434,7 +411,7 @@ def _model_args(margin, discount_rate, a_max, k_a, r_max, k_r) -> tuple[float, .
     share = {"low": 0.0, "high": 1.0, "high_open": True}
     return (
         check_number(margin, "margin", **positive, what="currency per customer per period"),
-        check_number(discount_rate, "discount_rate", **share, what="a discount rate per period"),
+        float(check_discount_rate(check_number(discount_rate, "discount_rate"))),
         check_number(a_max, "a_max", **share, what="a share of prospects"),
         check_number(k_a, "k_a", **positive, what="response per currency unit spent"),
         check_number(r_max, "r_max", **share, what="a share per period"),
@@ -822,93 +799,21 @@ def under_acquisition_check(
 
 
 # --------------------------------------------------------------------------------------------
-# keep or replace
-# --------------------------------------------------------------------------------------------
-
-
-def break_even_cost_ratio(
-    margin, retention, discount_rate, acquisition_cost, baseline_retention: float = 0.0
-) -> pd.Series:
-    """Up to what cost per retained customer does keeping a customer beat replacing them?
-
-    The derivation is in the module notes ("Keep or replace?"): with four stationary policies for
-    a customer slot (keep or not, replace lost customers or not), the break-even retention spend
-    per customer is ``S* = max(m - (1 - r) c_A - d N*, r m - (1 + d - r) N*)``, where ``N*`` is
-    the value of the better non-keeping policy, ``max((m - (1 - r0) c_A) / d, r0 m / (1 + d - r0))``,
-    and the break-even cost per retained customer is ``c_R* = S* / r``. With no baseline retention
-    (``r0 = 0``, Blattberg & Deighton 1996) it is ``min(c_A, m)``: retention and the discount rate
-    cancel, and the break-even ratio of acquisition to retention cost is 1 whenever replacing a
-    customer pays at all.
-
-    Parameters
-    ----------
-    margin : float
-        ``m``, currency per customer per period, > 0.
-    retention : float
-        ``r``, the share of customers kept per period when the firm spends on keeping them, in
-        (r0, 1).
-    discount_rate : float
-        ``d``, per period, in (0, 1) (a zero rate makes the perpetual policies' values infinite).
-    acquisition_cost : float
-        ``c_A``, currency per customer acquired, > 0.
-    baseline_retention : float
-        ``r0``, the share who stay without any retention spend, in [0, r); 0 by default.
-
-    Returns
-    -------
-    pandas.Series with ``max_cost_per_retained`` (``c_R*``, currency per retained customer) and
-    ``break_even_ratio`` (``c_A / c_R*``: the smallest acquisition-to-retention cost ratio at which
-    keeping pays; ``inf`` when keeping never pays).
-    """
-    m = check_number(margin, "margin", low=0.0, low_open=True, what="currency per period")
-    r0 = check_number(baseline_retention, "baseline_retention", low=0.0, high=1.0, high_open=True)
-    r = check_number(
-        retention,
-        "retention",
-        low=r0,
-        low_open=True,
-        high=1.0,
-        high_open=True,
-        what="above baseline_retention",
-    )
-    d = check_number(
-        discount_rate,
-        "discount_rate",
-        low=0.0,
-        low_open=True,
-        high=1.0,
-        high_open=True,
-        what="a rate per period",
-    )
-    c_a = check_number(acquisition_cost, "acquisition_cost", low=0.0, low_open=True)
-
-    no_keep = max((m - (1.0 - r0) * c_a) / d, r0 * m / (1.0 + d - r0))
-    spend = max(m - (1.0 - r) * c_a - d * no_keep, r * m - (1.0 + d - r) * no_keep)
-    cost = max(spend, 0.0) / r
-    return pd.Series(
-        {
-            "max_cost_per_retained": cost,
-            "break_even_ratio": c_a / cost if cost > 0 else np.inf,
-        },
-        name="break_even",
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # the value of real customers
 # --------------------------------------------------------------------------------------------
 
 #: Labels of :func:`value_by_repeat_status`.
-REPEAT_STATUS = ("came back (retained)", "one purchase so far")
+REPEAT_STATUS = ("repeat buyers", "one purchase so far")
 
 
 def value_by_repeat_status(values: pd.Series, frequency: pd.Series) -> pd.DataFrame:
     """Customer values summarised by whether the customer has come back since the first purchase.
 
-    A non-contractual stand-in for "retained versus newly acquired": a customer with at least one
-    repeat purchase (``frequency > 0`` in the RFM summary of Fader, Hardie & Lee 2005) has been
-    retained at least once. ``values`` are per-customer values (currency, e.g. the CLV of
-    :func:`crmstudy.models.gammagamma.customer_lifetime_value`), ``frequency`` the repeat
+    A customer with at least one repeat purchase (``frequency > 0`` in the RFM summary of Fader,
+    Hardie & Lee 2005) is a *repeat buyer*. In a non-contractual business (CDNOW) nobody is
+    "retained" in the contractual sense: a repeat buyer has come back, and may or may not still
+    be a customer. ``values`` are per-customer values (currency, e.g. the CLV of
+    :func:`crmstudy.clv.customer_lifetime_value`), ``frequency`` the repeat
     purchases, both indexed by customer (the same customers). Returns a DataFrame indexed by
     ``status`` (:data:`REPEAT_STATUS`) with ``count``, ``mean`` and ``median`` (currency).
     """
@@ -927,3 +832,19 @@ def value_by_repeat_status(values: pd.Series, frequency: pd.Series) -> pd.DataFr
     )
     table = values.groupby(status).agg(["count", "mean", "median"])
     return table.reindex(list(REPEAT_STATUS)).rename_axis("status")
+
+
+def __getattr__(name: str):
+    if name == "break_even_cost_ratio":
+        import warnings
+
+        from crmstudy import keep_or_replace
+
+        warnings.warn(
+            "crmstudy.acquisition.break_even_cost_ratio is deprecated; use "
+            "crmstudy.keep_or_replace.break_even_cost_ratio",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return keep_or_replace.break_even_cost_ratio
+    raise AttributeError(f"module 'crmstudy.acquisition' has no attribute {name!r}")

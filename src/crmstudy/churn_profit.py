@@ -25,6 +25,16 @@ where ``mu`` is the base's **net margin**: steady-state profit after acquisition
 a share of the profit the customers generate before them. Profit at least doubles when the relative
 rise in lifetime profit is at least the net margin, ``G(d')/G(d) - 1 >= mu``.
 
+**Reichheld & Sasser's own metric** is not this steady-state profit. The footnote of their exhibit
+"Reducing defections 5% boosts profits 25% to 85%" compares the net present value of the profit
+stream of the *average* customer over the *average customer life*, ``1/d`` years, at the current
+defection rate and at a rate 5 points lower (:func:`rs_customer_npv`, :func:`rs_npv_change`).
+The two are linked by an identity (:func:`steady_state_identity`): undiscounted steady-state profit
+is ``N`` times a new customer's expected lifetime profit net of ``c`` (minus ``F``), where the
+lifetime is geometric with mean ``1/d``; R&S's metric replaces that random lifetime by a fixed one
+of ``1/d`` years and may discount. With a flat profile and no discounting the two per-customer
+figures coincide; a rising profile and discounting pull them apart.
+
 Discounted sums reuse :func:`crmstudy.clv.lifetime_value`: ``G(d)`` is the lifetime value with a
 zero discount rate, margins from the first period on (``timing="start"``) and the tenure profile.
 """
@@ -42,9 +52,10 @@ from crmstudy._checks import (
     check_choice,
     check_number,
     check_range,
+    check_rate,
     check_whole,
 )
-from crmstudy.clv import lifetime_value
+from crmstudy.clv import fixed_life_value, lifetime_value
 from crmstudy.errors import ParameterError
 from crmstudy.units import check_period
 
@@ -59,7 +70,17 @@ __all__ = [
     "uplift_map",
     "doubling_threshold",
     "retention_elasticity",
+    "steady_state_profit_elasticity",
     "transition_path",
+    "average_life",
+    "rs_customer_npv",
+    "rs_npv_change",
+    "rs_credit_card_base",
+    "RS_CREDIT_CARD_PROFITS",
+    "steady_state_identity",
+    "rs_required_defection",
+    "claim_readings",
+    "verdict_churn_5pct",
 ]
 
 #: Reichheld & Sasser's (1990) sources of profit from a customer, in the order of their exhibit.
@@ -69,10 +90,8 @@ _KINDS = ("points", "relative")
 
 
 def _check_defection(value, name: str = "defection") -> float:
-    """Defection per period in (0, 1]: 0 would make lifetimes infinite and the steady state too."""
-    return check_number(
-        value, name, low=0.0, low_open=True, high=1.0, what="share of customers lost per period"
-    )
+    """Defection per period in (0, 1] (:data:`crmstudy._checks.RATE_RANGES`)."""
+    return float(check_rate(check_number(value, name), "defection", name))
 
 
 @dataclass(frozen=True)
@@ -124,7 +143,15 @@ class CustomerBase:
         ramp = check_whole(self.ramp_periods, "ramp_periods", what="periods")
         object.__setattr__(self, "ramp_periods", ramp)
         check_number(self.fixed_cost, "fixed_cost", low=0.0)
-        check_number(self.discount_rate, "discount_rate", low=0.0, low_open=True)
+        check_rate(
+            check_number(self.discount_rate, "discount_rate"), "discount_rate", period=self.period
+        )
+        if self.discount_rate == 0:
+            # The value of a transition capitalises the steady gain as a perpetuity, gain / i.
+            raise ParameterError(
+                "CustomerBase needs a positive discount_rate: the value of a change in defection "
+                "is a perpetuity, which a zero rate makes infinite"
+            )
         check_period(self.period)
 
 
@@ -324,10 +351,31 @@ def doubling_threshold(
 
 
 def retention_elasticity(defection: float, base: CustomerBase | None = None, step: float = 0.01):
+    """Deprecated name of :func:`steady_state_profit_elasticity`.
+
+    "Retention elasticity" named three different quantities in crmstudy; this one is the % change
+    in *steady-state profit* (and in a new customer's CLV) per 1% more retention.
+    """
+    import warnings
+
+    warnings.warn(
+        "churn_profit.retention_elasticity is deprecated; use "
+        "churn_profit.steady_state_profit_elasticity",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return steady_state_profit_elasticity(defection, base, step)
+
+
+def steady_state_profit_elasticity(
+    defection: float, base: CustomerBase | None = None, step: float = 0.01
+):
     """% change in steady-state profit and in CLV for a 1% (relative) rise in retention.
 
     Retention ``r = 1 - d`` becomes ``r (1 + step)``; compare with the ~5% of Gupta, Lehmann &
-    Stuart (2004). Returns a Series with ``profit`` and ``clv`` (percent per ``100 * step`` %).
+    Stuart (2004), whose elasticity is of customer equity, not of steady-state profit. A finite
+    difference over ``step`` (relative), not a derivative. Returns a Series with ``profit`` and
+    ``clv`` (percent per ``100 * step`` %).
     """
     d = _check_defection(defection)
     step = check_number(step, "step", low=0.0, low_open=True, high=0.5)
@@ -343,15 +391,17 @@ def retention_elasticity(defection: float, base: CustomerBase | None = None, ste
             "profit": change["profit_change_pct"] / scale,
             "clv": change["clv_change_pct"] / scale,
         },
-        name="retention_elasticity",
+        name="steady_state_profit_elasticity",
     )
 
 
 def transition_path(
     defection_before: float,
     defection_after: float,
-    periods: int = 30,
+    horizon: int | None = None,
     base: CustomerBase | None = None,
+    *,
+    periods: int | None = None,
 ) -> pd.DataFrame:
     """Period-by-period profit after the defection rate falls from one steady state to another.
 
@@ -362,12 +412,15 @@ def transition_path(
     (old and new) defects at ``defection_after``. Customers are tracked by tenure, with the flat
     part of the profile (tenure > ``ramp_periods``) in one group, which is exact.
 
-    Returns a DataFrame indexed by ``period`` (0 = the old steady state, then 1..``periods``) with
+    ``horizon`` is the number of periods returned (in ``base.period``; default 30);
+    ``periods=`` is its deprecated old name.
+
+    Returns a DataFrame indexed by ``period`` (0 = the old steady state, then 1..``horizon``) with
     ``customers``, ``profit`` (currency per period), ``gain`` (profit minus the old steady-state
     profit), ``share_of_gain`` (gain / the steady-state gain) and ``discounted_gain`` (cumulative
     present value of the gains at the base's discount rate). ``attrs`` holds
     ``steady_state_gain``, ``periods_to_90pct`` (first period with 90% of the gain reached, also
-    beyond ``periods``) and ``value_of_change``: the present value of all future gains, simulated
+    beyond ``horizon``) and ``value_of_change``: the present value of all future gains, simulated
     until the old base has gone (the gap shrinks like ``(1 - defection_after)**s``) and continued
     as the perpetuity ``steady gain / i`` after that, and ``naive_value_of_change``: the
     perpetuity ``steady gain / i`` as if the whole gain came from period 1 on (the value the
@@ -376,7 +429,18 @@ def transition_path(
     base = CustomerBase() if base is None else base
     d0 = _check_defection(defection_before, "defection_before")
     d1 = _check_defection(defection_after, "defection_after")
-    periods = check_whole(periods, "periods", minimum=1)
+    if periods is not None:
+        import warnings
+
+        warnings.warn(
+            "transition_path(periods=...) is deprecated; use horizon= (periods of base.period)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if horizon is not None:
+            raise ParameterError("give horizon or periods (deprecated), not both")
+        horizon = periods
+    periods = check_whole(30 if horizon is None else horizon, "horizon", minimum=1)
     profile = _profile(base)
     k = profile.size  # tenures 1..k-1 tracked one by one; group k holds tenure >= k
     n = base.new_customers
@@ -417,3 +481,301 @@ def transition_path(
         naive_value_of_change=float(steady_gain / i),
     )
     return path
+
+
+# --------------------------------------------------------------------------------------------
+# Reichheld & Sasser's (1990) own metric: NPV of the average customer over the average life
+# --------------------------------------------------------------------------------------------
+
+#: The credit-card example of Reichheld & Sasser (1990), exhibit "Why customers are more
+#: profitable over time": acquisition cost US$51 (year 0), then profit US$30, 42, 44, 49, 55 in
+#: years 1-5 of tenure, flat at US$55 afterwards. MBNA's defection went from 10% to 5%.
+RS_CREDIT_CARD_PROFITS = (30.0, 42.0, 44.0, 49.0, 55.0)
+RS_CREDIT_CARD_ACQUISITION_COST = 51.0
+
+
+def rs_credit_card_base(discount_rate: float = 0.10) -> CustomerBase:
+    """The :class:`CustomerBase` whose tenure profile is R&S's credit-card example, exactly.
+
+    Base profit US$30 and tenure effects that add US$12, 2, 5, 6 in years 2-5 cannot be written as
+    constant per-year effects, so the profile is carried by :func:`rs_customer_npv`'s ``profits``
+    argument; this base gives the acquisition cost (US$51) and the yearly period. Its own
+    linear profile (30 rising by 6.25 a year to 55 in year 5) has the same first and fifth year.
+    """
+    return CustomerBase(
+        acquisition_cost=RS_CREDIT_CARD_ACQUISITION_COST,
+        base_profit=30.0,
+        purchase_growth=6.25,
+        cost_savings=0.0,
+        referrals=0.0,
+        price_premium=0.0,
+        ramp_periods=4,
+        discount_rate=discount_rate,
+        period="Y",
+    )
+
+
+def average_life(defection: float) -> float:
+    """The average customer life of Reichheld & Sasser (1990): ``1 / d`` periods.
+
+    It is also the mean of the geometric lifetime (a customer stays ``T`` periods with
+    ``P(T = t) = d (1 - d)**(t - 1)``, t >= 1). ``defection`` per period in (0, 1].
+    """
+    return 1.0 / _check_defection(defection)
+
+
+def rs_customer_npv(
+    defection: float,
+    base: CustomerBase | None = None,
+    discount_rate: float = 0.0,
+    profits=None,
+) -> float:
+    """Net present value of the average customer's profit over the average life of ``1/d`` periods.
+
+    Reichheld & Sasser (1990), footnote of the exhibit "Reducing defections 5% boosts profits 25%
+    to 85%": ``NPV(d) = -c + sum_{t=1}^{L} p_t / (1 + i)**t``, ``L = 1/d``. The acquisition cost
+    ``c`` is paid now (year 0) and the profit of tenure year t at the end of that year.
+
+    **Fractional life**: when ``1/d`` is not a whole number (d = 15% gives 6.67 years), the whole
+    years count in full and the last, partial year counts pro rata: ``(L - floor(L)) * p_{floor(L)+1}``,
+    discounted from the end of that year. So the NPV is continuous in ``d``.
+
+    Parameters
+    ----------
+    defection : float
+        Defection per period of ``base``, in (0, 1].
+    base : CustomerBase
+        Gives ``c`` (``acquisition_cost``) and, unless ``profits`` is given, the tenure profile
+        (:func:`tenure_profile`).
+    discount_rate : float
+        Per period, >= 0; 0 (default) is the undiscounted NPV.
+    profits : sequence of float, optional
+        Profit by year of tenure (element 0 for year 1), the last value holding for every later
+        year; e.g. :data:`RS_CREDIT_CARD_PROFITS`.
+
+    Returns
+    -------
+    float, in the currency of ``base``.
+    """
+    base = CustomerBase() if base is None else base
+    life = average_life(defection)
+    i = float(check_rate(check_number(discount_rate, "discount_rate"), "discount_rate"))
+    profile = _profile(base) if profits is None else profits
+    return float(-base.acquisition_cost + fixed_life_value(profile, life, i))
+
+
+def rs_npv_change(
+    defection_before: float,
+    defection_after: float,
+    base: CustomerBase | None = None,
+    discount_rate: float = 0.0,
+    profits=None,
+) -> pd.Series:
+    """R&S's metric at two defection rates and its % change (:func:`rs_customer_npv`).
+
+    Returns a Series: ``life_before``, ``life_after`` (periods), ``npv_before``, ``npv_after``
+    (currency) and ``rs_customer_npv_change_pct`` (percent; NaN if ``npv_before`` is 0).
+    """
+    before = rs_customer_npv(defection_before, base, discount_rate, profits)
+    after = rs_customer_npv(defection_after, base, discount_rate, profits)
+    return pd.Series(
+        {
+            "life_before": average_life(defection_before),
+            "life_after": average_life(defection_after),
+            "npv_before": before,
+            "npv_after": after,
+            "rs_customer_npv_change_pct": (
+                100.0 * (after - before) / abs(before) if before != 0 else math.nan
+            ),
+        },
+        name="rs_npv_change",
+    )
+
+
+def steady_state_identity(defection: float, base: CustomerBase | None = None) -> pd.Series:
+    """Both sides of the identity between steady-state profit and one customer's lifetime profit.
+
+    In the mature base, profit per period ``Pi(d) = N (G(d) - c) - F``, where ``G(d)`` is the
+    *expected* undiscounted profit of a new customer over a geometric lifetime of mean ``1/d``
+    (:func:`lifetime_profit`). Returns ``steady_state_profit`` (from the cohort sum of
+    :func:`steady_state_profit`), ``inflow_times_lifetime_profit`` (``N (G(d) - c) - F``),
+    ``rs_undiscounted_npv`` (R&S's fixed life of ``1/d``, :func:`rs_customer_npv`) and
+    ``expected_lifetime_profit_net`` (``G(d) - c``): R&S's metric differs from the last only by the
+    fixed instead of the geometric life (and, when discounted, by discounting).
+    """
+    base = CustomerBase() if base is None else base
+    d = _check_defection(defection)
+    gross = lifetime_profit(d, base)
+    return pd.Series(
+        {
+            "steady_state_profit": steady_state_profit(d, base)["profit"],
+            "inflow_times_lifetime_profit": base.new_customers * (gross - base.acquisition_cost)
+            - base.fixed_cost,
+            "expected_lifetime_profit_net": gross - base.acquisition_cost,
+            "rs_undiscounted_npv": rs_customer_npv(d, base),
+        },
+        name=f"defection={d:g}",
+    )
+
+
+def rs_required_defection(
+    target_pct: float,
+    base: CustomerBase | None = None,
+    cut: float = 0.05,
+    discount_rate: float = 0.0,
+    profits=None,
+) -> float:
+    """The baseline defection at which a ``cut``-point cut raises R&S's metric by ``target_pct``.
+
+    Inverts :func:`rs_npv_change` in the baseline ``d`` (the new rate is ``d - cut``): searches
+    ``d`` in (``cut``, 1] on a grid of 0.5-point steps for a sign change of
+    ``change(d) - target_pct`` and refines it with Brent's method, among baselines where the
+    customer's NPV before the cut is positive (a % change of a loss means nothing). Returns the
+    smallest such ``d`` (a rate per period), or NaN when no baseline gives the target. The change
+    need not be monotone in ``d`` (discounted, it can rise again near break-even), hence "smallest".
+    ``target_pct`` in percent.
+    """
+    from scipy.optimize import brentq
+
+    target = check_number(target_pct, "target_pct", what="percent")
+    cut = check_number(cut, "cut", low=0.0, low_open=True, high=1.0, high_open=True)
+
+    def gap(d):
+        return (
+            rs_npv_change(d, d - cut, base, discount_rate, profits)["rs_customer_npv_change_pct"]
+            - target
+        )
+
+    grid = np.arange(cut + 0.005, 1.0 + 1e-9, 0.005)
+    previous = None
+    for d in map(float, grid):
+        if rs_customer_npv(d, base, discount_rate, profits) <= 0:
+            # A customer who does not pay back their acquisition cost has no meaningful % change.
+            previous = None
+            continue
+        g = gap(d)
+        if g == 0:
+            return d
+        if previous is not None and np.sign(previous[1]) != np.sign(g):
+            return float(brentq(gap, previous[0], d, xtol=1e-12))
+        previous = (d, g)
+    return math.nan
+
+
+def claim_readings(
+    defection_before: float,
+    base: CustomerBase | None = None,
+    discount_rate: float | None = None,
+    cut: float = 0.05,
+) -> pd.DataFrame:
+    """The readings of "5% less churn raises profit 100%" at one baseline defection rate.
+
+    Rows: the cut read as ``points`` (``d - cut``) or ``relative`` (``d (1 - cut)``),
+    :func:`defection_after_cut`. Columns: ``defection_after``; ``firm_profit_pct`` (% change of
+    steady-state firm profit, :func:`profit_change`); ``rs_npv_undiscounted_pct`` and
+    ``rs_npv_discounted_pct`` (R&S's per-customer metric, :func:`rs_npv_change`, undiscounted and
+    at ``discount_rate``, default the base's). A reading whose cut leaves no defection is NaN.
+    """
+    base = CustomerBase() if base is None else base
+    i = base.discount_rate if discount_rate is None else discount_rate
+    rows = {}
+    for kind in _KINDS:
+        try:
+            d1 = defection_after_cut(defection_before, cut, kind)
+        except ParameterError:
+            rows[kind] = dict.fromkeys(
+                (
+                    "defection_after",
+                    "firm_profit_pct",
+                    "rs_npv_undiscounted_pct",
+                    "rs_npv_discounted_pct",
+                ),
+                math.nan,
+            )
+            continue
+        rows[kind] = {
+            "defection_after": d1,
+            "firm_profit_pct": profit_change(defection_before, d1, base=base)["profit_change_pct"],
+            "rs_npv_undiscounted_pct": rs_npv_change(defection_before, d1, base)[
+                "rs_customer_npv_change_pct"
+            ],
+            "rs_npv_discounted_pct": rs_npv_change(defection_before, d1, base, i)[
+                "rs_customer_npv_change_pct"
+            ],
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index").rename_axis("cut")
+    out.attrs.update(defection_before=float(defection_before), cut=float(cut), discount_rate=i)
+    return out
+
+
+_READING_LABELS = {
+    "firm_profit_pct": ("steady-state firm profit", "稳态公司利润"),
+    "rs_npv_undiscounted_pct": ("R&S customer NPV, undiscounted", "R&S 客户净现值（不贴现）"),
+    "rs_npv_discounted_pct": ("R&S customer NPV, discounted", "R&S 客户净现值（贴现）"),
+}
+_CUT_LABELS = {
+    "points": ("a 5-point cut", "下降 5 个百分点"),
+    "relative": ("a 5% relative cut", "相对下降 5%"),
+}
+
+
+def verdict_churn_5pct(readings: pd.DataFrame, threshold_pct: float = 100.0) -> dict:
+    """The verdict rule for "cut churn 5%, raise profit 100%", from :func:`claim_readings`.
+
+    Rule: a reading *holds* when its % change is at least ``threshold_pct`` (100). The claim
+    ``holds`` if every reading holds, ``holds_if`` if some but not all do (the condition names
+    them), ``does_not_hold`` if none does. Returns ``{"class", "holding", "failing", "values",
+    "condition_en", "condition_zh"}``; ``values`` are the readings by ``<cut>__<metric>`` and the
+    threshold, so a test can re-derive the class.
+    """
+    threshold = check_number(threshold_pct, "threshold_pct")
+    values = {"threshold_pct": threshold}
+    holding, failing = [], []
+    for kind in readings.index:
+        for metric in _READING_LABELS:
+            v = float(readings.loc[kind, metric])
+            key = f"{kind}__{metric}"
+            if math.isnan(v):
+                continue
+            values[key] = v
+            (holding if v >= threshold else failing).append((kind, metric))
+    if holding and not failing:
+        verdict_class = "holds"
+    elif holding:
+        verdict_class = "holds_if"
+    else:
+        verdict_class = "does_not_hold"
+
+    def describe(pairs, lang):
+        k = 0 if lang == "en" else 1
+        sep = "; " if lang == "en" else "；"
+        return sep.join(f"{_CUT_LABELS[c][k]}, {_READING_LABELS[m][k]}" for c, m in pairs)
+
+    d0 = readings.attrs.get("defection_before", math.nan)
+    if verdict_class == "holds_if":
+        condition_en = (
+            f"From {d0:.0%} defection, profit rises by {threshold:.0f}% or more only when the claim "
+            f"is read as: {describe(holding, 'en')}."
+        )
+        condition_zh = (
+            f"在 {d0:.0%} 的流失率下，只有按以下方式理解时利润才增加 {threshold:.0f}% 以上："
+            f"{describe(holding, 'zh')}。"
+        )
+    elif verdict_class == "holds":
+        condition_en = (
+            f"From {d0:.0%} defection, every reading of the cut gives {threshold:.0f}% or more."
+        )
+        condition_zh = f"在 {d0:.0%} 的流失率下，每种理解都使利润增加 {threshold:.0f}% 以上。"
+    else:
+        condition_en = (
+            f"From {d0:.0%} defection, no reading of the cut raises profit by {threshold:.0f}%."
+        )
+        condition_zh = f"在 {d0:.0%} 的流失率下，任何理解都达不到利润增加 {threshold:.0f}%。"
+    return {
+        "class": verdict_class,
+        "holding": holding,
+        "failing": failing,
+        "values": values,
+        "condition_en": condition_en,
+        "condition_zh": condition_zh,
+    }

@@ -6,9 +6,9 @@ per-period retention rate ``r`` and a per-period discount rate ``i``, the expect
 ``t`` is ``m * r**t`` and its present value ``m * r**t / (1 + i)**t``; the sum of that geometric
 series is the *margin multiple* of Gupta & Lehmann (2003), ``r / (1 + i - r)``.
 
-Customer equity adds the lifetime values of the customers a firm has now and of every cohort it
-will acquire, as in Gupta, Lehmann & Stuart (2004), "Valuing Customers", J. Marketing Research
-41(1), 7-18.
+Customer equity (the value of today's customers and of every cohort a firm will acquire, Gupta,
+Lehmann & Stuart 2004) lives in :mod:`crmstudy.customer_equity`; the names that moved there keep
+working from here for one release, with a DeprecationWarning.
 
 The model-based value of each customer of a non-contractual base, from a fitted purchase model and
 a spend model (:func:`customer_lifetime_value`, Fader, Hardie & Lee 2005b), lives here too: this
@@ -32,7 +32,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
 
 from crmstudy._checks import (
     as_float_array,
@@ -40,13 +39,12 @@ from crmstudy._checks import (
     check_cohort_counts,
     check_discount_rate,
     check_number,
-    check_range,
     check_retention,
     check_whole,
     scalar_or_array,
 )
 from crmstudy.errors import ParameterError
-from crmstudy.units import check_period, convert_duration, convert_rate, periods_per
+from crmstudy.units import check_period, convert_duration, periods_per
 
 __all__ = [
     "customer_lifetime_value",
@@ -56,16 +54,9 @@ __all__ = [
     "lifetime_value",
     "horizon_share",
     "retention_per_period",
+    "fixed_life_value",
+    "expected_life_value",
     "simple_retention_elasticity",
-    "logistic_customers",
-    "logistic_through",
-    "logistic_new_customers",
-    "customer_equity",
-    "elasticities",
-    "firm_inputs",
-    "gls_valuation",
-    "gls_summary",
-    "shortcut_comparison",
     "pooled_retention",
     "heterogeneity_comparison",
 ]
@@ -364,8 +355,13 @@ def customer_lifetime_value(
     discount_period: str | None = None,
     margin: float = 1.0,
     step_period: str | None = None,
+    *,
+    interval: float | None = None,
+    method: str = "asymptotic",
+    n_draws: int = 200,
+    seed=None,
     **deprecated,
-) -> pd.Series:
+):
     """Expected discounted margin of each customer over the next ``horizon``.
 
     Fader, Hardie & Lee (2005b), "RFM and CLV: Using Iso-Value Curves for Customer Base
@@ -399,8 +395,8 @@ def customer_lifetime_value(
     horizon_period : str
         Unit of ``horizon``: "D", "W", "M", "Q" or "Y".
     discount_rate : float
-        Discount rate per ``discount_period``, in [0, 1) (e.g. 0.10 with "Y" = 10% a year); see
-        :func:`crmstudy._checks.check_discount_rate`.
+        Discount rate per ``discount_period``, in [0, 1) (e.g. 0.10 with "Y" = 10% a year);
+        the one range of :data:`crmstudy._checks.RATE_RANGES`.
     discount_period : str
         Unit of ``discount_rate``.
     margin : float
@@ -408,11 +404,18 @@ def customer_lifetime_value(
     step_period : str, optional
         Length of one cash-flow step (default: ``discount_period``). Purchases within a step are
         discounted from its end, so a finer step values slightly higher.
+    interval : float, optional
+        A level such as 0.9: also give an equal-tailed interval from ``n_draws`` parameter draws
+        of *both* models (``model.param_draws(method=, seed=)``, drawn independently: the two
+        models are fitted separately). It covers parameter uncertainty only, not the customer's
+        own randomness. ``seed`` (an int or a Generator) makes the draws reproducible.
 
     Returns
     -------
     Series ``clv`` indexed like ``summary`` (currency units, present value at the end of
-    calibration). ``attrs`` record the horizon in the model's unit and the discounting used.
+    calibration); with ``interval``, a DataFrame with columns ``estimate``, ``lower``, ``upper``,
+    and ``attrs["total"]`` = ``{"estimate", "lower", "upper"}`` for the sum over customers (the
+    cohort's equity). ``attrs`` record the horizon in the model's unit and the discounting used.
     """
     if "transaction_model" in deprecated:
         import warnings
@@ -449,10 +452,8 @@ def customer_lifetime_value(
     check_period(horizon_period)
     check_period(discount_period)
     step_period = check_period(step_period or discount_period)
-    if not (isinstance(discount_rate, int | float) and 0 <= discount_rate < 1):
-        raise ParameterError(
-            f"discount_rate is per {discount_period} and must be in [0, 1), got {discount_rate!r}"
-        )
+    discount_rate = check_number(discount_rate, "discount_rate")
+    check_discount_rate(discount_rate, period=discount_period)
     if not (isinstance(margin, int | float) and 0 < margin <= 1):
         raise ParameterError(f"margin is a share of spend in (0, 1], got {margin!r}")
     frame_period = summary.attrs.get("period")
@@ -462,14 +463,31 @@ def customer_lifetime_value(
         )
 
     ends = step_boundaries(horizon, horizon_period, step_period, period)
-    cumulative = _cumulative_purchases(purchase_model, summary, ends)
-    per_step = np.diff(cumulative, axis=1, prepend=0.0)
     # Discount each step from its end: (1 + d) ** -(t_k in discount periods).
     exponents = convert_duration(ends, period, discount_period)
     factors = (1.0 + discount_rate) ** -exponents
-    det = per_step @ factors
-    spend = np.asarray(spend_model.expected_spend(summary), dtype=float)
-    out = pd.Series(margin * spend * det, index=summary.index, name="clv")
+
+    def value(purchases, spending) -> np.ndarray:
+        cumulative = _cumulative_purchases(purchases, summary, ends)
+        per_step = np.diff(cumulative, axis=1, prepend=0.0)
+        spend = np.asarray(spending.expected_spend(summary), dtype=float)
+        return margin * spend * (per_step @ factors)
+
+    estimate = value(purchase_model, spend_model)
+    if interval is None:
+        out = pd.Series(estimate, index=summary.index, name="clv")
+    else:
+        out = _clv_interval(
+            value,
+            estimate,
+            purchase_model,
+            spend_model,
+            summary.index,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
     out.attrs.update(
         horizon=float(horizon),
         horizon_period=horizon_period,
@@ -483,382 +501,85 @@ def customer_lifetime_value(
     return out
 
 
-# --------------------------------------------------------------------------------------------
-# growth of the customer base (Gupta, Lehmann & Stuart 2004: logistic curve and its derivative)
-# --------------------------------------------------------------------------------------------
+def _clv_interval(
+    value, estimate, purchase_model, spend_model, index, *, interval, method, n_draws, seed
+):
+    """Per-customer and total intervals of the model-based CLV from both models' draws."""
+    from crmstudy.models._intervals import model_at
 
-
-def _check_logistic(alpha, gamma) -> None:
-    check_number(alpha, "alpha", low=0.0, low_open=True, what="the ceiling of customers")
-    check_number(gamma, "gamma", low=0.0, low_open=True, what="the growth rate, per period")
-
-
-def logistic_customers(t, alpha: float, beta: float, gamma: float):
-    """Cumulative number of customers acquired by time ``t``: ``alpha / (1 + exp(-beta - gamma t))``.
-
-    The logistic growth curve Gupta, Lehmann & Stuart (2004) fit to each firm's customer counts.
-    ``t`` in periods (any real numbers; 0 is the valuation date), ``alpha`` the ceiling
-    (customers), ``beta`` the position of the curve (dimensionless) and ``gamma`` its speed
-    (per period).
-    """
-    _check_logistic(alpha, gamma)
-    t = np.asarray(t, dtype=float)
-    return scalar_or_array(alpha / (1.0 + np.exp(-beta - gamma * t)))
-
-
-def logistic_through(current_customers: float, ceiling: float, gamma: float):
-    """The logistic curve ``(alpha, beta, gamma)`` with ``N(0) = current_customers``.
-
-    A way to state a growth assumption in plain terms: the firm will end with ``ceiling``
-    customers (``alpha``), grows at ``gamma`` per period, and has ``current_customers`` today.
-    Solving ``N(0) = alpha / (1 + exp(-beta))`` gives ``beta = -ln(alpha / N0 - 1)``.
-    Requires ``ceiling > current_customers > 0``. The curve is the logistic growth model of
-    Gupta, Lehmann & Stuart (2004); ``ceiling`` and ``current_customers`` in customers (any count
-    unit), ``gamma`` per period.
-    """
-    check_number(current_customers, "current_customers", low=0.0, low_open=True)
-    if not ceiling > current_customers:
-        raise ParameterError(
-            f"ceiling={ceiling!r} must exceed current_customers={current_customers!r}: a "
-            "logistic curve through today's count needs room to grow"
-        )
-    _check_logistic(ceiling, gamma)
-    beta = -np.log(ceiling / current_customers - 1.0)
-    return float(ceiling), float(beta), float(gamma)
-
-
-def logistic_new_customers(alpha: float, beta: float, gamma: float, periods: int) -> np.ndarray:
-    """Customers newly acquired in each of the next ``periods`` periods, from the logistic curve.
-
-    Element ``k - 1`` is ``N(k) - N(k - 1)`` for k = 1..``periods``: the discrete counterpart of
-    the acquisition rate ``n_t = dN/dt = alpha gamma exp(-beta - gamma t) /
-    (1 + exp(-beta - gamma t))**2`` of Gupta, Lehmann & Stuart (2004), integrated over each
-    period so that the counts add up exactly to the growth of ``N``. ``N`` counts every customer
-    ever acquired (as the firms' reported cumulative accounts do), so no churn is added back.
-    """
-    horizon = check_whole(periods, "periods")
-    _check_logistic(alpha, gamma)
-    x = beta + gamma * np.arange(horizon + 1, dtype=float)
-    # N(k) - N(k-1) as a difference of the logistic's lower tail where the curve is below half
-    # way and of its upper tail above it, so that neither difference loses its digits.
-    lower = np.diff(expit(x))
-    upper = -np.diff(expit(-x))
-    return alpha * np.where(x[1:] + x[:-1] < 0, lower, upper)
-
-
-# --------------------------------------------------------------------------------------------
-# customer equity (Gupta, Lehmann & Stuart 2004)
-# --------------------------------------------------------------------------------------------
-
-
-def customer_equity(
-    margin,
-    retention,
-    discount_rate,
-    acquisition_cost=0.0,
-    current_customers=0.0,
-    new_customers=None,
-    *,
-    period: str = "Q",
-    rate_period: str | None = None,
-    horizon: int | None = None,
-    timing: str = "end",
-    tax_rate: float = 0.0,
-) -> pd.Series:
-    """Value of the current customers plus every future cohort, net of acquisition costs.
-
-    Gupta, Lehmann & Stuart (2004), "Valuing Customers", J. Marketing Research 41(1), 7-18,
-    the discrete-time value of current and future customers::
-
-        CE = N0 * m * M(r, i)  +  sum_k n_k / (1 + i)**k * (m * M(r, i) - c)
-
-    where ``M`` is the margin multiple (:func:`margin_multiple`, or the finite-horizon sum of
-    :func:`lifetime_value` when ``horizon`` is given), ``N0`` today's customers and ``n_k`` the
-    customers acquired in period k = 1, 2, ..., each costing ``c`` when acquired. The continuous
-    form the paper then uses integrates the same terms; with margins at period ends (the default)
-    the per-customer multiple is the paper's ``r / (1 + i - r)``.
-
-    Parameters
-    ----------
-    margin : float
-        Margin per customer per ``period`` (currency).
-    retention, discount_rate : float
-        Per ``rate_period`` (default: per ``period``). When ``rate_period`` differs, both are
-        converted to ``period`` as the paper does: the discount rate by compounding
-        (:func:`crmstudy.units.convert_rate`; 12% a year = 2.874% a quarter) and retention as a
-        survival probability (:func:`retention_per_period`; 0.70 a year = 0.9147 a quarter).
-    acquisition_cost : float
-        Cost per newly acquired customer (currency), paid when the customer is acquired.
-    current_customers : float
-        Customers today (any count unit, e.g. millions; the result is in currency times that
-        unit). They are valued from the next margin on, with no acquisition cost.
-    new_customers : None, float or sequence of float
-        Customers acquired in each future ``period``: a sequence (element k-1 for period k, e.g.
-        :func:`logistic_new_customers`), a number (the same count every period forever; needs a
-        positive discount rate), or None (no future customers).
-    period : str
-        The model's period ("Q" in the paper).
-    horizon : int or None
-        Periods of margin counted per customer; None (default) is the paper's infinite horizon.
-    timing : {"end", "start"}
-        When each period's margin is received (see :func:`margin_multiple`).
-    tax_rate : float
-        Share of the value paid as tax, in [0, 1); GLS (2004) report post-tax values.
-
-    Returns
-    -------
-    Series with ``current_value`` (N0 times the lifetime value of a current customer),
-    ``future_value`` (discounted value of future cohorts, net of their acquisition cost),
-    ``acquisition_spend`` (discounted acquisition spending included in ``future_value``),
-    ``pre_tax`` (the sum) and ``customer_equity`` (after tax), plus the per-period
-    ``retention_per_period`` and ``discount_rate_per_period`` used. Currency times the unit of
-    the customer counts.
-    """
-    period = check_period(period)
-    rate_period = period if rate_period is None else check_period(rate_period)
-    check_number(margin, "margin")
-    check_number(acquisition_cost, "acquisition_cost")
-    check_number(current_customers, "current_customers", low=0.0)
-    check_number(tax_rate, "tax_rate", low=0.0, high=1.0, high_open=True)
-    r_in = float(check_retention(retention))
-    i_in = float(check_discount_rate(discount_rate))
-    r = float(retention_per_period(r_in, rate_period, period))
-    i = convert_rate(i_in, rate_period, period)
-
-    per_customer = lifetime_value(margin, r, i, horizon=horizon, timing=timing)
-    current_value = current_customers * per_customer
-
-    if new_customers is None:
-        discounted_arrivals = 0.0
-    elif np.ndim(new_customers) == 0:
-        n = float(check_range(new_customers, "new_customers", low=0.0))
-        if n > 0 and i <= 0:
-            raise ParameterError(
-                f"a constant flow of new_customers={n!r} forever needs a positive discount rate, "
-                f"got {i!r} per period; pass a finite sequence instead"
-            )
-        # sum_{k>=1} n / (1 + i)**k = n / i
-        discounted_arrivals = 0.0 if n == 0 else n / i
-    else:
-        n_k = check_range(new_customers, "new_customers", low=0.0, what="customers per period")
-        if n_k.ndim != 1:
-            raise ParameterError(
-                f"new_customers has shape {n_k.shape}: give a 1-d sequence of counts >= 0, one "
-                "per future period"
-            )
-        k = np.arange(1, n_k.size + 1)
-        discounted_arrivals = float(np.sum(n_k / (1.0 + i) ** k))
-
-    future_value = discounted_arrivals * (per_customer - acquisition_cost)
-    pre_tax = current_value + future_value
-    return pd.Series(
-        {
-            "current_value": current_value,
-            "future_value": future_value,
-            "acquisition_spend": discounted_arrivals * acquisition_cost,
-            "pre_tax": pre_tax,
-            "customer_equity": pre_tax * (1.0 - tax_rate),
-            "retention_per_period": r,
-            "discount_rate_per_period": i,
-        },
-        name="customer_equity",
+    if not (isinstance(interval, int | float) and 0 < interval < 1):
+        raise ParameterError(f"interval must be a level in (0, 1) such as 0.9, got {interval!r}")
+    rng = np.random.default_rng(seed)
+    purchase_draws = purchase_model.param_draws(n_draws, method=method, seed=rng)
+    spend_draws = spend_model.param_draws(n_draws, method=method, seed=rng)
+    n = min(len(purchase_draws), len(spend_draws))
+    p_rows = purchase_draws.to_numpy(dtype=float)
+    s_rows = spend_draws.to_numpy(dtype=float)
+    values = np.empty((n, estimate.size))
+    for k in range(n):
+        values[k] = value(model_at(purchase_model, p_rows[k]), model_at(spend_model, s_rows[k]))
+    ok = np.all(np.isfinite(values), axis=1)
+    values = values[ok]
+    tail = (1.0 - interval) / 2.0
+    lower, upper = np.quantile(values, [tail, 1.0 - tail], axis=0)
+    totals = values.sum(axis=1)
+    out = pd.DataFrame({"estimate": estimate, "lower": lower, "upper": upper}, index=index)
+    failed = (
+        int(n - values.shape[0])
+        + int(purchase_draws.attrs.get("n_failed", 0))
+        + int(spend_draws.attrs.get("n_failed", 0))
     )
-
-
-#: The four drivers whose elasticities Gupta, Lehmann & Stuart (2004) report, and the direction
-#: of a 1% *improvement* in each.
-_IMPROVEMENT = {
-    "retention": +1,
-    "margin": +1,
-    "acquisition_cost": -1,
-    "discount_rate": -1,
-}
-
-
-def elasticities(step: float = 0.01, **ce_kwargs) -> pd.Series:
-    """% change in customer equity for a 1% improvement in each driver, one at a time.
-
-    As in Gupta, Lehmann & Stuart (2004): retention and margin go up by ``step`` (1%,
-    relative: 0.70 becomes 0.707), acquisition cost and the discount rate go down by 1%
-    (12% becomes 11.88%). Each change is applied to the inputs *as given* (so with
-    ``rate_period="Y"`` it is annual retention that rises 1%), with the future
-    cohorts ``new_customers`` held fixed. The result is a finite difference, not a derivative.
-
-    Parameters
-    ----------
-    step : float
-        The relative improvement, in (0, 0.5); 0.01 by default.
-    **ce_kwargs
-        The arguments of :func:`customer_equity` (``margin``, ``retention``, ``discount_rate``,
-        ``acquisition_cost``, ``current_customers``, ``new_customers``, ...).
-
-    Returns
-    -------
-    Series indexed by ``retention``, ``margin``, ``acquisition_cost``, ``discount_rate``: the %
-    change in ``customer_equity`` (percent, positive = value rises).
-    """
-    check_number(step, "step", low=0.0, low_open=True, high=0.5, high_open=True)
-    base = customer_equity(**ce_kwargs)["customer_equity"]
-    if base == 0:
-        raise ParameterError("customer equity is 0 at the given inputs: an elasticity is undefined")
-    out = {}
-    for name, sign in _IMPROVEMENT.items():
-        changed = dict(ce_kwargs)
-        changed[name] = ce_kwargs.get(name, 0.0) * (1.0 + sign * step)
-        if name == "retention" and changed[name] >= 1.0:
-            raise ParameterError(
-                f"retention={ce_kwargs[name]!r} improved by {step:.0%} reaches 1 or more; use a "
-                "smaller step or a retention below 1 / (1 + step)"
-            )
-        value = customer_equity(**changed)["customer_equity"]
-        out[name] = 100.0 * (value - base) / abs(base)
-    return pd.Series(out, name="pct_change_in_customer_equity")
-
-
-def firm_inputs(firm: str, table: pd.DataFrame | None = None) -> dict:
-    """The :func:`customer_equity` arguments for one firm of Gupta, Lehmann & Stuart (2004).
-
-    Reads :func:`crmstudy.datasets.gupta_lehmann_stuart_2004` (or ``table``, with the same
-    columns) and returns ``margin`` (quarterly, US$), ``retention`` (annual),
-    ``discount_rate`` (annual, 0.12), ``acquisition_cost`` (US$), ``current_customers``
-    (millions) with ``period="Q"`` and ``rate_period="Y"``: the model runs in quarters, and the
-    annual rates are converted as the paper does (see :func:`customer_equity`). The result is in
-    US$ millions. No future customers are included: add ``new_customers``.
-    """
-    if table is None:
-        from crmstudy.datasets import gupta_lehmann_stuart_2004
-
-        table = gupta_lehmann_stuart_2004()
-    if firm not in table.index:
-        raise ParameterError(
-            f"firm={firm!r} is not in the table; choices: {', '.join(map(str, table.index))}"
-        )
-    row = table.loc[firm]
-    return {
-        "margin": float(row["quarterly_margin"]),
-        "retention": float(row["annual_retention"]),
-        "discount_rate": float(row["annual_discount_rate"]),
-        "acquisition_cost": float(row["acquisition_cost"]),
-        "current_customers": float(row["customers_millions"]),
-        "period": "Q",
-        "rate_period": "Y",
-    }
-
-
-_GROWTH = ("none", "replacement", "logistic")
-
-
-def gls_valuation(
-    growth: str = "logistic",
-    ceiling_multiple: float = 2.0,
-    growth_rate: float = 0.1,
-    periods: int = 400,
-    table: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Customer equity and the four elasticities of the five firms of GLS (2004), side by side.
-
-    Each firm's inputs come from :func:`firm_inputs` (quarterly model, annual retention and
-    discount rate converted as the paper does). The published logistic growth parameters are not
-    reproduced here, so the future customers follow one of three *stated* assumptions:
-
-    * ``"none"``: no future customers; the value of today's base only.
-    * ``"replacement"``: the firm acquires exactly the customers it loses, ``N0 (1 - r_q)`` every
-      quarter forever, so the base stays at ``N0``.
-    * ``"logistic"``: cumulative customers follow GLS's logistic curve through today's count,
-      rising to ``ceiling_multiple * N0`` at ``growth_rate`` (gamma) per quarter
-      (:func:`logistic_through`, :func:`logistic_new_customers`, ``periods`` quarters).
-
-    Future cohorts are held fixed when a driver changes (see :func:`elasticities`).
-
-    Returns
-    -------
-    DataFrame indexed by ``firm`` with ``current_value``, ``future_value``, ``customer_equity``
-    (US$ millions, pre-tax), ``retention``, ``margin``, ``acquisition_cost``, ``discount_rate``
-    (the % change in customer equity per 1% improvement) and two single-cohort shortcuts:
-    ``simple_annual`` = (1 + i) / (1 + i - r) on the annual rates, and ``simple_quarterly`` =
-    (1/4) (1 + i_q) / (1 + i_q - r_q), the same derivative taken in the quarterly model (a 1%
-    rise in annual retention is a 1/4% rise in quarterly retention).
-    """
-    check_choice(growth, "growth", _GROWTH)
-    if table is None:
-        from crmstudy.datasets import gupta_lehmann_stuart_2004
-
-        table = gupta_lehmann_stuart_2004()
-    rows = {}
-    for firm in table.index:
-        args = firm_inputs(firm, table)
-        n0 = args["current_customers"]
-        r_q = retention_per_period(args["retention"], "Y", "Q")
-        i_q = convert_rate(args["discount_rate"], "Y", "Q")
-        if growth == "replacement":
-            args["new_customers"] = n0 * (1.0 - r_q)
-        elif growth == "logistic":
-            curve = logistic_through(n0, ceiling_multiple * n0, growth_rate)
-            args["new_customers"] = logistic_new_customers(*curve, periods)
-        ce = customer_equity(**args)
-        row = {name: ce[name] for name in ("current_value", "future_value", "customer_equity")}
-        row.update(elasticities(**args).to_dict())
-        row["simple_annual"] = simple_retention_elasticity(args["retention"], args["discount_rate"])
-        row["simple_quarterly"] = 0.25 * simple_retention_elasticity(r_q, i_q)
-        rows[firm] = row
-    out = pd.DataFrame.from_dict(rows, orient="index").rename_axis("firm")
     out.attrs.update(
-        growth=growth,
-        ceiling_multiple=ceiling_multiple,
-        growth_rate=growth_rate,
-        unit="US$ millions; elasticities in % per 1%",
+        interval=float(interval),
+        method=method,
+        n_draws=int(values.shape[0]),
+        n_failed=failed,
+        covers="parameter uncertainty of both models (not the customers' own randomness)",
+        total={
+            "estimate": float(estimate.sum()),
+            "lower": float(np.quantile(totals, tail)),
+            "upper": float(np.quantile(totals, 1.0 - tail)),
+        },
     )
     return out
 
 
-def gls_summary(valuations) -> pd.DataFrame:
-    """The statistics of GLS (2004) that a valuation of the five firms can be compared with.
+def fixed_life_value(profits, life: float, discount_rate: float = 0.0) -> float:
+    """Present value of a profit stream over a *fixed* life of ``life`` periods.
 
-    ``valuations`` maps a growth assumption to a :func:`gls_valuation` result. Rows: the lowest
-    and highest retention elasticity across firms, the mean margin elasticity, the lowest and
-    highest acquisition-cost elasticity, and the median ratio of the retention to the
-    discount-rate elasticity (GLS: 3 to 7, about 1, 0.02 to 0.3, "almost five"). Columns: the
-    growth assumptions. Elasticities in % per 1%.
+    ``sum_{t=1}^{L} p_t / (1 + i)**t``, profits at the end of each period. A fractional life counts
+    its last, partial period pro rata: ``(L - floor(L)) * p_{floor(L)+1}``, discounted from the end
+    of that period, so the value is continuous in ``L``. ``profits`` by period of tenure (element 0
+    for period 1; the last value holds for every later period), ``life`` > 0 periods,
+    ``discount_rate`` >= 0 per period. This is the "expected life" valuation that Reichheld &
+    Sasser (1990) use with ``L = 1/d`` and that Gupta, Lehmann & Stuart (2004) warn overstates
+    lifetime value (:func:`expected_life_value`).
     """
-    rows = {}
-    for growth, v in valuations.items():
-        rows[growth] = {
-            "retention, lowest": v["retention"].min(),
-            "retention, highest": v["retention"].max(),
-            "margin, mean": v["margin"].mean(),
-            "acquisition cost, lowest": v["acquisition_cost"].min(),
-            "acquisition cost, highest": v["acquisition_cost"].max(),
-            "retention / discount rate, median": (v["retention"] / v["discount_rate"]).median(),
-        }
-    return pd.DataFrame(rows).rename_axis("statistic")
+    profile = as_float_array(profits, "profits").ravel()
+    if profile.size == 0:
+        raise ParameterError("profits must hold at least one period's profit")
+    length = check_number(life, "life", low=0.0, low_open=True, what="periods")
+    i = float(check_discount_rate(check_number(discount_rate, "discount_rate")))
+    whole = int(np.floor(length + 1e-12))
+    periods = np.arange(1, whole + 2)
+    p = profile[np.minimum(periods - 1, profile.size - 1)]
+    weights = np.ones(periods.size)
+    weights[-1] = max(length - whole, 0.0)
+    return float(np.sum(weights * p / (1.0 + i) ** periods))
 
 
-def shortcut_comparison(valuations) -> pd.DataFrame:
-    """The full model's retention elasticity against the single-cohort shortcut, by firm.
+def expected_life_value(margin: float, retention: float, discount_rate: float) -> float:
+    """The "expected life" shortcut: a constant margin over ``1 / (1 - r)`` periods, discounted.
 
-    ``valuations`` maps ``"none"``, ``"replacement"`` and ``"logistic"`` to :func:`gls_valuation`
-    results. Columns: the retention elasticity of the full model under each growth assumption,
-    the shortcuts ``simple_annual`` and ``simple_quarterly`` (:func:`simple_retention_elasticity`,
-    GLS 2004), and ``logistic_vs_quarterly_pct``: by how much (%) the full logistic-growth model
-    exceeds the quarterly shortcut.
+    Gupta, Lehmann & Stuart (2004) contrast it with the margin multiple: US$100 a year at 80%
+    retention is a 5-year "expected life", worth ``100 * sum_{t=1}^{5} 1.12**-t`` = US$360.48 at
+    12%, against the correct ``100 * 0.8 / (1.12 - 0.8)`` = US$250 (:func:`lifetime_value`), a 44%
+    overstatement. All arguments per period; a fractional life counts pro rata
+    (:func:`fixed_life_value`).
     """
-    missing = {"none", "replacement", "logistic"} - set(valuations)
-    if missing:
-        raise ParameterError(
-            f"valuations lacks the growth assumption(s) {sorted(missing)}; give gls_valuation "
-            "results for none, replacement and logistic"
-        )
-    out = pd.DataFrame(
-        {
-            "full, no growth": valuations["none"]["retention"],
-            "full, replacement": valuations["replacement"]["retention"],
-            "full, logistic": valuations["logistic"]["retention"],
-            "simple_annual": valuations["none"]["simple_annual"],
-            "simple_quarterly": valuations["none"]["simple_quarterly"],
-        }
-    )
-    out["logistic_vs_quarterly_pct"] = 100.0 * (out["full, logistic"] / out["simple_quarterly"] - 1)
-    return out
+    r = float(check_retention(retention))
+    m = check_number(margin, "margin")
+    return fixed_life_value([m], 1.0 / (1.0 - r), discount_rate)
 
 
 # --------------------------------------------------------------------------------------------
@@ -934,3 +655,36 @@ def heterogeneity_comparison(
     frame["misvaluation_pct"] = 100.0 * (frame["constant_value"] / frame["sbg_value"] - 1.0)
     frame.attrs.update(period=getattr(model, "period", None), discount_rate=d, retention=r)
     return frame
+
+
+# --------------------------------------------------------------------------------------------
+# names that moved to crmstudy.customer_equity (deprecated here for one release)
+# --------------------------------------------------------------------------------------------
+
+_MOVED = {
+    "logistic_customers": "logistic_customers",
+    "logistic_through": "logistic_through",
+    "logistic_new_customers": "logistic_new_customers",
+    "customer_equity": "customer_equity",
+    "elasticities": "customer_equity_elasticities",
+    "firm_inputs": "firm_inputs",
+    "gls_valuation": "gls_valuation",
+    "gls_summary": "gls_summary",
+    "shortcut_comparison": "shortcut_comparison",
+}
+
+
+def __getattr__(name: str):
+    if name in _MOVED:
+        import warnings
+
+        from crmstudy import customer_equity as _ce
+
+        new = _MOVED[name]
+        warnings.warn(
+            f"crmstudy.clv.{name} is deprecated; use crmstudy.customer_equity.{new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(_ce, new)
+    raise AttributeError(f"module 'crmstudy.clv' has no attribute {name!r}")

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.colors import ListedColormap
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 __all__ = [
@@ -18,12 +19,15 @@ __all__ = [
     "budget_share_heatmap",
     "cost_ratio_at_optimum",
     "marginal_dollar_map",
+    "shift_to_retention",
 ]
 
 _ACQ, _RET = "tab:blue", "tab:orange"
 
 
-def response_curves(curves: pd.DataFrame, optimum: pd.Series, *, currency: str = "$") -> plt.Figure:
+def response_curves(
+    curves: pd.DataFrame, optimum: pd.Series, *, currency: str = "US$", period: str = "period"
+) -> plt.Figure:
     """The two response curves and the cost of a customer along them, with the optimum marked.
 
     ``curves`` is a :func:`crmstudy.acquisition.response_curves` table and ``optimum`` an
@@ -49,7 +53,7 @@ def response_curves(curves: pd.DataFrame, optimum: pd.Series, *, currency: str =
         xytext=(6, -14),
         textcoords="offset points",
     )
-    left.set_xlabel(f"spend ({currency} per prospect, or per customer per period)")
+    left.set_xlabel(f"spend ({currency} per prospect, or per customer per {period})")
     left.set_ylabel("share acquired / retained")
     left.set_ylim(0, 1)
     left.set_title("Response curves (Blattberg & Deighton 1996)")
@@ -61,13 +65,6 @@ def response_curves(curves: pd.DataFrame, optimum: pd.Series, *, currency: str =
     right.plot(s[positive], curves["average_cost_retained"][positive], color=_RET, ls="--")
     right.plot(s[positive], curves["marginal_cost_retained"][positive], color=_RET)
     right.axhline(optimum["customer_value"], color="black", lw=0.8, ls=":")
-    right.annotate(
-        f"customer value V* = {optimum['customer_value']:.0f}",
-        (s.iloc[-1], optimum["customer_value"]),
-        xytext=(-4, 5),
-        textcoords="offset points",
-        ha="right",
-    )
     for spend, avg, colour in (
         (optimum["acquisition_spend"], optimum["average_cost_acquired"], _ACQ),
         (optimum["retention_spend"], optimum["average_cost_retained"], _RET),
@@ -84,6 +81,15 @@ def response_curves(curves: pd.DataFrame, optimum: pd.Series, *, currency: str =
         handles=[
             Patch(color=_ACQ, label="acquisition"),
             Patch(color=_RET, label="retention"),
+            # In the legend, not on the line, so that it never sits on a curve (ratio_20x).
+            Line2D(
+                [],
+                [],
+                color="black",
+                lw=0.8,
+                ls=":",
+                label=f"customer value V* = {optimum['customer_value']:.0f}",
+            ),
         ],
         loc="upper left",
         fontsize="small",
@@ -154,7 +160,8 @@ def marginal_dollar_map(
     optimum: pd.Series | None = None,
     *,
     claimed: float = 5.0,
-    currency: str = "$",
+    currency: str = "US$",
+    period: str = "period",
 ) -> plt.Figure:
     """Where the next dollar belongs at each current spend, and where "favour retention" is wrong.
 
@@ -189,7 +196,71 @@ def marginal_dollar_map(
         handles.append(plt.Line2D([], [], color="black", marker="*", ls="", label="optimum"))
     ax.legend(handles=handles, fontsize="small", loc="upper right", framealpha=0.9)
     ax.set_xlabel(f"current acquisition spend ({currency} per prospect)")
-    ax.set_ylabel(f"current retention spend ({currency} per customer per period)")
+    ax.set_ylabel(f"current retention spend ({currency} per customer per {period})")
     ax.set_title("Where the next dollar belongs")
+    fig.tight_layout()
+    return fig
+
+
+def shift_to_retention(
+    path: pd.DataFrame, summary: pd.Series, *, currency: str = "US$"
+) -> plt.Figure:
+    """Customer equity and the marginal cost ratio along one budget, from "5x" to the optimum.
+
+    ``path`` and ``summary`` are :func:`crmstudy.reallocation.shift_to_retention`. x: share of the
+    budget spent on retention (%); left axis: customer equity per prospect; right axis (log): the
+    ratio of the marginal cost of acquiring to that of keeping a customer. The start (the quoted
+    marginal ratio) and the optimum (ratio 1) are marked, with an arrow for the shift.
+    """
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    x = 100 * path["retention_budget_share"]
+    ax.plot(x, path["customer_equity"], color="black", label="customer equity per prospect")
+    ax.set_xlabel("share of the budget spent on retention (%)")
+    ax.set_ylabel(f"customer equity per prospect ({currency})")
+    twin = ax.twinx()
+    twin.plot(
+        x,
+        path["marginal_cost_ratio"],
+        color=_RET,
+        ls="--",
+        label="marginal cost ratio, acquired / retained",
+    )
+    twin.set_yscale("log")
+    twin.set_ylabel("marginal cost ratio (log scale)")
+    twin.axhline(1.0, color=_RET, lw=0.6, ls=":")
+    opt_x = 100 * summary["optimal_retention_budget_share"]
+    ax.plot(
+        [opt_x],
+        [summary["optimal_customer_equity"]],
+        "o",
+        color=_RET,
+        label=f"optimum: marginal ratio 1, {opt_x:.0f}% to retention",
+    )
+    if np.isfinite(summary.get("start_customer_equity", np.nan)):
+        start_x = 100 * summary["start_retention_budget_share"]
+        ax.plot(
+            [start_x],
+            [summary["start_customer_equity"]],
+            "o",
+            color=_ACQ,
+            label=f"marginal ratio {summary['marginal_ratio']:g}x, {start_x:.0f}% to retention",
+        )
+        ax.annotate(
+            "",
+            xy=(opt_x, summary["optimal_customer_equity"]),
+            xytext=(start_x, summary["start_customer_equity"]),
+            arrowprops={"arrowstyle": "->", "color": "black"},
+        )
+    lines = ax.get_legend_handles_labels()
+    more = twin.get_legend_handles_labels()
+    ax.legend(
+        lines[0] + more[0],
+        lines[1] + more[1],
+        fontsize="small",
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.02),
+        ncol=2,
+        borderaxespad=0.0,
+    )
     fig.tight_layout()
     return fig

@@ -19,31 +19,47 @@ __all__ = [
 ]
 
 
-def margin_multiple_heatmap(table: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
-    """Heatmap of a :func:`crmstudy.clv.margin_multiple_table` (retention rows, discount columns)."""
+def margin_multiple_heatmap(
+    table: pd.DataFrame, *, period: str = "period", title: str | None = None
+) -> plt.Figure:
+    """Heatmap of a :func:`crmstudy.clv.margin_multiple_table` (retention rows, discount columns).
+
+    ``period`` names the unit both rates are per ("year"), used in the axis labels.
+    """
     fig, ax = plt.subplots(figsize=(7, 5))
     labelled = table.copy()
     labelled.index = [f"{r:.0%}" for r in table.index]
     labelled.columns = [f"{i:.0%}" for i in table.columns]
     sns.heatmap(
-        labelled, annot=True, fmt=".2f", cmap="viridis", cbar_kws={"label": "multiple"}, ax=ax
+        labelled,
+        annot=True,
+        fmt=".2f",
+        cmap="viridis",
+        cbar_kws={"label": f"multiple ({period}s of margin)"},
+        ax=ax,
     )
-    ax.set_xlabel("discount rate per period")
-    ax.set_ylabel("retention per period")
-    ax.set_title(title or "Margin multiple: lifetime value per unit of margin per period")
+    ax.set_xlabel(f"discount rate per {period}")
+    ax.set_ylabel(f"retention per {period}")
+    ax.set_title(title or f"Margin multiple: lifetime value per unit of margin per {period}")
     fig.tight_layout()
     return fig
 
 
 def horizon_curve(
-    horizons, values, infinite_value: float, *, unit: str = "periods", title: str | None = None
+    horizons,
+    values,
+    infinite_value: float,
+    *,
+    unit: str = "periods",
+    currency: str = "US$",
+    title: str | None = None,
 ) -> plt.Figure:
     """Lifetime value as the horizon grows, with the infinite-horizon value as a dashed line."""
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(horizons, values, marker="o", ms=3, label="finite horizon")
     ax.axhline(infinite_value, ls="--", color="grey", label="infinite horizon")
     ax.set_xlabel(f"horizon ({unit})")
-    ax.set_ylabel("lifetime value")
+    ax.set_ylabel(f"lifetime value ({currency})")
     ax.set_title(title or "How much of the lifetime value the first periods hold")
     ax.legend()
     fig.tight_layout()
