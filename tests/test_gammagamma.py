@@ -216,7 +216,7 @@ def test_clv_with_fitted_models_on_cdnow(cdnow, spend):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        (dict(discount_rate=1.2), "discount_rate"),
+        (dict(discount_rate=-0.1), "discount_rate"),
         (dict(horizon=-1), "horizon"),
         (dict(margin=0.0), "margin"),
         (dict(horizon_period="fortnight"), "not a known time unit"),

@@ -212,18 +212,50 @@ def test_model_at_changes_only_the_parameters(cdnow_fit):
 
 @pytest.mark.slow
 def test_bootstrap_interval_covers_the_truth_about_90_percent():
-    # 100 bases of 300 customers, 200 refits each on 2 processes (about 3-6 minutes on 2 cores).
+    # 100 bases of 500 customers, 200 refits each on 2 processes (a few minutes on 2 cores). A
+    # base whose own fit fails (ConvergenceError: the data do not identify the model) is counted
+    # and left out of the coverage; failures must stay rare.
+    from crmstudy.errors import ConvergenceError
+
     truth = BGNBD.from_params(period="W", **BG).expected_purchases_new_customer(t=39)
-    reps, hits, failed = 100, 0, 0
+    reps, hits, used, failed_bases, failed_refits = 100, 0, 0, 0, 0
     for k in range(reps):
-        fit = BGNBD().fit(simulated_base(300, seed=5000 + k))
+        try:
+            fit = BGNBD().fit(simulated_base(500, seed=5000 + k))
+        except ConvergenceError:
+            failed_bases += 1
+            continue
         draws = fit.param_draws(200, method="bootstrap", seed=k, n_jobs=2)
-        failed += draws.attrs["n_failed"]
+        failed_refits += draws.attrs["n_failed"]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             iv = interval_from_draws(
                 fit, lambda m: m.expected_purchases_new_customer(t=39), draws=draws
             )
         hits += iv["lower"] <= truth <= iv["upper"]
-    low, high = coverage_bounds(reps)
-    assert low <= hits / reps <= high, (hits / reps, failed)
+        used += 1
+    assert failed_bases <= 0.1 * reps, failed_bases
+    low, high = coverage_bounds(used)
+    print(f"bootstrap coverage {hits / used:.3f} over {used} bases; {failed_refits} failed refits")
+    assert low <= hits / used <= high, (hits / used, failed_refits)
+
+
+def test_spend_and_bgbb_predictions_take_an_interval():
+    from crmstudy.datasets import load_donations
+
+    cdnow = load_cdnow_summary()
+    spend = GammaGamma().fit(cdnow)
+    sub = cdnow.iloc[:30]
+    out = spend.expected_spend(sub, interval=0.9, n_draws=300, seed=1)
+    assert out.index.equals(sub.index)
+    assert np.array_equal(out["estimate"].to_numpy(), spend.expected_spend(sub).to_numpy())
+    assert (out["lower"] <= out["estimate"]).all() and (out["estimate"] <= out["upper"]).all()
+    donations = load_donations()
+    bgbb = BGBB().fit(donations)
+    alive = bgbb.probability_alive(donations, interval=0.9, n_draws=300, seed=1)
+    future = bgbb.expected_purchases(donations, t=5, interval=0.9, n_draws=300, seed=1)
+    assert np.array_equal(
+        alive["estimate"].to_numpy(), bgbb.probability_alive(donations).to_numpy()
+    )
+    assert (future["lower"] <= future["estimate"]).all()
+    assert (future["estimate"] <= future["upper"]).all()

@@ -117,3 +117,15 @@ def test_analytic_gradient_matches_finite_differences():
         step = np.eye(4)[i] * PARAMS[i] * 1e-6
         up, down = model._loglik_rows(PARAMS + step, data), model._loglik_rows(PARAMS - step, data)
         assert np.allclose(grad[:, i], (up - down) / (2 * step[i]), rtol=1e-6, atol=1e-7)
+
+
+def test_probability_alive_path_ends_at_the_summary():
+    model = fixed()
+    path = model.probability_alive_path([0.0, 2.0, 6.5], 30.0, n_grid=20)
+    assert path.iloc[-1]["probability_alive"] == pytest.approx(
+        model.probability_alive(frequency=2, recency=6.5, T=30.0), rel=1e-14
+    )
+    # MBG/NBD: even at the first purchase the customer may have dropped out (prob a/(a+b)).
+    a, b = PARAMS[2:]
+    first = path[path["purchase"]].iloc[0]["probability_alive"]
+    assert first == pytest.approx(b / (a + b), rel=1e-12)

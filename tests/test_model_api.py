@@ -46,6 +46,8 @@ FAMILIES = {
             "expected_purchases",
             "expected_purchases_new_customer",
             "purchase_count_pmf",
+            "purchase_count_interval",
+            "probability_alive_path",
         ),
     ),
     "spend": ((GammaGamma,), ("expected_spend", "expected_spend_new_customer")),
@@ -87,7 +89,7 @@ def test_each_family_shares_its_prediction_signatures(family):
         signatures = {cls.__name__: inspect.signature(getattr(cls, verb)) for cls in classes}
         assert len(set(map(str, signatures.values()))) == 1, signatures
         params = next(iter(signatures.values())).parameters
-        if verb not in ("purchase_count_pmf",):
+        if verb != "purchase_count_pmf":
             # Every prediction offers an interval, by the same keywords.
             for kw in ("interval", "method", "n_draws", "seed"):
                 assert kw in params, (family, verb, kw)

@@ -87,11 +87,14 @@ def check_summary_arrays(frequency, recency, T, index=None):
     return x, np.minimum(tx, tt), tt
 
 
-def summary_columns(summary, frequency, recency, T, period, model_period=None):
-    """Resolve a summary frame or arrays into (frequency, recency, T, index, period) arrays.
+PURCHASE_COLUMNS = ("frequency", "recency", "T")
 
-    Kept for callers of crmstudy 0.2; new code goes through
-    :func:`crmstudy.models._data.read_customer_data` (which this calls).
+
+def summary_columns(summary, frequency, recency, T, period, model_period=None):
+    """(frequency, recency, T, index, period) from a summary frame or arrays, validated.
+
+    A thin front of :func:`crmstudy.models._data.read_customer_data` (the one input path) for
+    modules that need the arrays themselves (e.g. :mod:`crmstudy.models.covariates`).
     """
     data = read_customer_data(
         summary,
@@ -105,26 +108,9 @@ def summary_columns(summary, frequency, recency, T, period, model_period=None):
     return data["frequency"], data["recency"], data["T"], data.index, data.period
 
 
-PURCHASE_COLUMNS = ("frequency", "recency", "T")
-
-
 def _validate_purchase_columns(cols, index):
     x, tx, tt = check_summary_arrays(cols["frequency"], cols["recency"], cols["T"], index)
     return {"frequency": x, "recency": tx, "T": tt}
-
-
-#: The keywords every prediction of an interval takes (documented once, here).
-INTERVAL_DOC = """
-        interval : float, optional
-            A level such as 0.9: return a DataFrame with columns ``estimate``, ``lower``,
-            ``upper`` (an equal-tailed interval over parameter draws: parameter uncertainty
-            only) instead of the point prediction.
-        method : {"asymptotic", "bootstrap"}
-            How the parameters are drawn (see :mod:`crmstudy.models._intervals`).
-        n_draws : int
-            Number of parameter draws.
-        seed : int or numpy Generator, optional
-            Randomness of the draws (an int makes the interval reproducible)."""
 
 
 class TransactionModel(CustomerModel):
@@ -230,21 +216,6 @@ class TransactionModel(CustomerModel):
         raise NotImplementedError
 
     # --- predictions --------------------------------------------------------------------------
-    def _rows(self, frequency, recency=None, T=None):
-        """(x, t_x, T, index) from a frame or arrays (kept for subclasses of crmstudy 0.2)."""
-        self._check_fitted()
-        if isinstance(frequency, pd.DataFrame):
-            data = self._customers(frequency, {})
-        else:
-            data = self._customers(None, {"frequency": frequency, "recency": recency, "T": T})
-        return data["frequency"], data["recency"], data["T"], data.index
-
-    @staticmethod
-    def _wrap(values, index, name):
-        if index is None:
-            return values if values.size != 1 else float(values[0])
-        return pd.Series(values, index=index, name=name)
-
     @staticmethod
     def _check_horizon(t, name="t"):
         try:

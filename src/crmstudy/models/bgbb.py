@@ -127,6 +127,7 @@ class BGBB(CustomerModel):
                 "with repeat transactions"
             )
         return self._fit_mle({"x": x, "t_x": tx, "n": n}, w, initial_params=initial_params)
+
     def _log_branches(self, params, x, t_x, n):
         """Log of the alive-through-n term and of each 'died before opportunity t_x+i+1' term.
 
@@ -147,22 +148,6 @@ class BGBB(CustomerModel):
         return np.logaddexp(alive, special.logsumexp(dead, axis=1))
 
     # --- predictions --------------------------------------------------------------------------
-    def _rows(self, frequency, recency=None, n_periods=None):
-        """(x, t_x, n, index) from a frame or arrays (kept for callers of crmstudy 0.2)."""
-        self._check_fitted()
-        if isinstance(frequency, pd.DataFrame):
-            data = self._customers(frequency, {})
-        else:
-            data = self._customers(
-                None,
-                {
-                    "frequency": np.atleast_1d(frequency),
-                    "recency": np.atleast_1d(recency),
-                    "n_periods": np.atleast_1d(n_periods),
-                },
-            )
-        return data["frequency"], data["recency"], data["n_periods"], data.index
-
     def _p_alive(self, params, x, tx, n):
         a, b, g, d = params
         alive, dead = self._log_branches(params, x, tx, n)

@@ -73,18 +73,6 @@ def _validate_spend(cols, index, require_positive: bool = False):
     return {"frequency": x, "monetary_value": m}
 
 
-def _spend_columns(summary, frequency, monetary_value, require_positive: bool = True):
-    """(frequency, monetary_value, index) from a frame or arrays (kept for crmstudy 0.2 callers)."""
-    data = read_customer_data(
-        summary,
-        {"frequency": frequency, "monetary_value": monetary_value},
-        columns=SPEND_COLUMNS,
-        validate=lambda c, i: _validate_spend(c, i, require_positive),
-        model_name="GammaGamma",
-    )
-    return data["frequency"], data["monetary_value"], data.index
-
-
 class GammaGamma(CustomerModel):
     """Gamma-Gamma spend model, fitted by maximum likelihood on repeat buyers.
 
