@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import brentq
 
+from crmstudy import concentration as conc
 from crmstudy.concentration import (
     bootstrap_concentration,
     customer_profit,
@@ -32,7 +33,6 @@ from crmstudy.concentration import (
     whale_summary,
     window_concentration,
 )
-from crmstudy import concentration as conc
 from crmstudy.errors import DataError, ParameterError
 
 # ----------------------------------------------------------------------------------------------
@@ -540,3 +540,36 @@ def test_verdict_pareto_80_20_checks_its_inputs():
         conc.verdict_pareto_80_20(0.5, 0.6, 0.7)
     with pytest.raises(ParameterError, match="share in"):
         conc.verdict_pareto_80_20(1.5, 0.6, 1.7)
+
+
+def test_customer_profit_from_a_cost_column():
+    profit = conc.customer_profit(
+        pd.Series([15.0, 6.0], index=["a", "b"]), [2, 1], cost=[5.0, 9.0], cost_per_order=1.0
+    )
+    assert profit.to_dict() == {"a": 15 - 5 - 2.0, "b": 6 - 9 - 1.0}
+    with pytest.raises(ParameterError, match="exactly one of margin"):
+        conc.customer_profit([1.0], [1], margin=0.3, cost=[0.5])
+    with pytest.raises(ParameterError, match="exactly one of margin"):
+        conc.customer_profit([1.0], [1])
+
+
+def test_bootstrap_whale_matches_a_plain_resampling_loop():
+    # An independent bootstrap: the same resamples drawn with the same generator, the whale
+    # numbers recomputed by sorting each resample in plain numpy.
+    rng = np.random.default_rng(5)
+    profit = np.concatenate([rng.gamma(2.0, 10.0, size=300), -rng.gamma(1.0, 3.0, size=60)])
+    got = conc.bootstrap_whale(profit, n_boot=200, rng=9)
+    p_desc = np.sort(profit)[::-1]
+    gen = np.random.default_rng(9)
+    picks = gen.integers(0, p_desc.size, size=(200, p_desc.size))
+    neg, peak = [], []
+    for row in picks:
+        sample = np.sort(p_desc[row])[::-1]
+        neg.append(np.mean(sample < 0))
+        peak.append(np.cumsum(sample).max() / sample.sum())
+    assert got.loc["unprofitable_share", "estimate"] == pytest.approx(60 / 360)
+    assert got.loc["unprofitable_share", "lower"] == pytest.approx(np.quantile(neg, 0.025))
+    assert got.loc["peak_profit_share", "upper"] == pytest.approx(np.quantile(peak, 0.975))
+    assert got.loc["peak_profit_share", "estimate"] == pytest.approx(
+        p_desc[p_desc > 0].sum() / p_desc.sum()
+    )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from crmstudy.datasets import load_cdnow
+from crmstudy.datasets import load_cdnow, load_ta_feng
 
 pytestmark = pytest.mark.notebook
 
@@ -72,7 +73,7 @@ def test_whale_curve_and_pareto_shape(results):
 
 def test_comparison_table_holds_the_anchors(results):
     table = results["comparison"]
-    assert {0.73, 0.67, 0.59, 0.5, 0.8} <= set(table["top20_share"].round(2))
+    assert {0.73, 0.67, 0.59, 0.6, 0.5, 0.8} <= set(table["top20_share"].round(2))
     assert table["source"].str.startswith("This notebook").sum() == 2
 
 
@@ -104,3 +105,63 @@ def test_top_customers_do_not_all_stay_on_top(results):
     assert 0.2 < results["still_on_top"] < 0.8
     assert halves["customers"] == 2357  # everyone is acquired in the first quarter of 1997
     assert 0 < halves["buyers_second"] < 1
+
+
+def test_verdict_and_exercises_on_the_cdnow_sample(results):
+    revenue = load_cdnow(sample=True).groupby("customer_id")["amount"].sum().to_numpy()
+    verdict = results["verdict_pareto_80_20"]
+    # CDNOW's interval lies below 0.75: the claim does not hold as stated.
+    assert verdict["class"] == "does_not_hold"
+    assert verdict["interval"]["upper"] < 0.75
+    assert verdict["headline"]["value"] == pytest.approx(results["top_share"])
+    assert results["exercise_1_answer"] == pytest.approx(_pandas_top_share(revenue, 0.1))
+    # Exercise 2: customers for 60% of revenue, by a plain cumulative sum (interpolated).
+    ordered = np.sort(revenue)[::-1]
+    cum = np.concatenate([[0], np.cumsum(ordered)]) / ordered.sum()
+    k = np.searchsorted(cum, 0.6)
+    direct = (k - 1 + (0.6 - cum[k - 1]) / (cum[k] - cum[k - 1])) / ordered.size
+    assert results["exercise_2_answer"] == pytest.approx(direct, rel=1e-9)
+    # Exercise 3: Ta Feng gross profit per customer, negative share, by plain pandas.
+    lines = load_ta_feng()
+    gp = (lines["amount"] - lines["cost"]).groupby(lines["customer_id"]).sum()
+    assert results["exercise_3_answer"] == pytest.approx((gp < 0).mean(), rel=1e-12)
+    assert results["profit_from_cost_column"] is False
+
+
+def test_ta_feng_whale_from_recorded_costs(run_notebook):
+    r = run_notebook("05_pareto_80_20", dataset="ta_feng", cost_per_order=0.0, n_boot=100)
+    lines = load_ta_feng()
+    revenue = lines.groupby("customer_id")["amount"].sum().to_numpy()
+    gp = (lines["amount"] - lines["cost"]).groupby(lines["customer_id"]).sum()
+    assert r["n_customers"] == 32_266
+    assert r["top_share"] == pytest.approx(_pandas_top_share(revenue, 0.2), rel=1e-12)
+    assert r["profit_from_cost_column"] is True
+    assert r["unprofitable_share"] == pytest.approx((gp < 0).mean(), rel=1e-12)
+    # The peak of the cumulative profit curve: profit of the profitable customers / total.
+    assert r["whale_peak"] == pytest.approx(gp[gp > 0].sum() / gp.sum(), rel=1e-12)
+    # Near the Ehrenberg-Bass 60/20, far from 80/20.
+    assert r["verdict_pareto_80_20"]["class"] == "does_not_hold"
+    assert 0.55 < r["top_share"] < 0.68
+
+
+def test_verdict_flips_to_holds_on_an_80_20_log(run_notebook, tmp_path):
+    # 100 customers: 20 spend 16 each, 80 spend 1 each, so the top 20% hold 320 / 400 = 80%.
+    # Own column names and month-first dates exercise the mapping parameters.
+    rows = [(f"c{i:03d}", "01/15/2020", 16.0 if i < 20 else 1.0) for i in range(100)]
+    rows += [("c000", "03/02/2020", 0.0), ("c099", "06/30/2020", 0.0)]
+    frame = pd.DataFrame(rows, columns=["client", "day", "spend"])
+    path = tmp_path / "eighty_twenty.csv"
+    frame.to_csv(path, index=False)
+    r = run_notebook(
+        "05_pareto_80_20",
+        transactions_path=str(path),
+        customer_column="client",
+        date_column="day",
+        amount_column="spend",
+        date_format="%m/%d/%Y",
+        cost_per_order=0.0,
+        n_boot=200,
+    )
+    assert r["n_customers"] == 100
+    assert r["top_share"] == pytest.approx(0.8)
+    assert r["verdict_pareto_80_20"]["class"] == "holds"

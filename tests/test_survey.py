@@ -114,3 +114,22 @@ def test_loyalty_curves_pair_identical_customers():
     pd.testing.assert_series_equal(lo["customers"], hi["customers"])
     np.testing.assert_allclose(hi["true_retention"], true_retention_curve("high", 0.3)[hi.index])
     assert (lo["retention"] >= hi["retention"]).sum() >= 4
+
+
+def test_high_competition_is_calibrated_to_the_xerox_six_times():
+    # Jones & Sasser (1995): Xerox's completely satisfied customers were six times as likely to
+    # repurchase as its satisfied ones. Checked by Monte Carlo over the switching-cost
+    # distribution (independent of the quadrature in true_retention_curve).
+    from scipy import stats as st
+
+    from crmstudy.survey import _DEFECTION_LOGITS, XEROX_RATIO, XEROX_REFERENCE_SWITCHING_COST
+
+    mu = XEROX_REFERENCE_SWITCHING_COST
+    c = st.beta(mu * 10, (1 - mu) * 10).rvs(size=2_000_000, random_state=np.random.default_rng(3))
+    alpha = _DEFECTION_LOGITS["high"]
+    r4 = 1 - expit(alpha[4] - 2.0 * c).mean()
+    r5 = 1 - expit(alpha[5] - 2.0 * c).mean()
+    assert XEROX_RATIO == 6.0
+    assert r5 / r4 == pytest.approx(6.0, rel=5e-3)
+    curve = true_retention_curve("high", mu)
+    assert curve[5] / curve[4] == pytest.approx(6.0, rel=1e-3)

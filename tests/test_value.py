@@ -342,3 +342,109 @@ def test_top_gap_by_hand():
         top_gap(curves[curves["satisfaction"] < 5])
     with pytest.raises(DataError, match="'competition'"):
         top_gap(curves.drop(columns="competition"))
+
+
+# --- real-survey tools on tiny constructed inputs --------------------------------------------------
+from crmstudy import value as _v  # noqa: E402
+
+
+def _tiny_survey():
+    # Satisfaction 1..7 with loyalty (top box 7) counted by hand:
+    # level 1-3 pooled: 4 respondents, 1 loyal; 4: 2, 0; 5: 2, 1; 6: 4, 2; 7: 4, 4; one missing.
+    rows = [(1, 7), (2, 3), (3, 1), (3, 2), (4, 2), (4, 5), (5, 7), (5, 6),
+            (6, 7), (6, 7), (6, 5), (6, 4), (7, 7), (7, 7), (7, 7), (7, 7), (np.nan, 7)]
+    return pd.DataFrame(rows, columns=["cusa", "cusl_3"])
+
+
+def test_loyal_by_satisfaction_on_a_hand_counted_table():
+    t = _v.loyal_by_satisfaction(_tiny_survey())
+    assert list(t.index) == [3, 4, 5, 6, 7]
+    assert list(t["label"]) == ["1-3", "4", "5", "6", "7"]
+    assert t["respondents"].tolist() == [4, 2, 2, 4, 4]
+    assert t["loyal"].tolist() == [1, 0, 1, 2, 4]
+    assert t.attrs["dropped_missing"] == 1
+    # Wilson interval for 2 of 4 at 95% (z = 1.95996): centre 0.5, half-width by hand.
+    z = 1.959963984540054
+    half = z * np.sqrt(0.25 / 4 + z**2 / 64) / (1 + z**2 / 4)
+    assert t.loc[6, "lower"] == pytest.approx(0.5 - half)
+    assert t.loc[6, "upper"] == pytest.approx(0.5 + half)
+
+
+def test_difference_interval_newcombe_published_example():
+    # Newcombe (1998), Table II, example (a): 56/70 vs 48/80, method 10 gives 0.0524 to 0.3339.
+    d, lo, hi = _v.difference_interval(56, 70, 48, 80)
+    assert d == pytest.approx(0.2)
+    assert lo == pytest.approx(0.0524, abs=1e-4)
+    assert hi == pytest.approx(0.3339, abs=1e-4)
+
+
+def test_missing_code_never_reaches_the_table():
+    s = _tiny_survey()
+    s.loc[0, "cusl_3"] = -99
+    with pytest.raises(DataError, match=r"column 'cusl_3', row 0: value -99"):
+        _v.loyal_by_satisfaction(s)
+
+
+def test_top_gap_by_group_on_hand_counts():
+    s = pd.DataFrame({"cusa": [7, 7, 6, 6, 7, 7, 6, 6], "cusl_3": [7, 7, 7, 1, 7, 1, 7, 1]})
+    g = pd.Series(["a"] * 4 + ["b"] * 4)
+    t = _v.top_gap_by_group(s, g)
+    assert t.loc["a", "gap"] == pytest.approx(1.0 - 0.5)
+    assert t.loc["b", "gap"] == pytest.approx(0.5 - 0.5)
+
+
+@pytest.mark.parametrize(
+    ("gap", "lo", "hi", "p", "expected"),
+    [(0.3, 0.2, 0.4, 0.001, "holds"), (0.3, 0.2, 0.4, 0.2, "holds_if"),
+     (0.1, -0.05, 0.25, 0.001, "does_not_hold")],
+)  # fmt: skip
+def test_verdict_satisfaction_loyalty_flips(gap, lo, hi, p, expected):
+    assert _v.verdict_satisfaction_loyalty(gap, lo, hi, p)[0] == expected
+
+
+def test_verdict_value_benefits_costs_flips_with_a_cost_measure():
+    cls, _, missing = _v.verdict_value_benefits_costs(0.5, (0.4, 0.6))
+    assert cls == "untestable" and missing == list(_v.VALUE_COST_MISSING)
+    assert _v.verdict_value_benefits_costs(0.5, (0.4, 0.6), -0.3, (-0.4, -0.2))[0] == "holds"
+    assert _v.verdict_value_benefits_costs(0.5, (0.4, 0.6), 0.3, (0.2, 0.4))[0] == "does_not_hold"
+    assert _v.verdict_value_benefits_costs(0.5, (0.4, 0.6), -0.1, (-0.3, 0.1))[0] == "holds_if"
+
+
+def test_verdict_value_disciplines_flips_with_firm_data():
+    assert _v.verdict_value_disciplines(None)[0] == "untestable"
+    firms = pd.DataFrame({"discipline": ["pl"] * 6, "focused": [1, 1, 1, 0, 0, 0],
+                          "performance": [10.0, 11, 12, 2, 3, 4]})  # fmt: skip
+    cls, values, _ = _v.verdict_value_disciplines(firms)
+    assert cls == "holds" and values["difference"] == pytest.approx(8.0)
+    assert _v.verdict_value_disciplines(firms.drop(columns="focused"))[0] == "untestable"
+
+
+def test_fit_loyalty_models_lr_matches_formula_logits():
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(0)
+    s = rng.integers(3, 8, size=600)
+    y = rng.random(600) < np.where(s == 7, 0.8, 0.3)
+    df = pd.DataFrame({"cusa": s, "cusl_3": np.where(y, 7, 3)})
+    fit = _v.fit_loyalty_models(df)
+    d = pd.DataFrame({"y": y.astype(int), "s": s})
+    lr = 2 * (smf.logit("y ~ C(s)", d).fit(disp=False).llf - smf.logit("y ~ s", d).fit(disp=False).llf)
+    assert fit.lr_stat == pytest.approx(lr, rel=1e-6)
+    assert fit.lr_df == 3 and fit.lr_pvalue < 1e-6
+
+
+def test_fit_value_equation_recovers_known_signs_and_matches_lstsq():
+    rng = np.random.default_rng(2)
+    q, c = rng.normal(size=400), rng.normal(size=400)
+    df = pd.DataFrame({"quality": q, "cost": c, "value": 0.8 * q - 0.5 * c + rng.normal(size=400)})
+    out = _v.fit_value_equation(df).set_index("predictor")
+    z = (df - df.mean()) / df.std(ddof=1)
+    X = np.column_stack([np.ones(400), z["quality"], z["cost"]])
+    beta = np.linalg.lstsq(X, z["value"].to_numpy(), rcond=None)[0]
+    np.testing.assert_allclose(out["coef"], beta[1:], rtol=1e-9)
+    assert out.loc["quality", "lower"] > 0 and out.loc["cost", "upper"] < 0
+    cls = _v.verdict_value_benefits_costs(
+        out.loc["quality", "coef"], (out.loc["quality", "lower"], out.loc["quality", "upper"]),
+        out.loc["cost", "coef"], (out.loc["cost", "lower"], out.loc["cost", "upper"]),
+    )[0]
+    assert cls == "holds"

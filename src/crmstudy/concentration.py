@@ -57,6 +57,7 @@ __all__ = [
     "customer_profit",
     "whale_curve",
     "whale_summary",
+    "bootstrap_whale",
     "pareto_top_share",
     "pareto_shape",
     "pareto_gini",
@@ -705,19 +706,30 @@ def customer_profit(
     revenue,
     orders,
     *,
-    margin: float,
+    margin: float | None = None,
+    cost=None,
     cost_per_order: float = 0.0,
     cost_per_customer: float = 0.0,
 ):
     """Profit per customer after the cost to serve (Kaplan & Narayanan 2001).
 
+    With an assumed gross ``margin``::
+
         profit = revenue * margin - cost_per_customer - cost_per_order * orders
+
+    or, when the log records each customer's cost of goods (``cost``; Ta Feng's ASSET taken as
+    cost)::
+
+        profit = revenue - cost - cost_per_customer - cost_per_order * orders
+
+    Give exactly one of ``margin`` and ``cost``.
 
     Parameters
     ----------
     revenue : revenue per customer over the window (currency).
     orders : orders per customer over the same window (count).
     margin : gross margin, a fraction of revenue in [0, 1].
+    cost : cost of goods per customer over the window (currency, >= 0), aligned with ``revenue``.
     cost_per_order : cost to serve one order (currency per order), >= 0: picking, shipping,
         payment handling.
     cost_per_customer : cost of keeping one customer on the books over the window (currency per
@@ -725,11 +737,15 @@ def customer_profit(
 
     Returns a Series (index of ``revenue`` if it is a Series) or a numpy array, in currency.
     """
-    for name, value, upper in (
-        ("margin", margin, 1.0),
+    if (margin is None) == (cost is None):
+        raise ParameterError("give exactly one of margin= (an assumed share) and cost= (per customer)")
+    checks = [
         ("cost_per_order", cost_per_order, np.inf),
         ("cost_per_customer", cost_per_customer, np.inf),
-    ):
+    ]
+    if margin is not None:
+        checks.insert(0, ("margin", margin, 1.0))
+    for name, value, upper in checks:
         if not (isinstance(value, int | float | np.floating) and 0 <= value <= upper):
             allowed = "[0, 1]" if upper == 1.0 else "[0, inf)"
             raise ParameterError(f"{name}={value!r} must be a number in the range {allowed}")
@@ -737,7 +753,14 @@ def customer_profit(
     n_orders = _as_values(orders, name="orders")
     if rev.size != n_orders.size:
         raise DataError(f"revenue has {rev.size} customers but orders has {n_orders.size}")
-    profit = rev * margin - cost_per_customer - cost_per_order * n_orders
+    if cost is not None:
+        goods = _as_values(cost, name="cost")
+        if goods.size != rev.size:
+            raise DataError(f"revenue has {rev.size} customers but cost has {goods.size}")
+        gross = rev - goods
+    else:
+        gross = rev * margin
+    profit = gross - cost_per_customer - cost_per_order * n_orders
     if isinstance(revenue, pd.Series):
         return pd.Series(profit, index=revenue.index, name="profit")
     return profit
@@ -790,6 +813,66 @@ def whale_summary(profit, *, fraction: float = 0.2) -> pd.Series:
         },
         name="whale",
     )
+
+
+def bootstrap_whale(
+    profit,
+    *,
+    fraction: float = 0.2,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    rng: np.random.Generator | int | None = 0,
+) -> pd.DataFrame:
+    """The whale curve's headline numbers with percentile bootstrap intervals over customers.
+
+    Resamples customers with replacement, as :func:`bootstrap_concentration` does, and recomputes
+    on each replicate the share of customers who lose money (``unprofitable_share``), the peak of
+    the cumulative profit curve (``peak_profit_share``, profit of the profitable customers over
+    total profit) and the share of profit from the top ``fraction`` by profit
+    (``top_profit_share``). ``profit`` is profit per customer (currency), negatives allowed, with a
+    positive total.
+
+    Returns a DataFrame indexed by ``measure`` with columns ``estimate``, ``se``, ``lower``,
+    ``upper``; ``attrs``: ``fraction``, ``n_boot``, ``level``, ``n_customers``.
+    """
+    fraction = _check_share(fraction, "fraction")
+    if not (isinstance(n_boot, int | np.integer) and n_boot >= 10):
+        raise ParameterError(f"n_boot={n_boot!r} must be an integer >= 10")
+    if not (isinstance(level, int | float) and 0 < level < 1):
+        raise ParameterError(f"level={level!r} must be in the range (0, 1)")
+    p_desc = np.sort(_as_values(profit, name="profit", allow_negative=True))[::-1]
+    if p_desc.sum() <= 0:
+        raise DataError(f"total profit is {p_desc.sum()}: a whale curve needs a positive total")
+    n = p_desc.size
+    losing = (p_desc < 0).astype(np.float64)
+    summary = whale_summary(p_desc, fraction=fraction)
+    estimate = [summary["unprofitable_share"], summary["peak_profit_share"],
+                summary["top_profit_share"]]  # fmt: skip
+    gen = _as_rng(rng)
+    draws = np.empty((int(n_boot), 3))
+    block = max(1, _BOOT_CELLS // n)
+    for start in range(0, int(n_boot), block):
+        b = min(block, int(n_boot) - start)
+        picks = gen.integers(0, n, size=(b, n))
+        offsets = (np.arange(b, dtype=np.int64) * n)[:, None]
+        counts = np.bincount((picks + offsets).ravel(), minlength=b * n).reshape(b, n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            C, T = _cumulative_shares(p_desc, counts)
+            total = (counts * p_desc).sum(axis=1)
+            T = np.where(total[:, None] > 0, T, np.nan)
+            draws[start : start + b, 0] = (counts * losing).sum(axis=1) / n
+            draws[start : start + b, 1] = np.nanmax(T, axis=1)
+            draws[start : start + b, 2] = _interp_rows(C, T, fraction)
+    alpha = (1.0 - level) / 2.0
+    lower, upper = np.nanquantile(draws, [alpha, 1.0 - alpha], axis=0)
+    out = pd.DataFrame(
+        {"estimate": estimate, "se": np.nanstd(draws, axis=0, ddof=1), "lower": lower,
+         "upper": upper},
+        index=pd.Index(["unprofitable_share", "peak_profit_share", "top_profit_share"],
+                       name="measure"),
+    )  # fmt: skip
+    out.attrs.update(fraction=fraction, n_boot=int(n_boot), level=float(level), n_customers=n)
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -66,6 +66,25 @@ __all__ = [
     "satisfaction_segments",
     "fit_spend_model",
     "segment_profitability",
+    "wilson_interval",
+    "difference_interval",
+    "loyal_by_satisfaction",
+    "LoyaltyFit",
+    "fit_loyalty_models",
+    "switching_cost_index",
+    "top_gap_by_group",
+    "fit_gap_moderation",
+    "verdict_satisfaction_loyalty",
+    "ECSI_CONSTRUCTS",
+    "VALUE_CHAIN",
+    "construct_scores",
+    "ValueChainFit",
+    "fit_value_chain",
+    "VALUE_COST_MISSING",
+    "fit_value_equation",
+    "verdict_value_benefits_costs",
+    "DISCIPLINE_MISSING",
+    "verdict_value_disciplines",
 ]
 
 #: Benefit attributes of the simulated survey (1 = poor, 5 = excellent).
@@ -448,7 +467,7 @@ class DefectionFit:
     switching_cost: np.ndarray | None
 
 
-def _fit_logit(y: np.ndarray, X: pd.DataFrame, what: str):
+def _fit_logit(y: np.ndarray, X: pd.DataFrame, what: str, outcome: str = "defection"):
     import statsmodels.api as sm
 
     try:
@@ -459,13 +478,13 @@ def _fit_logit(y: np.ndarray, X: pd.DataFrame, what: str):
             res = sm.Logit(y, X).fit(disp=False, method="newton", maxiter=100)
     except Exception as exc:  # statsmodels raises PerfectSeparationError or LinAlgError
         raise ConvergenceError(
-            f"the {what} logit of defection failed ({exc}); with few customers some satisfaction "
-            "level may have all or no defectors: use more customers or merge sparse levels"
+            f"the {what} logit of {outcome} failed ({exc}); with few customers some satisfaction "
+            f"level may have all or none with {outcome}: use more customers or merge sparse levels"
         ) from exc
     if not res.mle_retvals.get("converged", False) or not np.all(np.isfinite(res.bse)):
         raise ConvergenceError(
-            f"the {what} logit of defection did not converge; some satisfaction level may have all "
-            "or no defectors: use more customers or merge sparse levels"
+            f"the {what} logit of {outcome} did not converge; some satisfaction level may have all "
+            f"or none with {outcome}: use more customers or merge sparse levels (pool_below=)"
         )
     return res
 
@@ -833,3 +852,471 @@ def segment_profitability(survey: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows).set_index("segment")
     out["retained_profit_per_customer"] = out["profit_per_customer"] * out["retention"]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Real surveys: Jones & Sasser on the corporate-reputation survey, the value chain on ECSI
+# ---------------------------------------------------------------------------------------------
+def wilson_interval(successes, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson (1927) score interval for a proportion ``successes / n`` (arrays allowed)."""
+    k = np.asarray(successes, dtype=float)
+    m = np.asarray(n, dtype=float)
+    z = stats.norm.ppf(0.5 + level / 2.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / m
+        centre = (p + z**2 / (2 * m)) / (1 + z**2 / m)
+        half = z * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2)) / (1 + z**2 / m)
+    return centre - half, centre + half
+
+
+def difference_interval(k1, n1, k2, n2, level: float = 0.95) -> tuple[float, float, float]:
+    """``p1 - p2`` with Newcombe's (1998, method 10) hybrid score interval from Wilson limits."""
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson_interval(k1, n1, level)
+    l2, u2 = wilson_interval(k2, n2, level)
+    d = p1 - p2
+    return (float(d), float(d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)),
+            float(d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)))  # fmt: skip
+
+
+def _rating_column(frame: pd.DataFrame, column: str, low: int, high: int) -> pd.Series:
+    _require_columns(frame, [column], "survey")
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.notna() & ((values < low) | (values > high) | (values != values.round()))
+    if bad.any():
+        row = frame.index[np.flatnonzero(bad.to_numpy())[0]]
+        raise DataError(
+            f"column {column!r}, row {row}: value {frame.loc[row, column]} is not a whole rating "
+            f"in {low}-{high}"
+        )
+    return values
+
+
+def loyal_by_satisfaction(
+    survey: pd.DataFrame,
+    *,
+    satisfaction: str = "cusa",
+    loyalty: str = "cusl_3",
+    loyal_at: int = 7,
+    scale: tuple[int, int] = (1, 7),
+    pool_below: int = 3,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Jones & Sasser's (1995) table: the share of loyal customers at each satisfaction level.
+
+    A respondent is *loyal* when the ``loyalty`` rating is at least ``loyal_at`` (the top box, 7,
+    by default: "completely loyal"); respondents missing either rating are left out (never
+    counted as 0). Levels up to ``pool_below`` are pooled into one row (too few respondents to
+    estimate separately; on the corporate-reputation survey 21 of 344 rate 1-3), coded
+    ``pool_below``.
+
+    Returns a DataFrame indexed by ``level`` (int code, the pooled row at ``pool_below``) with
+    ``label`` ("1-3", "4", ...), ``respondents``, ``loyal`` (count), ``loyal_share`` with its
+    Wilson interval ``lower``/``upper`` at ``level``, and ``mean_loyalty`` (mean rating).
+    """
+    lo, hi = scale
+    sat = _rating_column(survey, satisfaction, lo, hi)
+    loy = _rating_column(survey, loyalty, lo, hi)
+    keep = sat.notna() & loy.notna()
+    code = sat[keep].clip(lower=pool_below).astype(int)
+    frame = pd.DataFrame({"level": code, "loyal": (loy[keep] >= loyal_at).astype(int),
+                          "rating": loy[keep]})  # fmt: skip
+    grouped = frame.groupby("level")
+    out = pd.DataFrame(
+        {"respondents": grouped.size(), "loyal": grouped["loyal"].sum(),
+         "mean_loyalty": grouped["rating"].mean()}
+    )  # fmt: skip
+    out["loyal_share"] = out["loyal"] / out["respondents"]
+    out["lower"], out["upper"] = wilson_interval(out["loyal"], out["respondents"], level)
+    out.insert(0, "label", [f"{lo}-{k}" if k == pool_below and lo < k else str(k)
+                            for k in out.index])  # fmt: skip
+    out.attrs.update(satisfaction=satisfaction, loyalty=loyalty, loyal_at=loyal_at,
+                     level=level, dropped_missing=int((~keep).sum()))  # fmt: skip
+    return out[["label", "respondents", "loyal", "loyal_share", "lower", "upper", "mean_loyalty"]]
+
+
+@dataclass
+class LoyaltyFit:
+    """Binary logits of loyalty on satisfaction as categories and as a line, and the LR test.
+
+    ``categorical``/``linear`` are statsmodels Logit results; ``lr_stat``, ``lr_df``,
+    ``lr_pvalue`` the likelihood-ratio test of the line against the categories; ``comparison``
+    the log-likelihoods, AIC and BIC; ``levels`` the satisfaction codes; ``n`` respondents used.
+    """
+
+    categorical: Any
+    linear: Any
+    levels: list[int]
+    lr_stat: float
+    lr_df: int
+    lr_pvalue: float
+    comparison: pd.DataFrame
+    n: int
+
+
+def fit_loyalty_models(
+    survey: pd.DataFrame,
+    *,
+    satisfaction: str = "cusa",
+    loyalty: str = "cusl_3",
+    loyal_at: int = 7,
+    scale: tuple[int, int] = (1, 7),
+    pool_below: int = 3,
+    controls: tuple[str, ...] | list[str] = (),
+) -> LoyaltyFit:
+    """``logit P(loyal)`` with one log-odds per satisfaction level against a straight line.
+
+    The satisfaction code is the rating with levels up to ``pool_below`` pooled (as in
+    :func:`loyal_by_satisfaction`), so the linear model ``a + b * code`` is the categorical one
+    with its level effects forced onto a line and ``LR = 2 (llf_cat - llf_lin)`` is chi-squared
+    with ``K - 2`` degrees of freedom (``K`` levels). ``controls`` are extra columns entered in
+    both models (rows missing any of them are left out). Fitted by maximum likelihood with
+    ``statsmodels.api.Logit``.
+    """
+    lo, hi = scale
+    sat = _rating_column(survey, satisfaction, lo, hi)
+    loy = _rating_column(survey, loyalty, lo, hi)
+    extra = pd.DataFrame({c: pd.to_numeric(survey[c], errors="coerce") for c in controls},
+                         index=survey.index)  # fmt: skip
+    keep = sat.notna() & loy.notna() & extra.notna().all(axis=1)
+    code = sat[keep].clip(lower=pool_below).astype(int).to_numpy()
+    y = (loy[keep] >= loyal_at).astype(float).to_numpy()
+    levels = sorted(set(code.tolist()))
+    if len(levels) < 3:
+        raise DataError(f"column {satisfaction!r} has only levels {levels}; need at least three")
+    idx = survey.index[keep.to_numpy()]
+    X_cat = pd.DataFrame({f"sat_{k}": (code == k).astype(float) for k in levels}, index=idx)
+    X_lin = pd.DataFrame({"const": 1.0, "satisfaction": code.astype(float)}, index=idx)
+    for c in controls:
+        X_cat[c] = extra.loc[keep, c].to_numpy()
+        X_lin[c] = extra.loc[keep, c].to_numpy()
+    cat = _fit_logit(y, X_cat, "categorical", "loyalty")
+    lin = _fit_logit(y, X_lin, "linear", "loyalty")
+    lr = max(0.0, 2.0 * (cat.llf - lin.llf))
+    df = len(levels) - 2
+    comparison = pd.DataFrame(
+        {"parameters": [len(cat.params), len(lin.params)], "loglik": [cat.llf, lin.llf],
+         "aic": [cat.aic, lin.aic], "bic": [cat.bic, lin.bic]},
+        index=pd.Index(["categorical", "linear"], name="satisfaction as"),
+    )  # fmt: skip
+    return LoyaltyFit(cat, lin, levels, float(lr), int(df), float(stats.chi2.sf(lr, df)),
+                      comparison, int(keep.sum()))  # fmt: skip
+
+
+def switching_cost_index(survey: pd.DataFrame, items: tuple[str, ...] | list[str]) -> pd.Series:
+    """Mean of the switching-cost items per respondent (missing if any item is missing)."""
+    _require_columns(survey, list(items), "survey")
+    block = survey[list(items)].apply(pd.to_numeric, errors="coerce")
+    return block.mean(axis=1, skipna=False).rename("switching_cost")
+
+
+def top_gap_by_group(
+    survey: pd.DataFrame,
+    group: pd.Series,
+    *,
+    satisfaction: str = "cusa",
+    loyalty: str = "cusl_3",
+    loyal_at: int = 7,
+    top: int = 7,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """The loyal share at the top satisfaction level and the one below, and their gap, by group.
+
+    ``group`` labels each respondent (e.g. "low"/"high" switching costs; missing labels are left
+    out). Jones & Sasser (1995) predict the gap ``share(top) - share(top - 1)`` is widest where
+    switching is cheap. Returns one row per group with ``respondents_top``, ``share_top``,
+    ``respondents_below``, ``share_below``, ``gap`` and its Newcombe interval ``lower``/``upper``.
+    """
+    sat = _rating_column(survey, satisfaction, 1, max(top, 7))
+    loy = _rating_column(survey, loyalty, 1, max(top, 7))
+    rows = []
+    for name in [g for g in pd.unique(group.dropna())]:
+        mask = (group == name) & sat.notna() & loy.notna()
+        at_top = mask & (sat == top)
+        below = mask & (sat == top - 1)
+        k1, n1 = int((loy[at_top] >= loyal_at).sum()), int(at_top.sum())
+        k2, n2 = int((loy[below] >= loyal_at).sum()), int(below.sum())
+        if n1 == 0 or n2 == 0:
+            raise DataError(f"group {name!r} has no respondents at satisfaction {top} or {top - 1}")
+        d, dl, du = difference_interval(k1, n1, k2, n2, level)
+        rows.append({"group": name, "respondents_top": n1, "share_top": k1 / n1,
+                     "respondents_below": n2, "share_below": k2 / n2, "gap": d,
+                     "lower": dl, "upper": du})  # fmt: skip
+    return pd.DataFrame(rows).set_index("group")
+
+
+def fit_gap_moderation(
+    survey: pd.DataFrame,
+    moderator: pd.Series,
+    *,
+    satisfaction: str = "cusa",
+    loyalty: str = "cusl_3",
+    loyal_at: int = 7,
+    top: int = 7,
+):
+    """Logit of loyalty among respondents at the top two levels: ``top``, the moderator, and
+    their product. A negative ``top:moderator`` coefficient says the top-two gap (in log-odds)
+    narrows as the moderator (e.g. the switching-cost index, centred at its mean) rises.
+
+    Returns the statsmodels Logit results (parameters ``const``, ``top``, ``moderator``,
+    ``top:moderator``).
+    """
+    sat = _rating_column(survey, satisfaction, 1, max(top, 7))
+    loy = _rating_column(survey, loyalty, 1, max(top, 7))
+    m = pd.to_numeric(moderator, errors="coerce")
+    keep = sat.isin([top, top - 1]) & loy.notna() & m.notna()
+    centred = m[keep] - m[keep].mean()
+    is_top = (sat[keep] == top).astype(float)
+    X = pd.DataFrame({"const": 1.0, "top": is_top, "moderator": centred,
+                      "top:moderator": is_top * centred})  # fmt: skip
+    y = (loy[keep] >= loyal_at).astype(float).to_numpy()
+    return _fit_logit(y, X, "moderation", "loyalty")
+
+
+def verdict_satisfaction_loyalty(
+    gap: float, gap_lower: float, gap_upper: float, lr_pvalue: float, *, alpha: float = 0.05
+) -> tuple[str, dict[str, float]]:
+    """The verdict class on "completely satisfied customers are far more loyal than satisfied".
+
+    ``gap`` is the loyal share at the top satisfaction level minus the level below, with its
+    interval; ``lr_pvalue`` the likelihood-ratio test of a linear against a categorical logit.
+
+    - ``holds``: the gap's interval is above 0 **and** linearity is rejected at ``alpha`` (the
+      top step is special, Jones & Sasser's shape);
+    - ``holds_if``: the gap is above 0 but a straight line fits (loyalty rises with every step,
+      the top one no more than the others): it holds only in the weak form "more satisfied,
+      more loyal";
+    - ``does_not_hold``: the interval of the gap reaches 0 or below.
+    """
+    check_number(alpha, "alpha", low=0.0, high=1.0)
+    if not gap_lower <= gap <= gap_upper:
+        raise ParameterError(f"gap={gap} must lie in its interval [{gap_lower}, {gap_upper}]")
+    values = {"gap": float(gap), "gap_lower": float(gap_lower), "gap_upper": float(gap_upper),
+              "lr_pvalue": float(lr_pvalue), "alpha": float(alpha)}  # fmt: skip
+    if gap_lower <= 0:
+        return "does_not_hold", values
+    return ("holds" if lr_pvalue < alpha else "holds_if"), values
+
+
+#: The ECSI constructs as means of their items (Tenenhaus et al. 2005). CUSL2 (price tolerance)
+#: is left out of loyalty: it barely correlates with the other loyalty items in this file.
+ECSI_CONSTRUCTS: dict[str, tuple[str, ...]] = {
+    "image": ("IMAG1", "IMAG2", "IMAG3", "IMAG4", "IMAG5"),
+    "expectations": ("CUEX1", "CUEX2", "CUEX3"),
+    "quality": ("PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERQ6", "PERQ7"),
+    "value": ("PERV1", "PERV2"),
+    "satisfaction": ("CUSA1", "CUSA2", "CUSA3"),
+    "complaints": ("CUSCO",),
+    "loyalty": ("CUSL1", "CUSL3"),
+}
+
+#: The three equations of the value chain: outcome -> predictors.
+VALUE_CHAIN: dict[str, tuple[str, ...]] = {
+    "value": ("quality", "expectations"),
+    "satisfaction": ("value", "quality", "expectations", "image"),
+    "loyalty": ("satisfaction", "value", "image"),
+}
+
+
+def construct_scores(survey: pd.DataFrame, constructs: Mapping[str, tuple[str, ...]] | None = None,
+                     *, standardise: bool = True) -> pd.DataFrame:
+    """Each construct as the mean of its items (``ECSI_CONSTRUCTS`` by default), optionally
+    standardised to mean 0 and standard deviation 1 (so path coefficients are in SD units)."""
+    constructs = ECSI_CONSTRUCTS if constructs is None else constructs
+    out = {}
+    for name, items in constructs.items():
+        _require_columns(survey, list(items), "survey")
+        out[name] = survey[list(items)].apply(pd.to_numeric, errors="coerce").mean(axis=1)
+    scores = pd.DataFrame(out, index=survey.index)
+    if standardise:
+        scores = (scores - scores.mean()) / scores.std(ddof=1)
+    return scores
+
+
+@dataclass
+class ValueChainFit:
+    """The value -> satisfaction -> loyalty regressions: ``fits`` (equation -> statsmodels OLS
+    results), ``paths`` (one row per coefficient: ``equation``, ``predictor``, ``coef``, ``se``,
+    ``lower``, ``upper``, ``p``), ``r2`` per equation and the ``indirect`` effect of value on
+    loyalty through satisfaction (``estimate``, ``lower``, ``upper``, bootstrap)."""
+
+    fits: dict
+    paths: pd.DataFrame
+    r2: pd.Series
+    indirect: pd.Series
+
+
+def fit_value_chain(
+    scores: pd.DataFrame,
+    equations: Mapping[str, tuple[str, ...]] | None = None,
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int | np.random.Generator | None = 0,
+) -> ValueChainFit:
+    """OLS of each equation of :data:`VALUE_CHAIN` on construct scores (statsmodels), and the
+    indirect effect value -> satisfaction -> loyalty ``a * b`` (``a``: value in the satisfaction
+    equation, ``b``: satisfaction in the loyalty equation) with a percentile bootstrap over
+    respondents (Preacher & Hayes 2008)."""
+    import statsmodels.api as sm
+
+    equations = VALUE_CHAIN if equations is None else equations
+    needed = sorted({c for k, v in equations.items() for c in (k, *v)})
+    _require_columns(scores, needed, "scores")
+    data = scores[needed].dropna()
+    fits, rows = {}, []
+    for outcome, predictors in equations.items():
+        res = sm.OLS(data[outcome], sm.add_constant(data[list(predictors)])).fit()
+        fits[outcome] = res
+        ci = res.conf_int(alpha=1 - level)
+        for p in predictors:
+            rows.append({"equation": outcome, "predictor": p, "coef": res.params[p],
+                         "se": res.bse[p], "lower": ci.loc[p, 0], "upper": ci.loc[p, 1],
+                         "p": res.pvalues[p]})  # fmt: skip
+    paths = pd.DataFrame(rows)
+    r2 = pd.Series({k: v.rsquared for k, v in fits.items()}, name="r2")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    sat_X = np.column_stack([np.ones(len(data)), data[list(equations["satisfaction"])]])
+    loy_X = np.column_stack([np.ones(len(data)), data[list(equations["loyalty"])]])
+    a_pos = 1 + list(equations["satisfaction"]).index("value")
+    b_pos = 1 + list(equations["loyalty"]).index("satisfaction")
+    ys, yl = data["satisfaction"].to_numpy(), data["loyalty"].to_numpy()
+    draws = np.empty(int(n_boot))
+    for b in range(int(n_boot)):
+        i = rng.integers(0, len(data), len(data))
+        a = np.linalg.lstsq(sat_X[i], ys[i], rcond=None)[0][a_pos]
+        bb = np.linalg.lstsq(loy_X[i], yl[i], rcond=None)[0][b_pos]
+        draws[b] = a * bb
+    est = fits["satisfaction"].params["value"] * fits["loyalty"].params["satisfaction"]
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    indirect = pd.Series({"estimate": est, "lower": lo, "upper": hi}, name="indirect")
+    return ValueChainFit(fits, paths, r2, indirect)
+
+
+def fit_value_equation(
+    survey: pd.DataFrame,
+    *,
+    value: str = "value",
+    benefits: tuple[str, ...] | list[str] = ("quality",),
+    costs: tuple[str, ...] | list[str] = ("cost",),
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """OLS of perceived value on benefit and cost ratings, all standardised (statsmodels).
+
+    ``value = b_0 + sum_j b_j benefit_j + sum_k c_k cost_k + e`` on z-scores, so each coefficient
+    is in SD of value per SD of the rating. "Value = benefits - costs" predicts ``b_j > 0`` and
+    ``c_k < 0`` (a cost rating is higher when the cost is more burdensome). Rows with a missing
+    rating are left out. Returns one row per predictor: ``predictor``, ``kind`` ("benefit" or
+    "cost"), ``coef``, ``se``, ``lower``, ``upper``, ``p``; ``attrs["n"]`` respondents used.
+    """
+    import statsmodels.api as sm
+
+    names = [value, *benefits, *costs]
+    _require_columns(survey, names, "survey")
+    data = survey[names].apply(pd.to_numeric, errors="coerce").dropna()
+    if len(data) < len(names) + 2:
+        raise DataError(f"only {len(data)} complete rows for {names}: too few to fit")
+    z = (data - data.mean()) / data.std(ddof=1)
+    res = sm.OLS(z[value], sm.add_constant(z[[*benefits, *costs]])).fit()
+    ci = res.conf_int(alpha=1 - level)
+    out = pd.DataFrame(
+        {"predictor": [*benefits, *costs],
+         "kind": ["benefit"] * len(benefits) + ["cost"] * len(costs),
+         "coef": [res.params[c] for c in (*benefits, *costs)],
+         "se": [res.bse[c] for c in (*benefits, *costs)],
+         "lower": [ci.loc[c, 0] for c in (*benefits, *costs)],
+         "upper": [ci.loc[c, 1] for c in (*benefits, *costs)],
+         "p": [res.pvalues[c] for c in (*benefits, *costs)]}
+    )  # fmt: skip
+    out.attrs["n"] = int(len(data))
+    return out
+
+
+#: What the public surveys lack for "value = benefits - costs" (named by the verdict).
+VALUE_COST_MISSING: tuple[str, ...] = (
+    "price paid (monetary cost) rated or recorded apart from quality",
+    "non-monetary costs (time, effort, risk) of buying and using",
+)
+
+
+def verdict_value_benefits_costs(
+    benefit: float,
+    benefit_interval: tuple[float, float],
+    cost: float | None = None,
+    cost_interval: tuple[float, float] | None = None,
+    *,
+    missing: tuple[str, ...] | list[str] = VALUE_COST_MISSING,
+) -> tuple[str, dict[str, float], list[str]]:
+    """The verdict class on "perceived value = benefits - costs".
+
+    ``benefit`` is the effect of a benefit measure (perceived quality) on perceived value, with
+    its interval; ``cost`` the effect of a cost measure, if the data have one. Without a cost
+    measure the claim is ``untestable`` and the missing variables are named (the benefits half
+    is still reported). With both: ``holds`` if the benefit effect is above 0 and the cost effect
+    below 0 (both intervals exclude 0); ``does_not_hold`` if either interval lies wholly on the
+    wrong side; otherwise ``holds_if`` (the signs are right but one effect is not told from 0).
+
+    Returns ``(class, values, missing)``.
+    """
+    values = {"benefit": float(benefit), "benefit_lower": float(benefit_interval[0]),
+              "benefit_upper": float(benefit_interval[1])}  # fmt: skip
+    if cost is None:
+        return "untestable", values, list(missing)
+    if cost_interval is None:
+        raise ParameterError("cost_interval is required with cost")
+    values.update(cost=float(cost), cost_lower=float(cost_interval[0]),
+                  cost_upper=float(cost_interval[1]))  # fmt: skip
+    if benefit_interval[1] < 0 or cost_interval[0] > 0:
+        return "does_not_hold", values, []
+    if benefit_interval[0] > 0 and cost_interval[1] < 0:
+        return "holds", values, []
+    return "holds_if", values, []
+
+
+#: What a test of the value disciplines needs and no public data set here has.
+DISCIPLINE_MISSING: tuple[str, ...] = (
+    "each firm's value discipline (product leadership, operational excellence, customer intimacy)",
+    "firm-level performance (profit or growth) for many firms of each discipline",
+)
+
+
+def verdict_value_disciplines(
+    firms: pd.DataFrame | None = None,
+    *,
+    discipline: str = "discipline",
+    focused: str = "focused",
+    performance: str = "performance",
+    level: float = 0.95,
+) -> tuple[str, dict[str, float], list[str]]:
+    """The verdict class on "firms win by excelling at one value discipline".
+
+    ``firms`` has one row per firm: ``discipline`` (its main discipline), ``focused`` (1 if it
+    leads in one discipline and meets the market's threshold in the others, 0 if it straddles)
+    and ``performance`` (e.g. profit margin). Without such data (``None``, or columns missing)
+    the claim is ``untestable`` and the missing variables are named. With it: Welch's
+    difference in mean performance, focused minus straddling, with its interval: ``holds`` if
+    above 0, ``does_not_hold`` if below 0, ``holds_if`` if the interval contains 0 (no evidence
+    either way at this sample size).
+    """
+    if firms is None:
+        return "untestable", {}, list(DISCIPLINE_MISSING)
+    lacking = [c for c in (discipline, focused, performance) if c not in firms.columns]
+    if lacking:
+        return "untestable", {}, [f"column {c!r}" for c in lacking] + list(DISCIPLINE_MISSING)
+    f = firms[focused].astype(bool)
+    y = pd.to_numeric(firms[performance], errors="coerce")
+    a, b = y[f].dropna().to_numpy(), y[~f].dropna().to_numpy()
+    if len(a) < 2 or len(b) < 2:
+        raise DataError("need at least two focused and two straddling firms")
+    diff = a.mean() - b.mean()
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = np.sqrt(va + vb)
+    dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    t = stats.t.ppf(0.5 + level / 2, dof)
+    lo, hi = diff - t * se, diff + t * se
+    values = {"difference": float(diff), "lower": float(lo), "upper": float(hi)}
+    if lo > 0:
+        return "holds", values, []
+    if hi < 0:
+        return "does_not_hold", values, []
+    return "holds_if", values, []

@@ -11,6 +11,8 @@ import textwrap
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from crmstudy.formatting import format_value
+
 __all__ = ["concentration_curves", "window_strip", "whale", "anchor_dots"]
 
 
@@ -104,7 +106,8 @@ def whale(curve: pd.DataFrame, summary: pd.Series | None = None, *, title: str |
         x, y = summary["peak_customer_share"], summary["peak_profit_share"]
         ax.plot([x], [y], "o", color="black")
         ax.annotate(
-            f"peak: {y:.0%} of total profit,\nfrom the {x:.0%} of customers who are profitable",
+            f"peak: {format_value(y, 'share')} of total profit,\nfrom the "
+            f"{format_value(x, 'share')} of customers who are profitable",
             (x, y),
             xytext=(0.35, 0.3),
             textcoords="axes fraction",

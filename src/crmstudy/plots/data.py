@@ -54,12 +54,21 @@ def repeat_purchase_distribution(
 
 
 def cohort_heatmap(
-    table: pd.DataFrame, *, max_age: int | None = None, title: str | None = None
+    table: pd.DataFrame,
+    *,
+    max_age: int | None = None,
+    max_labels: int = 24,
+    title: str | None = None,
 ) -> plt.Figure:
     """Heatmap of a :func:`crmstudy.transactions.cohort_table`: share active by cohort and age.
 
     Age 0 (share 1 by definition) is left out so the colour scale shows the repeat activity.
+    With more than ``max_labels`` cohorts or ages (a user's log with daily or weekly cohorts),
+    only every k-th row and column is labelled, so the labels never overlap, and the cells are
+    not annotated. The colour bar is labelled in percent and kept inside the figure.
     """
+    from matplotlib.ticker import PercentFormatter
+
     period = PERIOD_NAMES.get(table.attrs.get("period", ""), "periods")
     shown = table[table["age"] > 0]
     if max_age is not None:
@@ -67,21 +76,25 @@ def cohort_heatmap(
     grid = shown.pivot(index="cohort", columns="age", values="share")
     sizes = table.drop_duplicates("cohort").set_index("cohort")["cohort_size"]
     grid.index = [f"{c} (n={sizes[c]:,})" for c in grid.index]
-    height = min(2.0 + 0.35 * len(grid), 12.0)
-    fig, ax = plt.subplots(figsize=(10, height))
+    height = min(2.0 + 0.35 * min(len(grid), max_labels), 12.0)
+    fig, ax = plt.subplots(figsize=(10, height), layout="constrained")
+    row_step = max(1, -(-len(grid) // max_labels))
+    col_step = max(1, -(-len(grid.columns) // max_labels))
     sns.heatmap(
         grid,
         cmap="mako_r",
         vmin=0,
-        annot=len(grid.columns) <= 24 and len(grid) <= 20,
+        annot=len(grid.columns) <= max_labels and len(grid) <= 20,
         fmt=".0%",
-        cbar_kws={"label": "share of cohort buying"},
+        xticklabels=col_step,
+        yticklabels=row_step,
+        cbar_kws={"label": "share of cohort buying", "format": PercentFormatter(1.0, decimals=0)},
         ax=ax,
     )
+    ax.tick_params(axis="y", labelsize=8 if row_step > 1 or len(grid) > 12 else 10)
     ax.set_xlabel(f"{period} since first purchase")
     ax.set_ylabel("cohort (first purchase)")
     ax.set_title(title or "Share of each cohort that buys again, by age")
-    fig.tight_layout()
     return fig
 
 

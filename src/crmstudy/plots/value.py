@@ -16,6 +16,8 @@ __all__ = [
     "satisfaction_gain_bars",
     "retention_fit_lines",
     "segment_profitability_bars",
+    "loyal_share_by_level",
+    "value_chain_paths",
 ]
 
 _PALETTE = {"low": "tab:blue", "high": "tab:red"}
@@ -189,5 +191,58 @@ def segment_profitability_bars(
     ax.set_ylabel(f"per customer ({currency} per period)")
     ax.legend(fontsize=8)
     ax.set_title(title or "Profitability by value discipline")
+    fig.tight_layout()
+    return fig
+
+
+def loyal_share_by_level(
+    table: pd.DataFrame, *, ylabel: str = "share loyal", title: str | None = None
+) -> plt.Figure:
+    """Loyal share by satisfaction level with its interval, from
+    :func:`crmstudy.value.loyal_by_satisfaction` (columns ``label``, ``loyal_share``, ``lower``,
+    ``upper``, ``respondents``). Each level's respondents are written under its point."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    x = list(range(len(table)))
+    share = table["loyal_share"].to_numpy()
+    ax.errorbar(
+        x,
+        share,
+        yerr=[share - table["lower"].to_numpy(), table["upper"].to_numpy() - share],
+        marker="o",
+        capsize=4,
+        color="tab:red",
+    )
+    ax.set_xticks(x)
+    ax.set_xticklabels([f"{lab}\n(n={n:,})" for lab, n in zip(table["label"],
+                                                              table["respondents"],
+                                                              strict=True)])  # fmt: skip
+    ax.set_xlabel("satisfaction rating (respondents)")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.02)
+    ax.set_title(title or "Loyalty by satisfaction level (95% intervals)")
+    fig.tight_layout()
+    return fig
+
+
+def value_chain_paths(paths: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
+    """Standardised path coefficients with intervals, one row per (equation, predictor), from
+    :class:`crmstudy.value.ValueChainFit` ``.paths``."""
+    labels = [f"{p} -> {e}" for e, p in zip(paths["equation"], paths["predictor"], strict=True)]
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(paths) + 1.5))
+    y = list(range(len(paths)))
+    coef = paths["coef"].to_numpy()
+    ax.errorbar(
+        coef,
+        y,
+        xerr=[coef - paths["lower"].to_numpy(), paths["upper"].to_numpy() - coef],
+        fmt="o",
+        capsize=3,
+    )
+    ax.axvline(0, color="grey", ls=":")
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("standardised coefficient (SD of outcome per SD of predictor)")
+    ax.set_title(title or "The value chain: paths with 95% intervals")
     fig.tight_layout()
     return fig
