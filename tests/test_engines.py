@@ -155,7 +155,10 @@ def test_lazy_engine_errors():
     log = random_log(customers=20)
     bad = log.copy()
     bad.loc[3, "amount"] = -2.5
-    with pytest.raises(DataError, match=r"1 negative amounts, first found: customer_id 'c\d+', date .*, amount -2.5\. Refunds"):
+    with pytest.raises(
+        DataError,
+        match=r"1 negative amounts, first found: customer_id 'c\d+', date .*, amount -2.5\. Refunds",
+    ):
         rfm_summary(pl.from_pandas(bad))
     with pytest.raises(DataError, match="no column 'value'"):
         rfm_summary(pl.from_pandas(log), amount_column="value")
