@@ -231,19 +231,131 @@ def summary_frames(lazy, cal_day: int, base_day: int, obs_day: int | None = None
     return per.select(*columns)
 
 
-def by_customer(frame: pd.DataFrame, labels=None) -> pd.DataFrame:
-    """Index a collected frame by ``customer_id`` (str), sorted, whatever engine produced it.
+def day_numbers(dates: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of naive datetime64 values (floored: 1969-12-31 23:00 is day -1).
 
-    ``labels`` maps integer codes back to the ids (pandas input, see :func:`_as_lazy`).
+    The numpy counterpart of :func:`day_expr` for logs held in memory; the two agree exactly
+    (tests/test_transactions_properties.py checks it on dates either side of 1970).
     """
-    ids = frame["customer_id"]
-    ids = labels.take(ids.to_numpy()) if labels is not None else ids
-    frame = frame.assign(customer_id=pd.Index(ids).astype(str))
-    return frame.set_index("customer_id").sort_index()
+    return dates.astype("datetime64[D]").astype("int64")
+
+
+def to_micros(amounts: np.ndarray) -> np.ndarray:
+    """Amounts as whole millionths, rounded half up: the numpy counterpart of the engines'."""
+    return np.floor(amounts * MICROS + 0.5).astype("int64")
+
+
+def _segments(keys: np.ndarray) -> np.ndarray:
+    """Start positions of the runs of equal values in a sorted array."""
+    if keys.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    new = np.empty(keys.size, dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    return np.flatnonzero(new)
+
+
+def summary_arrays(
+    codes: np.ndarray,
+    day: np.ndarray,
+    micros: np.ndarray,
+    cal_day: int,
+    base_day: int,
+    obs_day: int | None = None,
+) -> pd.DataFrame:
+    """The integers of :func:`summary_frames` from numpy arrays, by one sort and segment sums.
+
+    For logs already in memory (pandas input, ids as integer codes): the same definitions as
+    :func:`summary_frames` (Fader, Hardie & Lee 2005a), the same columns and integer values, in
+    code order, computed without a group-by. Each customer-day is one int64 key, ``code *
+    MAX_SPAN_DAYS + day - base_day``; sorting the keys puts each customer's days together and in
+    order (a log already sorted by customer and day sorts in linear time), and sums over runs
+    give the day values, then the customer statistics. All sums are int64, exact.
+    """
+    end = cal_day if obs_day is None else obs_day
+    # key = code * MAX_SPAN_DAYS + day - base_day, built in place (each temporary of a 10^7-row
+    # log costs its page faults).
+    key = codes.astype("int64")
+    key *= MAX_SPAN_DAYS
+    key += day
+    key -= base_day
+    if int(day.max()) > end:
+        keep = day <= end
+        key, micros = key[keep], micros[keep]
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = _segments(key)
+    day_micros = np.add.reduceat(micros[order], starts) if starts.size else micros[:0]
+    del order
+    customer, day_of = np.divmod(key[starts], MAX_SPAN_DAYS)
+    day_of += base_day
+    if obs_day is None:
+        c_customer, c_day, c_micros = customer, day_of, day_micros
+    else:
+        in_cal = day_of <= cal_day
+        c_customer, c_day, c_micros = customer[in_cal], day_of[in_cal], day_micros[in_cal]
+    first_rows = _segments(c_customer)
+    last_rows = np.append(first_rows[1:], c_customer.size) - 1
+    ids = c_customer[first_rows]
+    first = c_day[first_rows]
+    if first_rows.size:
+        total = np.add.reduceat(c_micros, first_rows)
+        largest = np.maximum.reduceat(c_micros, first_rows)
+    else:
+        total = largest = c_micros[:0]
+    out = {
+        "customer_id": ids,
+        "frequency": (last_rows - first_rows).astype("int64"),
+        "recency_days": c_day[last_rows] - first,
+        "T_days": cal_day - first,
+        "repeat_micros": total - c_micros[first_rows],
+        "largest_micros": largest,
+    }
+    if obs_day is not None:
+        held = ~in_cal
+        n_codes = int(customer.max()) + 1 if customer.size else 0
+        count = np.bincount(customer[held], minlength=n_codes)
+        value = np.zeros(n_codes, dtype="int64")
+        np.add.at(value, customer[held], day_micros[held])
+        out["frequency_holdout"] = count[ids].astype("int64")
+        out["holdout_micros"] = value[ids]
+    return out
+
+
+class CustomerIntegers(dict):
+    """The per-customer integers as numpy arrays by column name, with ``index`` the ids (str)."""
+
+    def __init__(self, columns: dict[str, np.ndarray], index: pd.Index):
+        super().__init__(columns)
+        self.index = index
+
+    def __len__(self) -> int:  # the number of customers, as for a frame
+        return len(self.index)
+
+
+def by_customer(frame, labels=None) -> CustomerIntegers:
+    """Index the per-customer integers by ``customer_id`` (str), sorted, whatever the engine.
+
+    ``frame`` is a collected pandas frame (lazy engines) or the dict of
+    :func:`summary_arrays`, whose codes come out in ascending order; ``labels`` maps integer
+    codes back to the ids (pandas input, see :func:`crmstudy.transactions._validate`). They are
+    sorted as text, so code order is id order and no text sort is needed.
+    """
+    if labels is not None:
+        codes = np.asarray(frame["customer_id"])
+        columns = {k: np.asarray(v) for k, v in frame.items() if k != "customer_id"}
+        if codes.size > 1 and not bool((codes[1:] > codes[:-1]).all()):
+            order = np.argsort(codes, kind="stable")
+            codes = codes[order]
+            columns = {k: v[order] for k, v in columns.items()}
+        return CustomerIntegers(columns, pd.Index(labels.take(codes), name="customer_id"))
+    frame = frame.assign(customer_id=pd.Index(frame["customer_id"]).astype(str))
+    frame = frame.set_index("customer_id").sort_index()
+    return CustomerIntegers({c: frame[c].to_numpy() for c in frame.columns}, frame.index)
 
 
 def summary_columns(
-    frame: pd.DataFrame, days_per_period: float, amount_column: str = "amount"
+    frame: CustomerIntegers, days_per_period: float, amount_column: str = "amount"
 ) -> pd.DataFrame:
     """The integers of :func:`summary_frames` (indexed by customer) -> the summary columns.
 
@@ -251,7 +363,7 @@ def summary_columns(
     Raises DataError naming the customer if one customer-day is worth :data:`MAX_DAY_UNITS` or
     more (the packed first-day value would not be exact).
     """
-    largest = frame["largest_micros"].to_numpy() if len(frame) else np.zeros(1, dtype="int64")
+    largest = frame["largest_micros"] if len(frame) else np.zeros(1, dtype="int64")
     if int(largest.max()) >= 2**SHIFT:
         customer = frame.index[int(np.argmax(largest))]
         raise DataError(
@@ -260,13 +372,13 @@ def summary_columns(
             f"hold ({MAX_DAY_UNITS:,.0f} per customer and day); express amounts in a larger "
             "unit (e.g. thousands) and scale monetary_value back"
         )
-    frequency = frame["frequency"].to_numpy().astype("int64")
-    repeat_value = frame["repeat_micros"].to_numpy().astype("int64") / MICROS
+    frequency = frame["frequency"].astype("int64")
+    repeat_value = frame["repeat_micros"].astype("int64") / MICROS
     out = pd.DataFrame(
         {
             "frequency": frequency,
-            "recency": frame["recency_days"].to_numpy().astype("int64") / days_per_period,
-            "T": frame["T_days"].to_numpy().astype("int64") / days_per_period,
+            "recency": frame["recency_days"].astype("int64") / days_per_period,
+            "T": frame["T_days"].astype("int64") / days_per_period,
             # zbar is 0 without a repeat transaction, as in Hardie's CDNOW summary.
             "monetary_value": np.divide(
                 repeat_value,

@@ -254,6 +254,24 @@ def _check_ids(ids: pd.Series, column: str) -> pd.Series:
     return ids
 
 
+def _factorize(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of the ids and the distinct ids as text, **sorted as text**.
+
+    Code order is then the summaries' index order (ids sorted as text), so the result is put in
+    order by an integer sort. Integer ids are factorised as integers (fast) and their few
+    distinct values ordered as text afterwards ("10" before "9", as every engine sorts them).
+    """
+    if pd.api.types.is_string_dtype(ids) and ids.dtype != object:
+        codes, uniques = pd.factorize(ids, sort=True)
+        return codes, pd.Index(uniques, dtype="str")
+    codes, uniques = pd.factorize(ids)
+    labels = pd.Index(uniques).astype("str")
+    order = np.asarray(labels.argsort())  # pyarrow's sort for text: fast
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    return rank[codes], labels.take(order)
+
+
 def _check_id_text(labels: pd.Index, column: str, ids: pd.Series, codes: np.ndarray) -> None:
     """Refuse empty, blank or space-padded ids; ``labels`` are the distinct ids as text."""
     stripped = labels.str.strip()
@@ -508,8 +526,8 @@ def _validate(
     """:func:`validate_transactions` with the column names resolved.
 
     With ``codes=True`` (the summaries' path) the ids are factorised instead of converted to
-    text row by row: returns ``(frame with integer customer codes, codes, labels)``, labels the
-    distinct ids as text. Otherwise ``(clean frame, None, None)``.
+    text row by row: returns ``(dict of numpy arrays customer_id (integer codes), date, amount;
+    codes; labels)``, labels the distinct ids as text. Otherwise ``(clean frame, None, None)``.
     """
     customer, date, amount = columns.customer, columns.date, columns.amount
     if not isinstance(df, pd.DataFrame):
@@ -529,8 +547,7 @@ def _validate(
         raise DataError("the transaction log is empty: it has no rows to summarise")
 
     ids = _check_ids(df[customer], customer)
-    id_codes, uniques = pd.factorize(ids)
-    labels = pd.Index(uniques).astype("str")
+    id_codes, labels = _factorize(ids)
     _check_id_text(labels, customer, df[customer], id_codes)
     dates = _parse_dates(df[date], date, columns.date_format)
     values = _check_amounts(df[amount], amount)
@@ -546,10 +563,8 @@ def _validate(
             )
 
     if codes:
-        frame = pd.DataFrame(
-            {"customer_id": id_codes, "date": dates.to_numpy(), "amount": values.to_numpy()}
-        )
-        return frame, id_codes, labels
+        arrays = {"customer_id": id_codes, "date": dates.to_numpy(), "amount": values.to_numpy()}
+        return arrays, id_codes, labels
     out = df.drop(columns=list(wanted.values())).copy()
     out.insert(0, "customer_id", labels.take(id_codes).to_numpy())
     out.insert(1, "date", dates.to_numpy())
@@ -745,8 +760,8 @@ def _as_lazy(transactions, columns: _Columns):
         else:
             transactions = _open_parquet(text)
     if isinstance(transactions, pd.DataFrame):
-        frame, _, labels = _validate(transactions, columns, codes=True)
-        return nw.from_native(frame, eager_only=True).lazy(), labels, source
+        arrays, _, labels = _validate(transactions, columns, codes=True)
+        return _InMemory(arrays), labels, source
     customer, date, amount = columns.customer, columns.date, columns.amount
     try:
         native = nw.from_native(transactions)
@@ -796,9 +811,35 @@ def _as_lazy(transactions, columns: _Columns):
     return lazy, None, source
 
 
+class _InMemory:
+    """A checked pandas log as numpy arrays, ids as integer codes (see :func:`_factorize`).
+
+    The summaries work on the arrays directly; a narwhals frame (for cohorts, period counts and
+    error messages) is built only when one is asked for.
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.arrays = arrays
+        self._frame = None
+
+    def lazy(self):
+        import narwhals as nw
+
+        if self._frame is None:
+            self._frame = nw.from_native(pd.DataFrame(self.arrays), eager_only=True).lazy()
+        return self._frame
+
+
+def _lazy(log):
+    """The narwhals frame of a prepared log (built on demand for an in-memory one)."""
+    return log.lazy() if isinstance(log, _InMemory) else log
+
+
 def _example(lazy, condition, labels, source: str) -> str:
     """The first row matching ``condition``, as "customer_id 'b', date 2045-01-01, amount 3.0"."""
-    row = _collect(lazy.filter(condition).select("customer_id", "date", "amount").head(1), source)
+    row = _collect(
+        _lazy(lazy).filter(condition).select("customer_id", "date", "amount").head(1), source
+    )
     if not len(row):
         return "no example row found"
     ident, when, value = row.iloc[0]
@@ -885,18 +926,21 @@ def _prepare(
     import narwhals as nw
 
     lazy, labels, source = _as_lazy(transactions, columns)
-    lazy = lazy.select(
-        "customer_id",
-        day_expr(nw, "date").alias("day"),
-        "date",
-        "amount",
-        # Round half up to the nearest micro-unit; floor + cast is exact on every engine.
-        (nw.col("amount") * MICROS + 0.5).floor().cast(nw.Int64).alias("micros"),
-    )
-    if labels is not None:
-        native = lazy.select("day").collect().to_native()
-        span = {"first_day": int(native["day"].min()), "last_day": int(native["day"].max())}
+    if isinstance(lazy, _InMemory):
+        # In memory (pandas): day numbers and millionths in numpy, equal to the engines' own.
+        arrays = lazy.arrays
+        day = arrays["day"] = engine.day_numbers(arrays["date"])
+        arrays["micros"] = engine.to_micros(arrays["amount"])
+        span = {"first_day": int(day.min()), "last_day": int(day.max())}
     else:
+        lazy = lazy.select(
+            "customer_id",
+            day_expr(nw, "date").alias("day"),
+            "date",
+            "amount",
+            # Round half up to the nearest micro-unit; floor + cast is exact on every engine.
+            (nw.col("amount") * MICROS + 0.5).floor().cast(nw.Int64).alias("micros"),
+        )
         span = _check_lazy(lazy, columns, source)
     if span["last_day"] - span["first_day"] >= MAX_SPAN_DAYS:
         raise DataError(
@@ -908,7 +952,9 @@ def _prepare(
     today = _dt.date.today().toordinal() - 1 - engine.EPOCH_ORDINAL
     if refuse_future and span["last_day"] > today:
         future = nw.col("day") > today
-        count = int(_collect(lazy.filter(future).select(nw.len().alias("n")), source).iloc[0, 0])
+        count = int(
+            _collect(_lazy(lazy).filter(future).select(nw.len().alias("n")), source).iloc[0, 0]
+        )
         raise DataError(
             f"column {columns.date!r} has {count} purchases after today ({_dt.date.today()}), the "
             f"latest on {day_to_timestamp(span['last_day']).date()}, and no observation_end was "
@@ -917,12 +963,31 @@ def _prepare(
             f"found: {_example(lazy, future, labels, source)})"
         )
     # ``date`` stays for calendar periods (cohorts); lazy engines read it only when used.
-    return lazy.drop("amount"), span, labels
+    return (lazy if isinstance(lazy, _InMemory) else lazy.drop("amount")), span, labels
 
 
 # --------------------------------------------------------------------------------------------
 # The summaries
 # --------------------------------------------------------------------------------------------
+
+
+def _summary_integers(
+    lazy, labels, cal_day: int, base_day: int, obs_day=None
+) -> engine.CustomerIntegers:
+    """The per-customer integers (:func:`crmstudy._engine.summary_frames`), indexed by id.
+
+    A log held in memory (pandas input: integer codes, ``labels``) is summarised by
+    :func:`crmstudy._engine.summary_arrays`, one numpy sort instead of two group-bys; every
+    other engine runs the narwhals query. Both give the same integers.
+    """
+    if isinstance(lazy, _InMemory):
+        arrays = lazy.arrays
+        integers = engine.summary_arrays(
+            arrays["customer_id"], arrays["day"], arrays["micros"], cal_day, base_day, obs_day
+        )
+    else:
+        integers = _collect(summary_frames(lazy, cal_day, base_day, obs_day))
+    return engine.by_customer(integers, labels)
 
 
 def _resolve_end(value, span: dict[str, int], name: str) -> int:
@@ -1000,7 +1065,7 @@ def rfm_summary(
             f"the end date {day_to_timestamp(end_day).date()} is before the first purchase "
             f"({day_to_timestamp(span['first_day']).date()}): nothing to summarise"
         )
-    result = engine.by_customer(_collect(summary_frames(lazy, end_day, span["first_day"])), labels)
+    result = _summary_integers(lazy, labels, end_day, span["first_day"])
     out = engine.summary_columns(result, DAYS_PER_PERIOD[period], columns.amount)
     out.attrs.update(period=period, observation_end=str(day_to_timestamp(end_day).date()))
     return out
@@ -1060,12 +1125,10 @@ def calibration_holdout(
             f"observation end ({day_to_timestamp(obs_day).date()})"
         )
     days = DAYS_PER_PERIOD[period]
-    joined = engine.by_customer(
-        _collect(summary_frames(lazy, cal_day, span["first_day"], obs_day)), labels
-    )
+    joined = _summary_integers(lazy, labels, cal_day, span["first_day"], obs_day)
     out = engine.summary_columns(joined, days, columns.amount)
-    out["frequency_holdout"] = joined["frequency_holdout"].to_numpy().astype("int64")
-    out["amount_holdout"] = joined["holdout_micros"].to_numpy().astype("int64") / MICROS
+    out["frequency_holdout"] = joined["frequency_holdout"].astype("int64")
+    out["amount_holdout"] = joined["holdout_micros"].astype("int64") / MICROS
     out.attrs.update(
         period=period,
         calibration_end=str(day_to_timestamp(cal_day).date()),
@@ -1111,7 +1174,8 @@ def cohort_table(
     columns = _columns(
         "cohort_table", customer_column, date_column, amount_column, date_format, deprecated
     )
-    lazy, span, labels = _prepare(transactions, columns)
+    log, span, labels = _prepare(transactions, columns)
+    lazy = _lazy(log)
     activity = (
         lazy.with_columns(period_expr(nw, period).alias("p"))
         .group_by("customer_id", "p")
@@ -1180,7 +1244,8 @@ def purchase_counts(
     columns = _columns(
         "purchase_counts", customer_column, date_column, amount_column, date_format, deprecated
     )
-    lazy, span, labels = _prepare(transactions, columns)
+    log, span, labels = _prepare(transactions, columns)
+    lazy = _lazy(log)
     daily = customer_days(lazy.with_columns(period_expr(nw, period).alias("p")), extra=["p"])
     per_period = _collect(
         daily.group_by("p").agg(
