@@ -8,7 +8,7 @@ import pytest
 from scipy.special import comb
 
 from crmstudy.datasets import load_donations
-from crmstudy.errors import DataError
+from crmstudy.errors import ConvergenceError, DataError
 from crmstudy.models.bgbb import BGBB
 
 PARAMS = np.array([1.204, 0.750, 0.657, 2.783])  # Fader, Hardie & Shang (2010), Table 2
@@ -20,10 +20,7 @@ def donations():
 
 
 def fixed(params=PARAMS):
-    model = BGBB()
-    model.params = pd.Series(params, index=list(BGBB.param_names))
-    model.period = "Y"
-    return model
+    return BGBB.from_params(params, period="Y")
 
 
 def test_reproduces_published_donation_estimates(donations):
@@ -59,13 +56,15 @@ def test_probability_alive_of_a_donor_who_always_gave():
     # x = t_x = n: the likelihood is the alive term alone, so P(alive at n+1) = E[(1-theta)]
     # under the posterior Beta(gamma, delta + n): (delta + n) / (gamma + delta + n).
     g, d = PARAMS[2:]
-    assert fixed().probability_alive(6, 6, 6) == pytest.approx((d + 6) / (g + d + 6), rel=1e-12)
+    assert fixed().probability_alive(frequency=6, recency=6, n_periods=6) == pytest.approx(
+        (d + 6) / (g + d + 6), rel=1e-12
+    )
 
 
 def test_predictions_on_the_panel_are_finite_and_ordered(donations):
     model = fixed()
     alive = model.probability_alive(donations)
-    future = model.expected_purchases(5, donations)
+    future = model.expected_purchases(donations, t=5)
     assert np.all((alive > 0) & (alive < 1)) and np.all(future >= 0)
     # More recent donors (same frequency) are more likely alive and expected to give more.
     one = donations[donations["frequency"] == 1].sort_values("recency")
@@ -104,6 +103,30 @@ def test_expectations_hold_at_gamma_one(gamma):
         a / (a + b) * sum(surv), rel=1e-7
     )
     # The conditional expectation stays finite and continuous across gamma = 1.
-    one = fixed(np.array([a, b, 1.0, d])).expected_purchases(5, 3, 4, 6)
-    near = fixed(np.array([a, b, 1.0 + 1e-5, d])).expected_purchases(5, 3, 4, 6)
+    one = fixed(np.array([a, b, 1.0, d])).expected_purchases(
+        t=5, frequency=3, recency=4, n_periods=6
+    )
+    near = fixed(np.array([a, b, 1.0 + 1e-5, d])).expected_purchases(
+        t=5, frequency=3, recency=4, n_periods=6
+    )
     assert np.isfinite(one) and one == pytest.approx(near, rel=1e-4)
+
+
+def test_fits_that_cannot_identify_the_model_raise_and_refuse_predictions():
+    # Issue 22 (reproduced on the code before the fix): a panel where nobody transacted returned
+    # alpha = 0.002, beta = 818 with converged=True; a panel of one-time transactors returned
+    # alpha = 7.3e6, beta ~ 0 (converged=False) and predicted P(alive) = 4e-54 without complaint.
+    nobody = pd.DataFrame({"frequency": [0], "recency": [0], "n_periods": [6], "count": [1000]})
+    with pytest.raises(ConvergenceError, match="no customer transacted"):
+        BGBB().fit(nobody, period="Y")
+    once = pd.DataFrame(
+        {"frequency": [0, 1], "recency": [0, 1], "n_periods": [6, 6], "count": [900, 100]}
+    )
+    model = BGBB()
+    with pytest.raises(ConvergenceError, match="boundary"):
+        model.fit(once, period="Y")
+    assert model.converged is False and model.params is not None  # kept for inspection
+    with pytest.raises(ConvergenceError, match="cannot predict"):
+        model.probability_alive(once)
+    with pytest.raises(ConvergenceError, match="cannot predict"):
+        model.expected_purchases_new_customer(t=5)

@@ -26,10 +26,7 @@ def fitted(cdnow):
 
 
 def fixed(params=PARAMS, period="W"):
-    model = BGNBD()
-    model.params = pd.Series(params, index=list(BGNBD.param_names))
-    model.period = period
-    return model
+    return BGNBD.from_params(params, period=period)
 
 
 def test_reproduces_published_cdnow_estimates(fitted):
@@ -99,7 +96,9 @@ def test_conditional_expectation_matches_direct_integration(x, t_x, T, t):
     kw = dict(epsabs=0, epsrel=1e-10, limit=500, points=[mean, 10 * mean, 100 * mean])
     num, _ = integrate.quad(alive_part, 0, 1, **kw)
     den, _ = integrate.quad(total, 0, 1, **kw)
-    assert fixed().expected_purchases(t, x, t_x, T) == pytest.approx(num / den, rel=1e-7)
+    assert fixed().expected_purchases(t=t, frequency=x, recency=t_x, T=T) == pytest.approx(
+        num / den, rel=1e-7
+    )
 
 
 def test_probability_alive_closed_form():
@@ -107,8 +106,10 @@ def test_probability_alive_closed_form():
     r, alpha, a, b = PARAMS
     x, t_x, T = 3, 20.0, 38.0
     expected = 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
-    assert fixed().probability_alive(x, t_x, T) == pytest.approx(expected, rel=1e-12)
-    assert fixed().probability_alive(0, 0.0, 38.0) == 1.0
+    assert fixed().probability_alive(frequency=x, recency=t_x, T=T) == pytest.approx(
+        expected, rel=1e-12
+    )
+    assert fixed().probability_alive(frequency=0, recency=0.0, T=38.0) == 1.0
 
 
 def test_pmf_sums_to_one_and_matches_new_customer_mean():
@@ -122,7 +123,7 @@ def test_pmf_sums_to_one_and_matches_new_customer_mean():
 def test_new_customer_is_conditional_at_zero_history():
     model = fixed()
     assert model.expected_purchases_new_customer(52.0) == pytest.approx(
-        model.expected_purchases(52.0, 0, 0.0, 0.0), rel=1e-12
+        model.expected_purchases(t=52.0, frequency=0, recency=0.0, T=0.0), rel=1e-12
     )
 
 
@@ -141,8 +142,8 @@ def test_heavy_buyers_and_recency_equal_T_stay_finite():
     t_x = np.array([0.0, 38.86, 38.86, 38.86, 0.5])
     T = np.full(5, 38.86)
     ll = model._loglik_rows(PARAMS, {"x": x, "t_x": t_x, "T": T})
-    alive = model.probability_alive(x, t_x, T)
-    future = model.expected_purchases(52.0, x, t_x, T)
+    alive = model.probability_alive(frequency=x, recency=t_x, T=T)
+    future = model.expected_purchases(t=52.0, frequency=x, recency=t_x, T=T)
     assert np.all(np.isfinite(ll)) and np.all(np.isfinite(future))
     assert np.all((alive >= 0) & (alive <= 1))
     # A customer with 5000 purchases up to T is almost surely alive (FHL 2005a eq. 11).
@@ -166,7 +167,7 @@ def test_impossible_inputs_raise_data_errors(frequency, recency, T, match):
     with pytest.raises(DataError, match=match):
         BGNBD().fit(frequency=frequency, recency=recency, T=T, period="W")
     with pytest.raises(DataError, match=match):
-        fixed().probability_alive(frequency, recency, T)
+        fixed().probability_alive(frequency=frequency, recency=recency, T=T)
 
 
 def test_no_repeat_buyers_raise_convergence_error_with_remedy():
@@ -180,13 +181,13 @@ def test_period_mismatch_is_refused(cdnow):
     with pytest.raises(ParameterError, match="fitted in 'W'"):
         fixed().probability_alive(monthly)
     with pytest.raises(ParameterError, match="not fitted"):
-        BGNBD().probability_alive(1, 1.0, 2.0)
+        BGNBD().probability_alive(frequency=1, recency=1.0, T=2.0)
 
 
 def test_predictions_take_a_summary_and_return_series_by_customer(cdnow):
     alive = fixed().probability_alive(cdnow)
     assert isinstance(alive, pd.Series) and alive.index.equals(cdnow.index)
-    future = fixed().expected_purchases(39, cdnow)
+    future = fixed().expected_purchases(cdnow, t=39)
     assert future.index.equals(cdnow.index) and np.all(future >= 0)
 
 
@@ -222,3 +223,18 @@ def test_standard_errors_match_second_differences_of_the_likelihood(cdnow, fitte
     hess = fitted._hessian_numerical(fitted.params.to_numpy(), data, w)
     assert np.allclose(fitted.bse, np.sqrt(np.diag(np.linalg.inv(hess))), rtol=1e-4)
     assert fitted.converged
+
+
+def test_probability_alive_path_just_after_purchases():
+    # BG/NBD: right after the x-th repeat purchase (t_x = T) the customer may have died at it:
+    # P(alive) = 1 / (1 + a / (b + x - 1)) (FHL 2005a eq. 11 with alpha + T = alpha + t_x).
+    r, alpha, a, b = PARAMS
+    model = fixed()
+    path = model.probability_alive_path([0.0, 3.0, 7.0, 8.5], 20.0, n_grid=10)
+    after = path[path["purchase"]].iloc[1:]
+    x = after["frequency"].to_numpy()
+    assert after["probability_alive"].to_numpy() == pytest.approx(1 / (1 + a / (b + x - 1)))
+    end = path.iloc[-1]
+    assert end["probability_alive"] == pytest.approx(
+        model.probability_alive(frequency=3, recency=8.5, T=20.0), rel=1e-14
+    )

@@ -32,10 +32,7 @@ BG = (0.243, 4.414, 0.793, 2.426)  # FHL (2005a)
 
 
 def fixed(cls=BGNBD, params=BG):
-    model = cls()
-    model.params = pd.Series(params, index=list(cls.param_names), dtype=float)
-    model.period = "W"
-    return model
+    return cls.from_params(params, period="W")
 
 
 @pytest.fixture(scope="module")
@@ -142,11 +139,15 @@ def test_frequency_recency_grid_values_and_impossible_cells():
     grid = frequency_recency_grid(model, 39.0, "probability_alive", max_frequency=5, n_recency=3)
     assert grid.shape == (6, 4)
     assert np.isnan(grid.loc[0].iloc[1:]).all() and np.isnan(grid.loc[1:, 0.0]).all()
-    assert grid.loc[3, 13.0] == pytest.approx(model.probability_alive(3, 13.0, 39.0))
+    assert grid.loc[3, 13.0] == pytest.approx(
+        model.probability_alive(frequency=3, recency=13.0, T=39.0)
+    )
     future = frequency_recency_grid(
         model, 39.0, "expected_purchases", horizon=52.0, max_frequency=2
     )
-    assert future.loc[2, 39.0] == pytest.approx(model.expected_purchases(52.0, 2, 39.0, 39.0))
+    assert future.loc[2, 39.0] == pytest.approx(
+        model.expected_purchases(t=52.0, frequency=2, recency=39.0, T=39.0)
+    )
 
 
 def test_figures_draw_the_tables(cdnow):

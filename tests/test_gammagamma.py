@@ -52,26 +52,63 @@ def test_row_loglik_matches_mixture_integral():
     assert ours[0] == pytest.approx(np.log(value), rel=1e-9)
 
 
+def test_llf_is_the_density_of_the_mean_spend_by_direct_integration(cdnow, spend):
+    # llf on the papers' scale (Fader & Hardie 2013 eq. 3: the density of each repeat buyer's
+    # mean spend z-bar, which carries the factor x^(px)), evaluated directly: each customer's
+    # Gamma(px, x nu) density of z-bar mixed over nu ~ Gamma(q, gamma) by quadrature, summed
+    # over distinct (x, z-bar) rows with their counts.
+    p, q, g = spend.params.to_numpy()
+    rep = cdnow[cdnow["frequency"] > 0]
+    rows = rep.groupby(["frequency", "monetary_value"]).size()
+    x = rows.index.get_level_values(0).to_numpy(float)
+    m = rows.index.get_level_values(1).to_numpy(float)
+    # nu = u / (1 - u) maps (0, inf) to (0, 1); all rows at once (scipy's quad_vec).
+    density, _ = integrate.quad_vec(
+        lambda u: stats.gamma.pdf(m, p * x, scale=(1 - u) / (x * u))
+        * stats.gamma.pdf(u / (1 - u), q, scale=1 / g)
+        / (1 - u) ** 2,
+        0,
+        1,
+        epsabs=0,
+        epsrel=1e-10,
+    )
+    total = float(rows.to_numpy() @ np.log(density))
+    assert spend.llf == pytest.approx(total, abs=1e-6)
+    # The density of the *total* spend x z-bar differs by the parameter-free constant
+    # sum(log x) = 603.373 over the 946 repeat buyers (Jacobian of z-bar = total / x).
+    assert np.log(rep["frequency"]).sum() == pytest.approx(603.3725, abs=1e-4)
+
+
 def test_expected_spend_is_a_credibility_weighted_average(spend):
     p, q, g = spend.params
     population = p * g / (q - 1)
     assert spend.expected_spend_new_customer() == pytest.approx(population)
     # No repeat purchase: the population mean; many: close to the customer's own mean.
-    assert spend.expected_spend(0, 0.0) == pytest.approx(population)
-    assert spend.expected_spend(1000, 80.0) == pytest.approx(80.0, rel=0.01)
+    assert spend.expected_spend(frequency=0, monetary_value=0.0) == pytest.approx(population)
+    assert spend.expected_spend(frequency=1000, monetary_value=80.0) == pytest.approx(
+        80.0, rel=0.01
+    )
     w = p * 2 / (p * 2 + q - 1)
-    assert spend.expected_spend(2, 10.0) == pytest.approx(w * 10 + (1 - w) * population)
+    assert spend.expected_spend(frequency=2, monetary_value=10.0) == pytest.approx(
+        w * 10 + (1 - w) * population
+    )
 
 
 def test_spend_data_errors(cdnow):
     with pytest.raises(DataError, match="monetary_value > 0"):
         GammaGamma().fit(frequency=[1, 2], monetary_value=[10.0, 0.0])
-    dropped = GammaGamma().fit(
-        frequency=[1, 2, 3, 1, 0], monetary_value=[10.0, 0.0, 30.0, 12.0, 0.0], drop_zero_spend=True
-    )
-    assert dropped.nobs == 3 and dropped.n_dropped_zero_spend == 1
+    # A repeat buyer with zero mean spend (one CDNOW-master customer) is dropped on request.
+    zeroed = cdnow.copy()
+    first = zeroed.index[zeroed["frequency"] > 0][0]
+    zeroed.loc[first, "monetary_value"] = 0.0
+    dropped = GammaGamma().fit(zeroed, drop_zero_spend=True)
+    assert dropped.nobs == 945 and dropped.n_dropped_zero_spend == 1
     # The posterior mean spend of a zero-spend repeat buyer is still defined (FH 2013 eq. 5).
-    assert 0 < dropped.expected_spend(2, 0.0) < dropped.expected_spend_new_customer()
+    assert (
+        0
+        < dropped.expected_spend(frequency=2, monetary_value=0.0)
+        < dropped.expected_spend_new_customer()
+    )
     with pytest.raises(DataError, match="repeat buyers"):
         GammaGamma().fit(frequency=[0, 0], monetary_value=[0.0, 0.0])
     with pytest.raises(DataError, match="missing column"):
@@ -171,7 +208,7 @@ def test_clv_with_fitted_models_on_cdnow(cdnow, spend):
     assert np.all(three >= one) and np.all(cheap >= three)
     # With no discounting, CLV = margin x spend x E[purchases in 3 years] exactly.
     direct = (
-        0.3 * spend.expected_spend(cdnow) * purchases.expected_purchases(3 * 365.2425 / 7, cdnow)
+        0.3 * spend.expected_spend(cdnow) * purchases.expected_purchases(cdnow, t=3 * 365.2425 / 7)
     )
     assert cheap.to_numpy() == pytest.approx(direct.to_numpy(), rel=1e-9)
 

@@ -8,7 +8,6 @@ numerically over the drop-out probability p, and the process simulated (see test
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import integrate, stats
 from scipy.special import gammaln
@@ -22,10 +21,7 @@ PARAMS = np.array([0.525, 6.18, 0.89, 1.61])  # near the CDNOW optimum
 
 
 def fixed(params=PARAMS):
-    model = MBGNBD()
-    model.params = pd.Series(params, index=list(MBGNBD.param_names))
-    model.period = "W"
-    return model
+    return MBGNBD.from_params(params, period="W")
 
 
 def lam_integral(r, alpha, x, t):
@@ -63,14 +59,18 @@ def test_conditional_expectation_matches_direct_integration():
 
     num, _ = integrate.quad(alive_part, 0, 1, epsabs=0, epsrel=1e-11, limit=200)
     expected = num / individual_likelihood(PARAMS, x, t_x, T)
-    assert fixed().expected_purchases(t, x, t_x, T) == pytest.approx(expected, rel=1e-8)
+    assert fixed().expected_purchases(t=t, frequency=x, recency=t_x, T=T) == pytest.approx(
+        expected, rel=1e-8
+    )
 
 
 def test_customers_without_repeat_purchase_may_be_dead():
     # Unlike BG/NBD (P(alive | x = 0) = 1), MBG/NBD: 1 / (1 + a/b ((alpha+T)/alpha)^r).
     r, alpha, a, b = PARAMS
     expected = 1 / (1 + a / b * ((alpha + 30) / alpha) ** r)
-    assert fixed().probability_alive(0, 0.0, 30.0) == pytest.approx(expected, rel=1e-12)
+    assert fixed().probability_alive(frequency=0, recency=0.0, T=30.0) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_pmf_sums_to_one_and_matches_new_customer_mean():
@@ -100,7 +100,9 @@ def test_fit_recovers_simulated_parameters():
 
 def test_heavy_buyers_stay_finite():
     x = np.array([5000, 5000])
-    out = fixed().expected_purchases(52.0, x, np.array([38.0, 1.0]), np.array([38.0, 38.0]))
+    out = fixed().expected_purchases(
+        t=52.0, frequency=x, recency=np.array([38.0, 1.0]), T=np.array([38.0, 38.0])
+    )
     assert np.all(np.isfinite(out)) and out[1] < 1e-100
 
 

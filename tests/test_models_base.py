@@ -87,7 +87,7 @@ def test_standard_errors_match_an_independent_hessian(model):
             ) / (4 * h[i] * h[j])
     cov = np.linalg.inv(-hess)
     assert np.allclose(model.bse, np.sqrt(np.diag(cov)), rtol=1e-3)
-    assert np.allclose(model.cov_params.to_numpy(), cov, rtol=1e-2)
+    assert np.allclose(model.cov_params().to_numpy(), cov, rtol=1e-2)
 
 
 def test_information_criteria_and_intervals(model):

@@ -9,17 +9,14 @@ from scipy import integrate, stats
 from scipy.special import gammaln
 
 from crmstudy.datasets import load_cdnow_summary
-from crmstudy.errors import DataError
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models.paretonbd import ParetoNBD
 
 PARAMS = np.array([0.553, 10.578, 0.606, 11.669])  # FHL (2005a) p. 280 / FHL (2005b), CDNOW
 
 
 def fixed(params=PARAMS):
-    model = ParetoNBD()
-    model.params = pd.Series(params, index=list(ParetoNBD.param_names))
-    model.period = "W"
-    return model
+    return ParetoNBD.from_params(params, period="W")
 
 
 def test_reproduces_published_cdnow_estimates():
@@ -79,8 +76,12 @@ def test_conditional_expectation_matches_posterior_integration(x, t_x, T, t):
         limit=200,
     )
     model = fixed()
-    expected = model.probability_alive(x, t_x, T) * (r + x) / (alpha + T) * mu_part
-    assert model.expected_purchases(t, x, t_x, T) == pytest.approx(expected, rel=1e-8)
+    expected = (
+        model.probability_alive(frequency=x, recency=t_x, T=T) * (r + x) / (alpha + T) * mu_part
+    )
+    assert model.expected_purchases(t=t, frequency=x, recency=t_x, T=T) == pytest.approx(
+        expected, rel=1e-8
+    )
 
 
 def test_probability_alive_is_one_minus_death_share():
@@ -89,7 +90,7 @@ def test_probability_alive_is_one_minus_death_share():
     x, t_x, T = 4, 12.0, 38.0
     lam_T = np.exp(gammaln(r + x) - gammaln(r) + r * np.log(alpha) - (r + x) * np.log(alpha + T))
     alive = lam_T * (beta / (beta + T)) ** s
-    assert fixed().probability_alive(x, t_x, T) == pytest.approx(
+    assert fixed().probability_alive(frequency=x, recency=t_x, T=T) == pytest.approx(
         alive / individual_likelihood(PARAMS, x, t_x, T), rel=1e-9
     )
 
@@ -129,8 +130,8 @@ def test_heavy_buyers_and_recency_equal_T_stay_finite():
     t_x = np.array([0.0, 38.86, 38.86, 38.86, 38.86, 1.0])
     T = np.full(6, 38.86)
     ll = model._loglik_rows(PARAMS, {"x": x, "t_x": t_x, "T": T})
-    alive = model.probability_alive(x, t_x, T)
-    future = model.expected_purchases(52.0, x, t_x, T)
+    alive = model.probability_alive(frequency=x, recency=t_x, T=T)
+    future = model.expected_purchases(t=52.0, frequency=x, recency=t_x, T=T)
     assert np.all(np.isfinite(ll)) and np.all(np.isfinite(future))
     assert np.all((alive >= 0) & (alive <= 1))
     assert alive[1] == 1.0 and alive[4] == 1.0  # bought at T: certainly alive
@@ -152,8 +153,12 @@ def test_det_matches_posterior_integral_and_the_fine_discrete_clv_sum():
     r, alpha, s, beta = PARAMS
     model = fixed()
     x, t_x, T = 4, 30.0, 38.86
-    det = model.discounted_expected_transactions(0.15, "Y", x, t_x, T)
     delta = np.log1p(convert_rate(0.15, "Y", "W"))
+    det = model.discounted_expected_residual_transactions(
+        continuous_discount_rate=delta, frequency=x, recency=t_x, T=T
+    )
+    with pytest.warns(DeprecationWarning, match="discounted_expected_residual_transactions"):
+        assert model.discounted_expected_transactions(0.15, "Y", x, t_x, T) == det
     rate = beta + T
 
     def integrand(mu):
@@ -162,7 +167,8 @@ def test_det_matches_posterior_integral_and_the_fine_discrete_clv_sum():
 
     mu_part, _ = integrate.quad(integrand, 0, np.inf, epsabs=0, epsrel=1e-11, limit=500)
     assert det == pytest.approx(
-        model.probability_alive(x, t_x, T) * (r + x) / (alpha + T) * mu_part, rel=1e-8
+        model.probability_alive(frequency=x, recency=t_x, T=T) * (r + x) / (alpha + T) * mu_part,
+        rel=1e-8,
     )
 
     class UnitSpend:
@@ -185,3 +191,67 @@ def test_det_matches_posterior_integral_and_the_fine_discrete_clv_sum():
     # Weekly steps discount each week's purchases from the week's end: half a week of extra
     # discounting, 0.5 log(1.15) / 52.18 = 0.13%, plus the tail beyond 40 years (< 0.1%).
     assert det * (1 - 3e-3) < clv.iloc[0] < det
+
+
+@pytest.mark.parametrize(("x", "t_x", "T"), [(0, 0.0, 38.86), (4, 30.0, 38.86), (12, 20.5, 32.0)])
+def test_dert_equals_the_integral_of_the_discounted_expected_transaction_rate(x, t_x, T):
+    # DERT = integral_0^inf e^{-delta t} d/dt E[Y(t) | x, t_x, T] dt (FHL 2005b eq. 2), with the
+    # rate taken by central differences of the closed-form E[Y(t)] (FHL note eq. 25): independent
+    # of the Tricomi-function closed form. delta: 15% a year, continuous, per week.
+    model = fixed()
+    delta = np.log(1.15) / (365.2425 / 7)
+    dert = model.discounted_expected_residual_transactions(
+        continuous_discount_rate=delta, frequency=x, recency=t_x, T=T
+    )
+
+    def cumulative(t):
+        return model.expected_purchases(t=t, frequency=x, recency=t_x, T=T)
+
+    def rate(t):
+        h = 1e-4 * max(t, 1.0)
+        lo = max(t - h, 0.0)
+        return (cumulative(t + h) - cumulative(lo)) / (t + h - lo)
+
+    integral, _ = integrate.quad(
+        lambda t: np.exp(-delta * t) * rate(t), 0, np.inf, epsabs=0, epsrel=1e-9, limit=500
+    )
+    assert dert == pytest.approx(integral, rel=1e-6)
+    cdnow = load_cdnow_summary().iloc[:20]
+    frame = model.discounted_expected_residual_transactions(cdnow, continuous_discount_rate=delta)
+    assert frame.index.equals(cdnow.index) and (frame > 0).all()
+    with pytest.raises(ParameterError, match="continuous_discount_rate"):
+        model.discounted_expected_residual_transactions(cdnow, continuous_discount_rate=-0.1)
+
+
+def test_probability_alive_path_matches_the_summary_at_each_time():
+    model = fixed()
+    times = [10.0, 12.0, 15.5, 30.0]  # first purchase at 10 on the firm's clock
+    path = model.probability_alive_path(times, 52.0, n_grid=50)
+    assert path["t"].is_monotonic_increasing and path["purchase"].sum() == 4
+    # Pareto/NBD: a customer is certainly alive just after a purchase.
+    assert (path.loc[path["purchase"], "probability_alive"] == 1.0).all()
+    # At the end of observation the path equals P(alive) of the customer's summary.
+    last = path.iloc[-1]
+    assert last["T"] == 42.0 and last["frequency"] == 3 and last["recency"] == 20.0
+    assert last["probability_alive"] == model.probability_alive(frequency=3, recency=20.0, T=42.0)
+    # Between purchases P(alive) only falls.
+    gap = path[(path["t"] > 30.0)]
+    assert np.all(np.diff(gap["probability_alive"].to_numpy()) < 0)
+    with pytest.raises(DataError, match="strictly increasing"):
+        model.probability_alive_path([0.0, 3.0, 3.0], 10.0)
+    with pytest.raises(DataError, match="at or after the last purchase"):
+        model.probability_alive_path([0.0, 3.0], 2.0)
+
+
+def test_one_customer_does_not_identify_the_model():
+    # Issue 22 (reproduced before the fix): one row (x=3, t_x=20, T=39) gave converged=True with
+    # r = 1.8e4, alpha = 2.0e5; (x=2, t_x=10, T=39) crashed with a ZeroDivisionError inside the
+    # hypergeometric quadrature. Both now raise ConvergenceError, and predictions refuse.
+    model = ParetoNBD()
+    with pytest.raises(ConvergenceError, match="boundary"):
+        model.fit(frequency=[3], recency=[20.0], T=[39.0], period="W")
+    assert model.converged is False
+    with pytest.raises(ConvergenceError, match="cannot predict"):
+        model.probability_alive(frequency=3, recency=20.0, T=39.0)
+    with pytest.raises(ConvergenceError):
+        ParetoNBD().fit(frequency=[2], recency=[10.0], T=[39.0], period="W")

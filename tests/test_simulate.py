@@ -35,10 +35,7 @@ K = 4.0  # tolerance in Monte Carlo standard errors
 
 
 def fixed(cls, params, period="W"):
-    model = cls()
-    model.params = pd.Series(params, index=list(cls.param_names), dtype=float)
-    model.period = period
-    return model
+    return cls.from_params(params, period=period)
 
 
 def within(simulated: np.ndarray, predicted: float):
@@ -62,7 +59,7 @@ def test_holdout_purchases_and_p_alive_match_simulation(cls, simulate, params):
     summary = base[["frequency", "recency", "T"]]
     # E[holdout purchases | history] averaged over customers vs the simulated holdout counts:
     # the difference has mean 0, and its spread is that of the simulated counts around it.
-    predicted = model.expected_purchases(39.0, summary).to_numpy()
+    predicted = model.expected_purchases(summary, t=39.0).to_numpy()
     within(base["frequency_holdout"].to_numpy() - predicted, 0.0)
     # P(alive | history) vs the simulated alive indicator, overall and among x = 0 and x >= 3.
     p_alive = model.probability_alive(summary).to_numpy()
@@ -96,7 +93,7 @@ def test_bgbb_predictions_match_simulation():
     panel = simulate_bgbb(n, params, n_periods=6, n_future=5, seed=2)
     model = fixed(BGBB, params, period="Y")
     within(
-        panel["frequency_holdout"].to_numpy() - model.expected_purchases(5, panel).to_numpy(), 0.0
+        panel["frequency_holdout"].to_numpy() - model.expected_purchases(panel, t=5).to_numpy(), 0.0
     )
     within(panel["alive"].to_numpy() - model.probability_alive(panel).to_numpy(), 0.0)
     pmf = model.purchase_count_pmf(np.arange(7), 6)
@@ -113,7 +110,7 @@ def test_gamma_gamma_expected_spend_matches_simulated_true_means():
     nu = rng.gamma(q, 1 / g, size=x.size)
     zbar = rng.gamma(p * x, 1 / (x * nu))
     model = fixed(GammaGamma, GG, period=None)
-    within(p / nu - model.expected_spend(x, zbar), 0.0)
+    within(p / nu - model.expected_spend(frequency=x, monetary_value=zbar), 0.0)
     few = x[:4000]
     fitted = GammaGamma().fit(frequency=few, monetary_value=simulate_spend(few, GG, seed=4))
     z = (fitted.params.to_numpy() - np.array(GG)) / fitted.bse.to_numpy()

@@ -99,17 +99,64 @@ def as_weights(weights, n: int) -> np.ndarray:
     return w
 
 
+class _CovParams:
+    """What ``model.cov_params`` returns: call it for the covariance matrix (statsmodels' word).
+
+    Until crmstudy 0.3 ``cov_params`` was a DataFrame attribute; attribute-style use
+    (``model.cov_params.loc[...]``, ``np.asarray(model.cov_params)``) still works for one release
+    and warns with a DeprecationWarning naming ``model.cov_params()``.
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: LikelihoodModel) -> None:
+        self._model = model
+
+    def __call__(self) -> pd.DataFrame:
+        """Covariance matrix of the estimates (natural scale), from the inverse Hessian."""
+        self._model._needs_data("cov_params()")
+        return self._model._cov.copy()
+
+    def _legacy(self) -> pd.DataFrame:
+        warnings.warn(
+            "model.cov_params is a method: call model.cov_params() (the attribute form is "
+            "deprecated and goes in the next release)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        self._model._needs_data("cov_params")
+        return self._model._cov
+
+    def __getattr__(self, name):
+        return getattr(self._legacy(), name)
+
+    def __getitem__(self, key):
+        return self._legacy()[key]
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self._legacy(), dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"<bound method cov_params of {self._model!r}>"
+
+
 class LikelihoodModel:
     """Base class: maximum-likelihood fitting and the statsmodels-style results interface.
 
     Subclasses set ``param_names`` and implement ``_loglik_rows``; their ``fit`` validates the
-    data, then calls :meth:`_fit_mle`.
+    data, then calls :meth:`_fit_mle`. A fitted model is the estimator itself (``fit`` returns
+    ``self``), carrying ``params``, ``bse``, ``llf``, ``cov_params()``, ``conf_int()``, ``aic``,
+    ``bic``, ``converged``, ``nobs`` and ``summary()``. A model made by :meth:`from_params` has
+    ``params`` and ``period`` only: everything that needs the data raises a
+    :class:`~crmstudy.errors.ParameterError` that says so.
     """
 
     #: Names of the parameters, in the order ``_loglik_rows`` takes them.
     param_names: ClassVar[tuple[str, ...]] = ()
     #: A one-line name for summaries, with its source.
     model_name: ClassVar[str] = "model"
+    #: Whether the model's quantities have a time unit (``period`` required by from_params).
+    needs_period: ClassVar[bool] = True
     #: What to try when a fit fails; appended to every ConvergenceError of the model.
     convergence_advice: ClassVar[str] = (
         "Try initial_params=, and check that the data's time unit is the one you meant (a rate "
@@ -118,15 +165,135 @@ class LikelihoodModel:
 
     def __init__(self) -> None:
         self.params: pd.Series | None = None
-        self.bse: pd.Series | None = None
-        self.cov_params: pd.DataFrame | None = None
-        self.loglik: float | None = None
+        self.period: str | None = None
         self.nobs: float | None = None
         self.n_distinct_rows: int | None = None
-        self.converged: bool | None = None
-        self.period: str | None = None
+        self._bse: pd.Series | None = None
+        self._cov: pd.DataFrame | None = None
+        self._llf: float | None = None
+        self._converged: bool | None = None
+        self._boundary: str = ""
+        self._fit_data: tuple[dict[str, np.ndarray], np.ndarray] | None = None
         self._optimizer_message: str = ""
         self._hessian_pd: bool = False
+        self._failure: str = ""
+
+    # --- construction from known parameters --------------------------------------------------
+    @classmethod
+    def from_params(cls, params=None, *, period: str | None, **named):
+        """A model with given parameters (e.g. published estimates), without fitting.
+
+        ``params`` is a mapping or Series naming every parameter of ``param_names``, or a
+        sequence in that order; or give them by name (``BGNBD.from_params(r=0.243, alpha=4.414,
+        a=0.793, b=2.426, period="W")``). ``period`` is the time unit the rates are in (required
+        for every model with time in it; Gamma-Gamma takes ``period=None``). Predictions work as
+        after ``fit``; ``bse``, ``llf``, ``aic``, ``bic``, ``converged``, ``cov_params()``,
+        ``conf_int()`` and ``summary()`` need the data and raise a ParameterError saying so.
+        """
+        from crmstudy.units import check_period
+
+        names = list(cls.param_names)
+        if params is not None and named:
+            raise ParameterError(
+                f"{cls.__name__}.from_params: give the parameters either as params= or by name "
+                f"({', '.join(names)}), not both"
+            )
+        if params is None:
+            params = named
+        if isinstance(params, pd.Series):
+            params = params.to_dict()
+        if isinstance(params, Mapping):
+            extra = [k for k in params if k not in names]
+            missing = [k for k in names if k not in params]
+            if extra or missing:
+                raise ParameterError(
+                    f"{cls.__name__}.from_params needs exactly {', '.join(names)}; "
+                    + (f"missing {missing}" if missing else "")
+                    + ("; " if extra and missing else "")
+                    + (f"unknown {extra}" if extra else "")
+                )
+            values = [params[k] for k in names]
+        else:
+            values = list(np.asarray(params, dtype=float).ravel())
+            if len(values) != len(names):
+                raise ParameterError(
+                    f"{cls.__name__}.from_params needs {len(names)} values ({', '.join(names)}), "
+                    f"got {len(values)}"
+                )
+        out = []
+        for name, value in zip(names, values, strict=True):
+            try:
+                v = float(value)
+            except (TypeError, ValueError):
+                raise ParameterError(
+                    f"{cls.__name__}.from_params: {name}={value!r} is not a number"
+                ) from None
+            if not (np.isfinite(v) and v > 0):
+                raise ParameterError(
+                    f"{cls.__name__}.from_params: {name}={value!r} must be a finite number > 0"
+                )
+            out.append(v)
+        if period is None and cls.needs_period:
+            raise ParameterError(
+                f"{cls.__name__}.from_params needs period= (the time unit its rates are in: "
+                "'D', 'W', 'M', 'Q' or 'Y')"
+            )
+        model = cls()
+        model.params = pd.Series(out, index=names, name="estimate")
+        model.period = check_period(period) if period is not None else None
+        return model
+
+    # --- results that need the data ------------------------------------------------------------
+    def _needs_data(self, what: str) -> None:
+        """Raise a clear error when ``what`` is asked of a model that has no data behind it."""
+        self._check_fitted(allow_failed=True)
+        if self._llf is None:
+            raise ParameterError(
+                f"{type(self).__name__}.{what} needs the data the model is fitted on: this one "
+                "was built with from_params (parameters only, no likelihood, standard errors or "
+                f"covariance). Fit it with {type(self).__name__}().fit(...) to get {what}"
+            )
+
+    @property
+    def bse(self) -> pd.Series:
+        """Standard errors of the estimates (natural scale), from the inverse Hessian."""
+        self._needs_data("bse")
+        return self._bse
+
+    @bse.setter
+    def bse(self, value) -> None:
+        self._bse = value
+
+    @property
+    def llf(self) -> float:
+        """The maximised log-likelihood, on the paper's scale (comparable with published LLs)."""
+        self._needs_data("llf")
+        return self._llf
+
+    @property
+    def loglik(self) -> float:
+        """Alias of :attr:`llf` (crmstudy's earlier name; kept, no warning)."""
+        return self.llf
+
+    @property
+    def converged(self) -> bool:
+        """Whether the fit reached a proper interior maximum (positive definite Hessian)."""
+        self._needs_data("converged")
+        return self._converged
+
+    @converged.setter
+    def converged(self, value) -> None:
+        self._converged = value
+
+    @property
+    def cov_params(self) -> _CovParams:
+        """Call ``model.cov_params()`` for the covariance matrix of the estimates."""
+        return _CovParams(self)
+
+    @property
+    def has_data(self) -> bool:
+        """Whether the model was fitted on data (False for :meth:`from_params`)."""
+        return self.params is not None and self._llf is not None
 
     # --- to implement -----------------------------------------------------------------------
     def _loglik_rows(self, params: np.ndarray, data: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -192,6 +359,12 @@ class LikelihoodModel:
         maxiter: int = 10_000,
     ):
         """Maximise the likelihood and store the results on ``self``; returns ``self``."""
+        from crmstudy.models._threads import single_blas_thread
+
+        with single_blas_thread():
+            return self._fit_mle_inner(data, weights, initial_params, compress, maxiter)
+
+    def _fit_mle_inner(self, data, weights, initial_params, compress, maxiter):
         data = {k: np.asarray(v, dtype=float) for k, v in data.items()}
         n = len(next(iter(data.values())))
         w = as_weights(weights, n)
@@ -240,7 +413,7 @@ class LikelihoodModel:
             )
         estimate = np.exp(best.x)
         self.params = pd.Series(estimate, index=list(self.param_names), name="estimate")
-        self.loglik = -float(self._negloglik(estimate, data, w))
+        self._llf = -float(self._negloglik(estimate, data, w))
         self.nobs = float(w.sum())
         self.n_distinct_rows = int(len(w))
         self._optimizer_message = str(best.message)
@@ -248,8 +421,60 @@ class LikelihoodModel:
         # Converged means a proper interior maximum: finite standard errors from a positive
         # definite Hessian. A degenerate optimum (a parameter drifting off to a boundary along a
         # flat ridge) fails this and shows as "Converged: False" in summary().
-        self.converged = bool(np.all(np.isfinite(self.bse.to_numpy())) and self._hessian_pd)
+        self._converged = bool(np.all(np.isfinite(self._bse.to_numpy())) and self._hessian_pd)
+        # The fit keeps its (compressed) data: the bootstrap of param_draws resamples it.
+        self._fit_data = (data, w)
+        self._failure = ""
+        self._check_identified()
         return self
+
+    #: A parameter whose standard error on the log scale exceeds this is not identified: its
+    #: 90% interval would span a factor of exp(2 * 1.645 * 10), about 10^14. Published fits
+    #: have 0.04-0.6 (CDNOW BG/NBD, Pareto/NBD, Gamma-Gamma; donations BG/BB).
+    max_log_se: ClassVar[float] = 10.0
+    #: Estimates outside [low, high] are at the edge of the parameter space.
+    boundary: ClassVar[tuple[float, float]] = (1e-6, 1e6)
+
+    def _check_identified(self) -> None:
+        """Refuse a fit that is not a proper interior maximum; raise ConvergenceError saying why.
+
+        Three ways a fit fails: the Hessian at the optimum is not positive definite (a flat or
+        rising direction: no maximum there), an estimate ran to the edge of the parameter space
+        (below 1e-6 or above 1e6), or a parameter's standard error on the log scale exceeds
+        ``max_log_se`` (the optimiser stopped somewhere along a ridge towards a boundary: a Beta
+        or Gamma mixing distribution degenerating to a point mass, typically). The model keeps
+        its estimates for inspection (``params``, ``bse``, ``summary()``), ``converged`` is
+        False, and every prediction from it raises the same error.
+        """
+        names = list(self.param_names)
+        est = self.params.to_numpy()
+        low, high = self.boundary
+        problem = ""
+        edge = [(n, v) for n, v in zip(names, est, strict=True) if v < low or v > high]
+        log_se = self._bse.to_numpy() / est
+        loose = [
+            (n, v, s)
+            for n, v, s in zip(names, est, log_se, strict=True)
+            if np.isfinite(s) and s > self.max_log_se
+        ]
+        if edge:
+            found = ", ".join(f"{n}={v:.3g}" for n, v in edge)
+            problem = f"the fit ran to a boundary ({found}): the data do not identify the model"
+        elif not self._hessian_pd or not np.all(np.isfinite(log_se)):
+            problem = (
+                "the fit did not converge to a maximum: the Hessian of the log-likelihood at "
+                "the optimiser's last point is not negative definite (a flat direction)"
+            )
+        elif loose:
+            found = ", ".join(f"{n}={v:.3g} (log-scale std err {s:.3g})" for n, v, s in loose)
+            problem = (
+                f"the fit ran towards a boundary along a flat ridge ({found}): the data do not "
+                "identify these parameters"
+            )
+        if problem:
+            self._converged = False
+            self._failure = f"{self.model_name}: {problem}"
+            raise ConvergenceError(f"{self._failure}. {self.convergence_advice}")
 
     def _has_gradient(self) -> bool:
         """Whether the model implements the analytic gradient ``_loglik_grad_rows``."""
@@ -351,8 +576,8 @@ class LikelihoodModel:
             cov = np.full_like(hess, np.nan)
         diag = np.diag(cov)
         bse = np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
-        self.cov_params = pd.DataFrame(cov, index=names, columns=names)
-        self.bse = pd.Series(bse, index=names, name="std_err")
+        self._cov = pd.DataFrame(cov, index=names, columns=names)
+        self._bse = pd.Series(bse, index=names, name="std_err")
 
     def _hessian_numerical(self, est: np.ndarray, data, w) -> np.ndarray:
         """Hessian of -LL (natural scale) from second differences of the likelihood."""
@@ -388,10 +613,35 @@ class LikelihoodModel:
             hess[:, i] = (g_up - g_down) / (up[i] - down[i])
         return 0.5 * (hess + hess.T)
 
+    def _after_fit(self) -> None:
+        """Checks a subclass runs on its estimates after ``_fit_mle`` (e.g. boundary estimates)."""
+
+    # --- uncertainty ----------------------------------------------------------------------------
+    def param_draws(
+        self, n_draws: int = 1000, *, method: str = "asymptotic", seed=None, n_jobs: int = 1
+    ) -> pd.DataFrame:
+        """Parameter sets drawn to express the estimates' uncertainty (one row per draw).
+
+        ``method="asymptotic"``: the normal approximation on the log scale the model is fitted
+        on, transformed back; ``"bootstrap"``: customers resampled and the model refitted
+        (``n_jobs`` processes; failed refits counted in ``attrs["n_failed"]``). Columns are
+        ``param_names``; ``attrs``: ``method``, ``n_requested``, ``n_failed``. See
+        :mod:`crmstudy.models._intervals`.
+        """
+        from crmstudy.models._intervals import param_draws
+
+        return param_draws(self, n_draws, method=method, seed=seed, n_jobs=n_jobs)
+
     # --- results ----------------------------------------------------------------------------
-    def _check_fitted(self) -> None:
+    def _check_fitted(self, allow_failed: bool = False) -> None:
         if self.params is None:
             raise ParameterError(f"{type(self).__name__} is not fitted yet: call .fit(...) first")
+        if self._failure and not allow_failed:
+            raise ConvergenceError(
+                f"{type(self).__name__} cannot predict: its fit failed ({self._failure}). Its "
+                "estimates are kept for inspection (params, bse, summary()); fit it again on "
+                "data that identify the model"
+            )
 
     def _params_array(self) -> np.ndarray:
         self._check_fitted()
@@ -403,17 +653,21 @@ class LikelihoodModel:
 
     @property
     def aic(self) -> float:
-        self._check_fitted()
-        return 2 * self.k_params - 2 * self.loglik
+        """Akaike's information criterion, ``2 k - 2 llf``."""
+        self._needs_data("aic")
+        return 2 * self.k_params - 2 * self._llf
 
     @property
     def bic(self) -> float:
-        self._check_fitted()
-        return self.k_params * np.log(self.nobs) - 2 * self.loglik
+        """Schwarz's criterion, ``k log(nobs) - 2 llf`` (nobs: customers, not distinct rows)."""
+        self._needs_data("bic")
+        return self.k_params * np.log(self.nobs) - 2 * self._llf
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald confidence intervals on the natural scale (estimate +- z * std err)."""
-        self._check_fitted()
+        self._needs_data("conf_int()")
+        if not (isinstance(alpha, int | float) and 0 < alpha < 1):
+            raise ParameterError(f"alpha must be in (0, 1), got {alpha!r}")
         z = stats.norm.ppf(1 - alpha / 2)
         return pd.DataFrame(
             {
@@ -424,7 +678,7 @@ class LikelihoodModel:
 
     def summary_frame(self) -> pd.DataFrame:
         """The coefficient table of :meth:`summary` as a DataFrame."""
-        self._check_fitted()
+        self._needs_data("summary_frame()")
         table = pd.DataFrame({"coef": self.params, "std err": self.bse})
         return table.join(self.conf_int())
 
@@ -433,12 +687,7 @@ class LikelihoodModel:
         from statsmodels.iolib.summary import Summary
         from statsmodels.iolib.table import SimpleTable
 
-        self._check_fitted()
-        if self.loglik is None:
-            raise ParameterError(
-                f"summary() needs a {type(self).__name__} fitted by .fit(...); this one has "
-                "parameters but no likelihood or standard errors"
-            )
+        self._needs_data("summary()")
         unit = self.period or "as given"
         top = [
             ("Model:", self.model_name),
@@ -449,7 +698,7 @@ class LikelihoodModel:
         right = [
             ("No. observations:", f"{self.nobs:,.0f}"),
             ("Distinct rows:", f"{self.n_distinct_rows:,}"),
-            ("Log-likelihood:", f"{self.loglik:,.4f}"),
+            ("Log-likelihood:", f"{self.llf:,.4f}"),
             ("AIC:", f"{self.aic:,.4f}"),
             ("BIC:", f"{self.bic:,.4f}"),
         ]
@@ -467,4 +716,5 @@ class LikelihoodModel:
         if self.params is None:
             return f"{type(self).__name__}(not fitted)"
         inner = ", ".join(f"{k}={v:.4g}" for k, v in self.params.items())
-        return f"{type(self).__name__}({inner}; loglik={self.loglik:.4f}, period={self.period!r})"
+        fit = f"llf={self._llf:.4f}" if self._llf is not None else "from_params"
+        return f"{type(self).__name__}({inner}; {fit}, period={self.period!r})"

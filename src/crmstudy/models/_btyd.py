@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
-from crmstudy.models._base import LikelihoodModel, as_weights
-from crmstudy.units import check_period
+from crmstudy.models._base import _row_groups, as_weights
+from crmstudy.models._data import CustomerModel, read_customer_data
 
 __all__ = ["TransactionModel", "check_summary_arrays", "summary_columns"]
 
@@ -88,42 +88,46 @@ def check_summary_arrays(frequency, recency, T, index=None):
 
 
 def summary_columns(summary, frequency, recency, T, period, model_period=None):
-    """Resolve the two input styles (a summary frame, or arrays) into arrays, index and period."""
-    index = None
-    if summary is not None:
-        if not isinstance(summary, pd.DataFrame):
-            raise DataError(
-                f"summary must be a DataFrame with columns frequency, recency, T; got "
-                f"{type(summary).__name__}"
-            )
-        missing = [c for c in ("frequency", "recency", "T") if c not in summary.columns]
-        if missing:
-            raise DataError(
-                f"summary is missing column(s) {missing}; it needs frequency, recency and T "
-                "(see crmstudy.transactions.rfm_summary)"
-            )
-        frame_period = summary.attrs.get("period")
-        if period is not None and frame_period is not None and period != frame_period:
-            raise ParameterError(
-                f"period={period!r} contradicts the summary's attrs['period']={frame_period!r}"
-            )
-        period = period or frame_period
-        frequency, recency, T = summary["frequency"], summary["recency"], summary["T"]
-        index = summary.index
-    elif frequency is None or recency is None or T is None:
-        raise DataError("pass a summary DataFrame, or all of frequency=, recency= and T=")
-    if period is not None:
-        check_period(period)
-    if model_period is not None and period is not None and period != model_period:
-        raise ParameterError(
-            f"the data are in period {period!r} but the model was fitted in {model_period!r}; "
-            "convert recency and T with crmstudy.units.convert_duration or rebuild the summary"
-        )
-    x, tx, tt = check_summary_arrays(frequency, recency, T, index)
-    return x, tx, tt, index, period
+    """Resolve a summary frame or arrays into (frequency, recency, T, index, period) arrays.
+
+    Kept for callers of crmstudy 0.2; new code goes through
+    :func:`crmstudy.models._data.read_customer_data` (which this calls).
+    """
+    data = read_customer_data(
+        summary,
+        {"frequency": frequency, "recency": recency, "T": T},
+        columns=PURCHASE_COLUMNS,
+        validate=_validate_purchase_columns,
+        model_name="customer summary",
+        period=period,
+        model_period=model_period,
+    )
+    return data["frequency"], data["recency"], data["T"], data.index, data.period
 
 
-class TransactionModel(LikelihoodModel):
+PURCHASE_COLUMNS = ("frequency", "recency", "T")
+
+
+def _validate_purchase_columns(cols, index):
+    x, tx, tt = check_summary_arrays(cols["frequency"], cols["recency"], cols["T"], index)
+    return {"frequency": x, "recency": tx, "T": tt}
+
+
+#: The keywords every prediction of an interval takes (documented once, here).
+INTERVAL_DOC = """
+        interval : float, optional
+            A level such as 0.9: return a DataFrame with columns ``estimate``, ``lower``,
+            ``upper`` (an equal-tailed interval over parameter draws: parameter uncertainty
+            only) instead of the point prediction.
+        method : {"asymptotic", "bootstrap"}
+            How the parameters are drawn (see :mod:`crmstudy.models._intervals`).
+        n_draws : int
+            Number of parameter draws.
+        seed : int or numpy Generator, optional
+            Randomness of the draws (an int makes the interval reproducible)."""
+
+
+class TransactionModel(CustomerModel):
     """A continuous-time model of repeat purchasing fitted on (frequency, recency, T).
 
     Every model here writes a customer's likelihood as the sum of two branches: alive at T, or
@@ -131,6 +135,12 @@ class TransactionModel(LikelihoodModel):
     (returning the log of each), from which the log-likelihood and P(alive) follow, and the
     formula hooks ``_conditional_expected``, ``_new_customer_expected`` and ``_pmf``.
     """
+
+    data_columns = PURCHASE_COLUMNS
+
+    @staticmethod
+    def _validate_columns(cols, index):
+        return _validate_purchase_columns(cols, index)
 
     def fit(
         self,
@@ -160,8 +170,14 @@ class TransactionModel(LikelihoodModel):
         initial_params : sequence, optional
             Starting values, in the order of ``param_names``.
         """
-        x, tx, tt, _, period = summary_columns(summary, frequency, recency, T, period)
-        self.period = period
+        data = self._customers(
+            summary,
+            {"frequency": frequency, "recency": recency, "T": T},
+            period=period,
+            fitted=False,
+        )
+        x, tx, tt = data["frequency"], data["recency"], data["T"]
+        self.period = data.period
         w = as_weights(weights, len(x))
         if not np.any((x > 0) & (w > 0)):
             raise ConvergenceError(
@@ -170,21 +186,8 @@ class TransactionModel(LikelihoodModel):
                 "exist. Use a longer calibration period or a summary with repeat buyers"
             )
         self._fit_mle({"x": x, "t_x": tx, "T": tt}, w, initial_params=initial_params)
-        self._check_estimates()
+        self._after_fit()
         return self
-
-    def _check_estimates(self, low: float = 1e-6, high: float = 1e6) -> None:
-        """Refuse estimates at the edge of the parameter space (a degenerate, unidentified fit)."""
-        bad = self.params[(self.params < low) | (self.params > high)]
-        if len(bad):
-            self.converged = False
-            found = ", ".join(f"{k}={v:.3g}" for k, v in bad.items())
-            raise ConvergenceError(
-                f"{self.model_name}: the fit ran to a boundary ({found}): the data do not "
-                "identify the model. Check the time unit (period) of recency and T, try "
-                "initial_params= near plausible values, or use a longer calibration period with "
-                "more repeat buyers"
-            )
 
     def _initial_params(self, data: Mapping[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
         # Mean purchase rate ~ r / alpha: start with r = 1 and alpha = mean T / mean frequency.
@@ -222,16 +225,19 @@ class TransactionModel(LikelihoodModel):
     def _pmf(self, params, n, t):
         raise NotImplementedError
 
+    def _simulate_future_alive(self, params, x, t_x, T, t, rng):
+        """Purchases in (T, T+t] of customers alive at T, one draw per row (params per row)."""
+        raise NotImplementedError
+
     # --- predictions --------------------------------------------------------------------------
-    def _rows(self, frequency, recency, T):
+    def _rows(self, frequency, recency=None, T=None):
+        """(x, t_x, T, index) from a frame or arrays (kept for subclasses of crmstudy 0.2)."""
         self._check_fitted()
         if isinstance(frequency, pd.DataFrame):
-            x, tx, tt, index, _ = summary_columns(
-                frequency, None, None, None, None, model_period=self.period
-            )
+            data = self._customers(frequency, {})
         else:
-            x, tx, tt, index, _ = summary_columns(None, frequency, recency, T, None)
-        return x, tx, tt, index
+            data = self._customers(None, {"frequency": frequency, "recency": recency, "T": T})
+        return data["frequency"], data["recency"], data["T"], data.index
 
     @staticmethod
     def _wrap(values, index, name):
@@ -241,39 +247,292 @@ class TransactionModel(LikelihoodModel):
 
     @staticmethod
     def _check_horizon(t, name="t"):
-        arr = np.asarray(t, dtype=float)
+        try:
+            arr = np.asarray(t, dtype=float)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"{name} must be a number (in the model's unit), got {t!r}"
+            ) from None
         if not np.all(np.isfinite(arr)) or np.any(arr < 0):
             raise ParameterError(f"{name} must be finite and >= 0 (in the model's unit), got {t!r}")
         return arr
 
-    def probability_alive(self, frequency, recency=None, T=None):
+    def probability_alive(
+        self,
+        summary=None,
+        *args,
+        frequency=None,
+        recency=None,
+        T=None,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ):
         """P(the customer is still alive at T | frequency, recency, T).
 
-        ``frequency`` may be a summary DataFrame (then ``recency`` and ``T`` are taken from it and
-        a Series indexed by customer is returned). Times in the model's unit.
+        Parameters
+        ----------
+        summary : DataFrame, optional
+            Columns ``frequency``, ``recency``, ``T`` (model's period); returns a Series indexed
+            like it.
+        frequency, recency, T : array-like, optional
+            The same as arrays, by keyword (returns an array, or a float for one customer).
         """
-        x, tx, tt, index = self._rows(frequency, recency, T)
-        p = np.exp(self._log_p_alive(self._params_array(), x, tx, tt))
-        return self._wrap(p, index, "probability_alive")
+        data, _ = self._prediction_data(
+            "probability_alive", summary, args, {"frequency": frequency, "recency": recency, "T": T}
+        )
+        return self._predict(
+            "probability_alive",
+            data,
+            lambda p, x, tx, tt: np.exp(self._log_p_alive(p, x, tx, tt)),
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
 
-    def expected_purchases(self, t, frequency, recency=None, T=None):
+    def expected_purchases(
+        self,
+        summary=None,
+        *args,
+        t=None,
+        frequency=None,
+        recency=None,
+        T=None,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ):
         """Expected purchases in the next ``t`` periods (model's unit) given the customer's history.
 
-        ``frequency`` may be a summary DataFrame (returns a Series by customer). With arrays,
-        ``t`` may be an array broadcast against the rows (one horizon per row), which is how
-        :func:`crmstudy.models.gammagamma.customer_lifetime_value` evaluates many steps at once.
+        Parameters
+        ----------
+        summary : DataFrame, optional
+            Columns ``frequency``, ``recency``, ``T``; returns a Series indexed like it.
+        t : float or array
+            The horizon in the model's period; an array is broadcast against the rows (one
+            horizon per row), which is how a CLV evaluates many steps at once.
+        frequency, recency, T : array-like, optional
+            The customers as arrays, by keyword.
         """
-        tt_h = self._check_horizon(t)
-        x, tx, tt, index = self._rows(frequency, recency, T)
-        values = self._conditional_expected(self._params_array(), tt_h, x, tx, tt)
-        return self._wrap(np.asarray(values, dtype=float), index, "expected_purchases")
+        data, horizon = self._prediction_data(
+            "expected_purchases",
+            summary,
+            args,
+            {"frequency": frequency, "recency": recency, "T": T},
+            horizon=t,
+        )
+        return self._predict(
+            "expected_purchases",
+            data,
+            lambda p, x, tx, tt, h: self._conditional_expected(p, h, x, tx, tt),
+            horizon,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
 
-    def expected_purchases_new_customer(self, t):
-        """Expected repeat purchases in ``t`` periods (model's unit) of a just-acquired customer."""
+    def expected_purchases_new_customer(
+        self, t=None, *, interval=None, method="asymptotic", n_draws=1000, seed=None
+    ):
+        """Expected repeat purchases in ``t`` periods (model's unit) of a just-acquired customer.
+
+        Returns a float (an array for an array ``t``); with ``interval``, a Series (a DataFrame
+        indexed by ``t`` for an array) with ``estimate``, ``lower``, ``upper``.
+        """
         self._check_fitted()
+        if t is None:
+            raise ParameterError("expected_purchases_new_customer needs the horizon t=")
         arr = self._check_horizon(t)
-        out = np.asarray(self._new_customer_expected(self._params_array(), arr), dtype=float)
-        return float(out) if out.ndim == 0 else out
+
+        def compute(model):
+            out = np.asarray(model._new_customer_expected(model._params_array(), arr), dtype=float)
+            return float(out) if out.ndim == 0 else out
+
+        if interval is None:
+            return compute(self)
+        from crmstudy.models._intervals import interval_from_draws
+
+        out = interval_from_draws(
+            self, compute, interval=interval, method=method, n_draws=n_draws, seed=seed
+        )
+        if isinstance(out, pd.DataFrame):
+            out.index = pd.Index(arr.ravel(), name="t")
+        out.attrs.update(quantity="expected_purchases_new_customer", period=self.period)
+        return out
+
+    def purchase_count_interval(
+        self,
+        summary=None,
+        *,
+        t=None,
+        frequency=None,
+        recency=None,
+        T=None,
+        interval=0.9,
+        parameter_uncertainty=False,
+        method="asymptotic",
+        n_draws=1000,
+        n_sims=4000,
+        seed=None,
+    ):
+        """A predictive interval for each customer's number of purchases in the next ``t``.
+
+        Unlike ``expected_purchases(..., interval=)`` (an interval for the *expected* number,
+        parameter uncertainty only), this covers the customer's own randomness: whether they are
+        still alive, their latent purchase and drop-out rates given their history, and the Poisson
+        timing of their purchases. With ``parameter_uncertainty=True`` each simulated future
+        also uses its own parameter draw (``method``, ``n_draws``), so the interval covers both.
+
+        Method: Monte Carlo from the posterior of each customer's latent traits (``n_sims``
+        futures per distinct row): alive at T with probability P(alive); then, for BG/NBD and
+        MBG/NBD, ``lambda ~ Gamma(r+x, alpha+T)``, ``p ~ Beta(a, b+x[+1])`` and purchases until the
+        geometric death; for Pareto/NBD ``lambda ~ Gamma(r+x, alpha+T)``, ``mu ~ Gamma(s,
+        beta+T)`` and an exponential remaining lifetime. ``lower`` and ``upper`` are the
+        ``(1-interval)/2`` and ``(1+interval)/2`` quantiles of the simulated counts (whole
+        numbers; a discrete count covers at least ``interval``); ``estimate`` is the closed-form
+        expected number (:meth:`expected_purchases`). Returns a DataFrame indexed like
+        ``summary`` (0..n-1 for arrays).
+        """
+        from crmstudy.models._intervals import _generator
+
+        data, horizon = self._prediction_data(
+            "purchase_count_interval",
+            summary,
+            (),
+            {"frequency": frequency, "recency": recency, "T": T},
+            horizon=t,
+        )
+        if not (isinstance(interval, int | float) and 0 < interval < 1):
+            raise ParameterError(
+                f"interval must be a level in (0, 1) such as 0.9, got {interval!r}"
+            )
+        if not isinstance(n_sims, int | np.integer) or n_sims < 100:
+            raise ParameterError(f"n_sims must be a whole number >= 100, got {n_sims!r}")
+        rng = _generator(seed)
+        cols = [
+            np.asarray(c, dtype=float).ravel()
+            for c in np.broadcast_arrays(data["frequency"], data["recency"], data["T"], horizon)
+        ]
+        member, inverse = _row_groups(cols)
+        x, tx, tt, h = (c[member] for c in cols)
+        m = len(x)
+        if parameter_uncertainty:
+            draws = self.param_draws(n_draws, method=method, seed=rng).to_numpy(dtype=float)
+        else:
+            draws = self._params_array()[None, :]
+        # P(alive) once per (draw, distinct row); each simulated future picks a draw.
+        alive_table = np.stack([np.exp(self._log_p_alive(d, x, tx, tt)) for d in draws])
+        pick = rng.integers(0, len(draws), size=m * n_sims)
+        rows = np.repeat(np.arange(m), n_sims)
+        alive = rng.uniform(size=rows.size) < alive_table[pick, rows]
+        counts = np.zeros(rows.size)
+        idx = np.flatnonzero(alive)
+        per_row = [draws[pick[idx], j] for j in range(self.k_params)]
+        counts[idx] = self._simulate_future_alive(
+            per_row, x[rows[idx]], tx[rows[idx]], tt[rows[idx]], h[rows[idx]], rng
+        )
+        sims = counts.reshape(m, n_sims)
+        tail = (1.0 - interval) / 2.0
+        lower = np.quantile(sims, tail, axis=1, method="inverted_cdf")
+        upper = np.quantile(sims, 1.0 - tail, axis=1, method="inverted_cdf")
+        estimate = self._conditional_expected(self._params_array(), h, x, tx, tt)
+        out = pd.DataFrame(
+            {"estimate": estimate[inverse], "lower": lower[inverse], "upper": upper[inverse]},
+            index=data.index,
+        )
+        out.attrs.update(
+            interval=float(interval),
+            quantity="purchase_count",
+            period=self.period,
+            n_sims=int(n_sims),
+            covers=(
+                "the customer's own randomness and parameter uncertainty"
+                if parameter_uncertainty
+                else "the customer's own randomness at the estimated parameters"
+            ),
+        )
+        return out
+
+    def probability_alive_path(
+        self,
+        purchase_times,
+        T,
+        *,
+        n_grid: int = 200,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ) -> pd.DataFrame:
+        """One customer's P(alive) along their own history: just after each purchase and on a grid.
+
+        ``purchase_times`` are the times of all the customer's purchases (the first included),
+        strictly increasing, in the model's period on any clock; ``T`` is the end of observation
+        on the same clock. At each time tau the customer's summary is what the firm knew then
+        (repeat purchases up to tau, the time of the last one and tau minus the first purchase),
+        and P(alive at tau) follows from the model. Returns a DataFrame sorted by ``t`` with
+        columns ``t``, ``frequency``, ``recency``, ``T``, ``purchase`` (True on the row just after
+        a purchase) and ``probability_alive``, or with ``interval`` the columns ``estimate``,
+        ``lower``, ``upper`` instead (parameter uncertainty). The grid has ``n_grid`` points from
+        the first purchase to ``T``.
+        """
+        self._check_fitted()
+        try:
+            times = np.asarray(purchase_times, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise DataError(f"purchase_times must be numbers, got {purchase_times!r}") from None
+        if times.size == 0 or not np.all(np.isfinite(times)):
+            raise DataError("purchase_times must hold at least the first purchase, all finite")
+        steps = np.diff(times)
+        if np.any(steps <= 0):
+            i = int(np.flatnonzero(steps <= 0)[0]) + 1
+            raise DataError(
+                f"purchase_times must be strictly increasing (one purchase per time; merge "
+                f"same-day purchases first); position {i} has {times[i]!r} after {times[i - 1]!r}"
+            )
+        end = float(T)
+        if not np.isfinite(end) or end < times[-1]:
+            raise DataError(
+                f"T={T!r} (end of observation) must be at or after the last purchase "
+                f"({times[-1]!r}), on the same clock as purchase_times"
+            )
+        if not isinstance(n_grid, int | np.integer) or n_grid < 2:
+            raise ParameterError(f"n_grid must be a whole number >= 2, got {n_grid!r}")
+        start = times[0]
+        grid = np.linspace(start, end, int(n_grid))
+        at = np.concatenate([times, grid])
+        purchase = np.concatenate([np.ones(times.size, bool), np.zeros(grid.size, bool)])
+        order = np.lexsort((~purchase, at))
+        at, purchase = at[order], purchase[order]
+        # Repeat purchases up to each time (a purchase at tau counts: "just after").
+        k = np.searchsorted(times, at, side="right") - 1
+        x = k.astype(float)
+        recency = times[k] - start
+        age = at - start
+        frame = pd.DataFrame(
+            {"t": at, "frequency": x, "recency": recency, "T": age, "purchase": purchase}
+        )
+        values = self.probability_alive(
+            frequency=x,
+            recency=recency,
+            T=age,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
+        if interval is None:
+            frame["probability_alive"] = np.atleast_1d(values)
+        else:
+            values = values.to_frame().T if isinstance(values, pd.Series) else values
+            for col in ("estimate", "lower", "upper"):
+                frame[col] = values[col].to_numpy()
+        frame.attrs.update(period=self.period, quantity="probability_alive")
+        return frame
 
     def purchase_count_pmf(self, x, t):
         """P(X(t) = x): probability that a new customer makes ``x`` repeat purchases in ``t``.

@@ -124,7 +124,9 @@ def _quad_ratio(integrate, b, c, z):
         kw = dict(weight="alg", wvar=(b - 1.0, c - b - 1.0), epsabs=0, epsrel=1e-12, limit=500)
         num, _ = integrate.quad(lambda u: 1.0 / (1.0 - z * u), 0.0, 1.0, **kw)
         den, _ = integrate.quad(lambda u: 1.0, 0.0, 1.0, **kw)
-        return num / den
+        # An extreme (b, c) (a parameter far out, as an optimiser may try) can underflow the
+        # normaliser: NaN then, which the likelihood treats as not finite, never a crash.
+        return num / den if den > 0 else np.nan
     mode = (b - 1.0) / (c - 2.0)
 
     def kernel(u):
@@ -135,7 +137,7 @@ def _quad_ratio(integrate, b, c, z):
     kw = dict(epsabs=0, epsrel=1e-12, limit=500, points=[mode])
     num, _ = integrate.quad(lambda u: kernel(u) / (1.0 - z * u), 0.0, 1.0, **kw)
     den, _ = integrate.quad(kernel, 0.0, 1.0, **kw)
-    return num / den
+    return num / den if den > 0 else np.nan
 
 
 def log_paretonbd_tail(r, alpha, s, beta, x, y):
@@ -216,6 +218,29 @@ def bg_future_factor(rx, alpha_T, a, b_post, t):
                     basis = basis * (a - other) / (node - other)
             interp = interp + basis * values[i]
         out = np.where(near_one, interp, out)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        out = np.where(bad, _bg_future_factor_quadrature(rx, alpha_T, a, b_post, t, bad), out)
+    return out
+
+
+def _bg_future_factor_quadrature(rx, alpha_T, a, b_post, t, where):
+    """The expectation of :func:`bg_future_factor` by quadrature over the Beta quantiles of p.
+
+    ``E[f(p)] = integral_0^1 f(F^-1(u)) du`` with 64-point Gauss-Legendre in ``u``, for the rows
+    ``where`` the closed form is not finite (large a and b, where the hypergeometric function
+    overflows; the Beta is then concentrated and the integrand in ``u`` is smooth).
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(64)
+    u = 0.5 * (nodes + 1.0)
+    out = np.full(np.shape(rx), np.nan)
+    idx = np.flatnonzero(np.ravel(where))
+    args = [np.ravel(v)[idx][:, None] for v in (rx, alpha_T, a, b_post, t)]
+    r_, at_, a_, b_, t_ = args
+    p = special.betaincinv(a_, b_, u[None, :])
+    log_ratio = np.log(at_) - np.log(at_ + p * t_)
+    f = -np.expm1(r_ * log_ratio) / p
+    out.flat[idx] = 0.5 * (f * weights[None, :]).sum(axis=1)
     return out
 
 
@@ -223,5 +248,6 @@ def _bg_future_factor_raw(rx, alpha_T, a, b_post, t):
     c = a + b_post - 1.0
     z = t / (alpha_T + t)
     log_1mz = np.log(alpha_T) - np.log(alpha_T + t)
-    g = np.exp((a - 1.0) * log_1mz) * special.hyp2f1(c - rx, a - 1.0, c, z)
-    return c / (a - 1.0) * (1.0 - g)
+    with np.errstate(invalid="ignore", over="ignore"):
+        g = np.exp((a - 1.0) * log_1mz) * special.hyp2f1(c - rx, a - 1.0, c, z)
+        return c / (a - 1.0) * (1.0 - g)

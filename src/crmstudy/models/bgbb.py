@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from crmstudy.errors import DataError, ParameterError
-from crmstudy.models._base import LikelihoodModel, as_weights
-from crmstudy.units import check_period
+from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.models._base import as_weights
+from crmstudy.models._data import CustomerModel, warn_old_call
 
 __all__ = ["BGBB"]
 
@@ -66,7 +66,15 @@ def _check_bgbb(frequency, recency, n_periods, index=None):
     return x, tx, n
 
 
-class BGBB(LikelihoodModel):
+BGBB_COLUMNS = ("frequency", "recency", "n_periods")
+
+
+def _validate_bgbb_columns(cols, index):
+    x, tx, n = _check_bgbb(cols["frequency"], cols["recency"], cols["n_periods"], index)
+    return {"frequency": x, "recency": tx, "n_periods": n}
+
+
+class BGBB(CustomerModel):
     """Beta-geometric / beta-Bernoulli model, fitted by maximum likelihood on aggregated rows.
 
     Parameters after ``fit``: ``alpha``, ``beta`` (Beta heterogeneity of the transaction
@@ -75,6 +83,12 @@ class BGBB(LikelihoodModel):
 
     param_names = ("alpha", "beta", "gamma", "delta")
     model_name = "BG/BB (Fader, Hardie & Shang 2010)"
+    data_columns = BGBB_COLUMNS
+    weight_column = "count"
+
+    @staticmethod
+    def _validate_columns(cols, index):
+        return _validate_bgbb_columns(cols, index)
 
     def fit(
         self,
@@ -94,27 +108,25 @@ class BGBB(LikelihoodModel):
         returned by :func:`crmstudy.datasets.load_donations`. ``period`` names one opportunity
         (default: ``summary.attrs["period"]``).
         """
-        index = None
-        if summary is not None:
-            missing = [c for c in ("frequency", "recency", "n_periods") if c not in summary]
-            if missing:
-                raise DataError(f"summary is missing column(s) {missing}")
-            frequency, recency, n_periods = (
-                summary["frequency"],
-                summary["recency"],
-                summary["n_periods"],
-            )
-            if weights is None and "count" in summary:
-                weights = summary["count"]
-            period = period or summary.attrs.get("period")
-            index = summary.index
-        elif frequency is None or recency is None or n_periods is None:
-            raise DataError("pass a summary DataFrame, or frequency=, recency= and n_periods=")
-        x, tx, n = _check_bgbb(frequency, recency, n_periods, index)
-        self.period = check_period(period) if period is not None else None
+        data = self._customers(
+            summary,
+            {"frequency": frequency, "recency": recency, "n_periods": n_periods},
+            period=period,
+            fitted=False,
+        )
+        self.period = data.period
+        if weights is None:
+            weights = data.weights
+        x, tx, n = data["frequency"], data["recency"], data["n_periods"]
         w = as_weights(weights, len(x))
+        if not np.any((x > 0) & (w > 0)):
+            raise ConvergenceError(
+                f"{self.model_name}: no customer transacted in the {int(n.max())} opportunities, "
+                "so the transaction and drop-out probabilities cannot be told apart and the "
+                "maximum-likelihood estimate does not exist. Use more opportunities or a panel "
+                "with repeat transactions"
+            )
         return self._fit_mle({"x": x, "t_x": tx, "n": n}, w, initial_params=initial_params)
-
     def _log_branches(self, params, x, t_x, n):
         """Log of the alive-through-n term and of each 'died before opportunity t_x+i+1' term.
 
@@ -135,55 +147,121 @@ class BGBB(LikelihoodModel):
         return np.logaddexp(alive, special.logsumexp(dead, axis=1))
 
     # --- predictions --------------------------------------------------------------------------
-    def _rows(self, frequency, recency, n_periods):
+    def _rows(self, frequency, recency=None, n_periods=None):
+        """(x, t_x, n, index) from a frame or arrays (kept for callers of crmstudy 0.2)."""
         self._check_fitted()
         if isinstance(frequency, pd.DataFrame):
-            frame = frequency
-            x, tx, n = _check_bgbb(frame["frequency"], frame["recency"], frame["n_periods"])
-            return x, tx, n, frame.index
-        x, tx, n = _check_bgbb(
-            np.atleast_1d(frequency), np.atleast_1d(recency), np.atleast_1d(n_periods)
-        )
-        return x, tx, n, None
+            data = self._customers(frequency, {})
+        else:
+            data = self._customers(
+                None,
+                {
+                    "frequency": np.atleast_1d(frequency),
+                    "recency": np.atleast_1d(recency),
+                    "n_periods": np.atleast_1d(n_periods),
+                },
+            )
+        return data["frequency"], data["recency"], data["n_periods"], data.index
 
-    @staticmethod
-    def _wrap(values, index, name):
-        if index is None:
-            return values if values.size != 1 else float(values[0])
-        return pd.Series(values, index=index, name=name)
-
-    def probability_alive(self, frequency, recency=None, n_periods=None):
-        """P(alive at opportunity n+1 | x, t_x, n), FHS (2010) eq. 11.
-
-        ``frequency`` may be a summary frame with ``frequency``, ``recency``, ``n_periods``.
-        """
-        x, tx, n, index = self._rows(frequency, recency, n_periods)
-        params = self._params_array()
+    def _p_alive(self, params, x, tx, n):
         a, b, g, d = params
         alive, dead = self._log_branches(params, x, tx, n)
         total = np.logaddexp(alive, special.logsumexp(dead, axis=1))
         log_next = _lbeta_ratio(a + x, b + n - x, a, b) + _lbeta_ratio(g, d + n + 1.0, g, d)
-        return self._wrap(np.exp(log_next - total), index, "probability_alive")
+        return np.exp(log_next - total)
 
-    def expected_purchases(self, n_future, frequency, recency=None, n_periods=None):
-        """Expected transactions in the next ``n_future`` opportunities, FHS (2010) eq. 13.
+    def probability_alive(
+        self,
+        summary=None,
+        *args,
+        frequency=None,
+        recency=None,
+        n_periods=None,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ):
+        """P(alive at opportunity n+1 | x, t_x, n), FHS (2010) eq. 11.
 
-        ``1/L * B(alpha+x+1, beta+n-x)/B(alpha,beta) * delta/(gamma-1) * Gamma(gamma+delta) /
-        Gamma(1+delta) * [Gamma(1+delta+n)/Gamma(gamma+delta+n) -
-        Gamma(1+delta+n+n*)/Gamma(gamma+delta+n+n*)]``; the last three factors are the summed
-        survival of :meth:`_survival_sum`, which also covers gamma = 1.
+        ``summary`` is a frame with ``frequency``, ``recency``, ``n_periods`` (returns a Series
+        indexed like it); or pass the arrays by keyword. ``interval`` etc. as for the purchase
+        models (parameter uncertainty; see :mod:`crmstudy.models._intervals`).
         """
-        self._check_horizon(n_future)
-        x, tx, n, index = self._rows(frequency, recency, n_periods)
-        params = self._params_array()
+        data, _ = self._prediction_data(
+            "probability_alive",
+            summary,
+            args,
+            {"frequency": frequency, "recency": recency, "n_periods": n_periods},
+        )
+        return self._predict(
+            "probability_alive",
+            data,
+            self._p_alive,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
+
+    def _expected(self, params, x, tx, n, n_future):
         a, b, _, _ = params
         alive, dead = self._log_branches(params, x, tx, n)
         log_l = np.logaddexp(alive, special.logsumexp(dead, axis=1))
         log_front = _lbeta_ratio(a + x + 1.0, b + n - x, a, b)
-        values = np.exp(log_front - log_l) * self._survival_sum(n, n_future)
-        return self._wrap(values, index, "expected_purchases")
+        return np.exp(log_front - log_l) * self._survival_sum(n, n_future, params)
 
-    def _survival_sum(self, n, n_future):
+    def expected_purchases(
+        self,
+        summary=None,
+        *args,
+        t=None,
+        frequency=None,
+        recency=None,
+        n_periods=None,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+        n_future=None,
+    ):
+        """Expected transactions in the next ``t`` opportunities, FHS (2010) eq. 13.
+
+        ``1/L * B(alpha+x+1, beta+n-x)/B(alpha,beta) * delta/(gamma-1) * Gamma(gamma+delta) /
+        Gamma(1+delta) * [Gamma(1+delta+n)/Gamma(gamma+delta+n) -
+        Gamma(1+delta+n+n*)/Gamma(gamma+delta+n+n*)]``; the last three factors are the summed
+        survival of :meth:`_survival_sum`, which also covers gamma = 1. ``t`` counts
+        opportunities (whole numbers; ``n_future=`` is its deprecated name).
+        """
+        t = self._renamed_horizon("expected_purchases", t, n_future)
+        data, horizon = self._prediction_data(
+            "expected_purchases",
+            summary,
+            args,
+            {"frequency": frequency, "recency": recency, "n_periods": n_periods},
+            horizon=t,
+        )
+        return self._predict(
+            "expected_purchases",
+            data,
+            self._expected,
+            horizon,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
+
+    @staticmethod
+    def _renamed_horizon(verb, t, n_future):
+        if n_future is None:
+            return t
+        if t is not None:
+            raise ParameterError(f"{verb}: give t= (n_future is its old name), not both")
+        warn_old_call(f"{verb}(n_future=...)", f"{verb}(t=...)", stacklevel=4)
+        return n_future
+
+    def _survival_sum(self, n, n_future, params=None):
         """Sum of S(t) = B(gamma, delta+t)/B(gamma, delta) over t = n+1 .. n+n_future.
 
         Closed form (the telescoping sum behind FHS 2010 eqs. 8 and 13):
@@ -191,19 +269,18 @@ class BGBB(LikelihoodModel):
         Gamma(gamma+delta+n) - Gamma(1+delta+n+n*)/Gamma(gamma+delta+n+n*)]``. It divides by
         gamma - 1, so within 1e-6 of gamma = 1 the terms are summed directly instead.
         """
-        _, _, g, d = self._params_array()
+        _, _, g, d = self._params_array() if params is None else params
         n, n_future = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(n_future, float))
         if abs(g - 1.0) > 1e-6:
-            first = np.exp(special.gammaln(1.0 + d + n) - special.gammaln(g + d + n))
+            # In logs, so that large gamma and delta (a parameter draw far out) do not overflow.
+            front = special.gammaln(g + d) - special.gammaln(1.0 + d)
+            first = np.exp(front + special.gammaln(1.0 + d + n) - special.gammaln(g + d + n))
             second = np.exp(
-                special.gammaln(1.0 + d + n + n_future) - special.gammaln(g + d + n + n_future)
+                front
+                + special.gammaln(1.0 + d + n + n_future)
+                - special.gammaln(g + d + n + n_future)
             )
-            return (
-                d
-                / (g - 1.0)
-                * np.exp(special.gammaln(g + d) - special.gammaln(1.0 + d))
-                * (first - second)
-            )
+            return d / (g - 1.0) * (first - second)
         out = np.empty(n.shape)
         for i, (start, k) in enumerate(zip(n.ravel(), n_future.ravel(), strict=True)):
             t = start + np.arange(1.0, k + 1.0)
@@ -219,17 +296,47 @@ class BGBB(LikelihoodModel):
             )
         return arr
 
-    def expected_purchases_new_customer(self, n_future):
-        """Expected transactions of a new customer in ``n_future`` opportunities, FHS eq. 8."""
-        arr = self._check_horizon(n_future)
-        a, b, _, _ = self._params_array()
-        out = a / (a + b) * self._survival_sum(0.0, arr)
-        return float(out) if np.ndim(out) == 0 else out
+    def expected_purchases_new_customer(
+        self, t=None, *, interval=None, method="asymptotic", n_draws=1000, seed=None, n_future=None
+    ):
+        """Expected transactions of a new customer in ``t`` opportunities, FHS eq. 8.
 
-    def purchase_count_pmf(self, x, n_future):
-        """P(X(n) = x): transactions of a new customer in ``n`` opportunities, FHS (2010) eq. 7."""
+        A float (an array for an array ``t``); with ``interval``, a Series (a DataFrame indexed
+        by ``t``) with ``estimate``, ``lower``, ``upper``. ``n_future=`` is the old name of ``t``.
+        """
+        self._check_fitted()
+        t = self._renamed_horizon("expected_purchases_new_customer", t, n_future)
+        if t is None:
+            raise ParameterError("expected_purchases_new_customer needs the horizon t=")
+        arr = self._check_horizon(t)
+
+        def compute(model):
+            a, b, _, _ = model._params_array()
+            out = a / (a + b) * model._survival_sum(0.0, arr)
+            return float(out) if np.ndim(out) == 0 else np.asarray(out, dtype=float)
+
+        if interval is None:
+            return compute(self)
+        from crmstudy.models._intervals import interval_from_draws
+
+        out = interval_from_draws(
+            self, compute, interval=interval, method=method, n_draws=n_draws, seed=seed
+        )
+        if isinstance(out, pd.DataFrame):
+            out.index = pd.Index(arr.ravel(), name="t")
+        out.attrs.update(quantity="expected_purchases_new_customer", period=self.period)
+        return out
+
+    def purchase_count_pmf(self, x, t=None, *, n_future=None):
+        """P(X(t) = x): transactions of a new customer in ``t`` opportunities, FHS (2010) eq. 7.
+
+        ``n_future=`` is the old name of ``t``.
+        """
+        t = self._renamed_horizon("purchase_count_pmf", t, n_future)
+        if t is None:
+            raise ParameterError("purchase_count_pmf needs the horizon t= (opportunities)")
         xs = self._check_horizon(x)
-        n = int(self._check_horizon(n_future))
+        n = int(self._check_horizon(t))
         a, b, g, d = self._params_array()
         xs = np.atleast_1d(xs)
         out = np.zeros(xs.shape)

@@ -138,6 +138,15 @@ class BGNBD(TransactionModel):
         p_alive = np.exp(self._log_p_alive(params, x, t_x, T))
         return p_alive * bg_future_factor(r + x, alpha + T, a, b + x + self._shift, t)
 
+    def _simulate_future_alive(self, params, x, t_x, T, t, rng):
+        """Alive at T: lambda ~ Gamma(r+x, alpha+T), p ~ Beta(a, b+x+shift); after each of the
+        Poisson(lambda t) purchases the customer dies with probability p, so the count is
+        ``min(N, K)`` with ``K ~ Geometric(p)`` on 1, 2, ... (FHL 2005a, section 2)."""
+        r, alpha, a, b = params
+        lam = rng.gamma(r + x, 1.0 / (alpha + T))
+        p = rng.beta(a, b + x + self._shift)
+        return np.minimum(rng.poisson(lam * t), rng.geometric(p))
+
     def _new_customer_expected(self, params, t):
         """FHL (2005a) eq. 9: E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r,b;a+b-1;t/(alpha+t))].
 

@@ -91,7 +91,7 @@ def holdout_by_frequency(
     if "frequency_holdout" not in frame:
         raise DataError("the frame needs a 'frequency_holdout' column (see calibration_holdout)")
     predicted = np.asarray(
-        model.expected_purchases(_holdout_length(frame, holdout), frame), dtype=float
+        model.expected_purchases(frame, t=_holdout_length(frame, holdout)), dtype=float
     )
     bucket = _bucket(frame["frequency"], max_frequency)
     table = (
@@ -124,7 +124,7 @@ def holdout_totals(model, calibration_holdout: pd.DataFrame, holdout: float | No
         raise DataError("the frame needs a 'frequency_holdout' column (see calibration_holdout)")
     duration = _holdout_length(frame, holdout)
     actual = float(frame["frequency_holdout"].sum())
-    predicted = float(np.sum(model.expected_purchases(duration, frame)))
+    predicted = float(np.sum(model.expected_purchases(frame, t=duration)))
     error = predicted / actual - 1.0 if actual > 0 else float("nan")
     return {"actual": actual, "predicted": predicted, "relative_error": error}
 
@@ -276,9 +276,9 @@ def frequency_recency_grid(
     x, r = xx[valid], rr[valid]
     tt = np.full(x.shape, float(T))
     if quantity == "probability_alive":
-        values = model.probability_alive(x, r, tt)
+        values = model.probability_alive(frequency=x, recency=r, T=tt)
     else:
-        values = model.expected_purchases(horizon, x, r, tt)
+        values = model.expected_purchases(t=horizon, frequency=x, recency=r, T=tt)
     grid = np.full(xx.shape, np.nan)
     grid[valid] = values
     out = pd.DataFrame(

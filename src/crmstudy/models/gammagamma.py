@@ -12,6 +12,12 @@ z-bar (their mean, in currency units). Customers with x = 0 carry no spend infor
 left out of the fit. On the 946 CDNOW-sample customers with repeat purchases, Fader & Hardie
 (2013) report p = 6.25, q = 3.74, gamma = 15.44.
 
+Log-likelihood scale: ``llf`` is the log density of each repeat buyer's *mean* spend z-bar (Fader
+& Hardie 2013, eq. 3, with its factor x^(px)), -4055.92 at the CDNOW optimum, as in the note and
+in CLVTools (-4055.9177). The density of the *total* spend x z-bar is lower by the parameter-free
+constant sum(log x) (603.37 on CDNOW, giving -4659.30); the two differ by a Jacobian only, so
+estimates, standard errors and likelihood-ratio tests are the same.
+
 The model assumes spend is independent of the purchase process; check it with the correlation
 of frequency and monetary value among repeat buyers (FHL 2005b report 0.11 on CDNOW).
 
@@ -26,33 +32,19 @@ import pandas as pd
 from scipy import special
 
 from crmstudy.errors import DataError, ParameterError
-from crmstudy.models._base import LikelihoodModel, as_weights
+from crmstudy.models._base import as_weights
 from crmstudy.models._clv import customer_lifetime_value, top_customer_overlap
-from crmstudy.units import check_period
+from crmstudy.models._data import CustomerModel, read_customer_data
 
 __all__ = ["GammaGamma", "customer_lifetime_value", "top_customer_overlap"]
 
 
-def _spend_columns(summary, frequency, monetary_value, require_positive: bool = True):
-    index = None
-    if summary is not None:
-        missing = [c for c in ("frequency", "monetary_value") if c not in summary.columns]
-        if missing:
-            raise DataError(
-                f"summary is missing column(s) {missing}; Gamma-Gamma needs frequency and "
-                "monetary_value (see crmstudy.transactions.rfm_summary)"
-            )
-        frequency, monetary_value, index = (
-            summary["frequency"],
-            summary["monetary_value"],
-            summary.index,
-        )
-    elif frequency is None or monetary_value is None:
-        raise DataError("pass a summary DataFrame, or both frequency= and monetary_value=")
-    x = np.asarray(frequency, dtype=float).ravel()
-    m = np.asarray(monetary_value, dtype=float).ravel()
-    if x.shape != m.shape:
-        raise DataError(f"frequency and monetary_value differ in length: {x.size} vs {m.size}")
+SPEND_COLUMNS = ("frequency", "monetary_value")
+
+
+def _validate_spend(cols, index, require_positive: bool = False):
+    """Check the spend columns; a repeat buyer's mean spend must be > 0 when fitting."""
+    x, m = cols["frequency"], cols["monetary_value"]
     for name, col in (("frequency", x), ("monetary_value", m)):
         bad = ~np.isfinite(col) | (col < 0)
         if bad.any():
@@ -65,7 +57,10 @@ def _spend_columns(summary, frequency, monetary_value, require_positive: bool = 
     bad = x != np.round(x)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise DataError(f"column 'frequency' must be whole numbers; first bad value {x[i]!r}")
+        label = index[i] if index is not None else i
+        raise DataError(
+            f"column 'frequency' must be whole numbers; first at row {label!r}: {x[i]!r}"
+        )
     bad = (x > 0) & (m <= 0)
     if require_positive and bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -75,10 +70,22 @@ def _spend_columns(summary, frequency, monetary_value, require_positive: bool = 
             f"positive); {int(bad.sum())} rows, first at row {label!r}: {m[i]!r}. Remove returns "
             "and zero-value orders first, or fit with drop_zero_spend=True"
         )
-    return x, m, index
+    return {"frequency": x, "monetary_value": m}
 
 
-class GammaGamma(LikelihoodModel):
+def _spend_columns(summary, frequency, monetary_value, require_positive: bool = True):
+    """(frequency, monetary_value, index) from a frame or arrays (kept for crmstudy 0.2 callers)."""
+    data = read_customer_data(
+        summary,
+        {"frequency": frequency, "monetary_value": monetary_value},
+        columns=SPEND_COLUMNS,
+        validate=lambda c, i: _validate_spend(c, i, require_positive),
+        model_name="GammaGamma",
+    )
+    return data["frequency"], data["monetary_value"], data.index
+
+
+class GammaGamma(CustomerModel):
     """Gamma-Gamma spend model, fitted by maximum likelihood on repeat buyers.
 
     Parameters after ``fit``: ``p`` (shape of spend per transaction), ``q`` and ``gamma`` (shape
@@ -88,6 +95,13 @@ class GammaGamma(LikelihoodModel):
 
     param_names = ("p", "q", "gamma")
     model_name = "Gamma-Gamma spend (Fader, Hardie & Lee 2005b)"
+    needs_period = False
+    data_columns = SPEND_COLUMNS
+    _horizon_verbs = ()
+
+    @staticmethod
+    def _validate_columns(cols, index):
+        return _validate_spend(cols, index)
 
     def __init__(self) -> None:
         super().__init__()
@@ -115,10 +129,16 @@ class GammaGamma(LikelihoodModel):
         ``drop_zero_spend=True`` such customers are left out of the fit and counted in
         ``self.n_dropped_zero_spend``.
         """
-        x, m, _ = _spend_columns(summary, frequency, monetary_value, not drop_zero_spend)
-        if period is None and summary is not None:
-            period = summary.attrs.get("period")
-        self.period = check_period(period) if period is not None else None
+        data = read_customer_data(
+            summary,
+            {"frequency": frequency, "monetary_value": monetary_value},
+            columns=SPEND_COLUMNS,
+            validate=lambda c, i: _validate_spend(c, i, not drop_zero_spend),
+            model_name=type(self).__name__,
+            period=period,
+        )
+        x, m = data["frequency"], data["monetary_value"]
+        self.period = data.period
         w = as_weights(weights, len(x))
         keep = (x > 0) & (m > 0)
         self.n_dropped_zero_spend = int(((x > 0) & (m <= 0)).sum())
@@ -188,31 +208,77 @@ class GammaGamma(LikelihoodModel):
         grad[:, 2] = q / g - (px + q) / g_xm
         return ll, grad
 
-    def expected_spend_new_customer(self) -> float:
-        """Mean spend per transaction of a random customer, ``p gamma / (q - 1)`` (FH 2013 eq. 4)."""
-        p, q, g = self._params_array()
+    @staticmethod
+    def _population_mean(params) -> float:
+        p, q, g = params
         if q <= 1:
             raise ParameterError(
-                f"the fitted q = {q:.4g} <= 1: the population mean spend is infinite; the Gamma-"
-                "Gamma model does not suit these data (very heavy-tailed spend)"
+                f"q = {q:.4g} <= 1: the population mean spend is infinite; the Gamma-Gamma model "
+                "does not suit these data (very heavy-tailed spend)"
             )
         return float(p * g / (q - 1.0))
 
-    def expected_spend(self, frequency, monetary_value=None):
+    def expected_spend_new_customer(
+        self, *, interval=None, method="asymptotic", n_draws=1000, seed=None
+    ):
+        """Mean spend per transaction of a random customer, ``p gamma / (q - 1)`` (FH 2013 eq. 4).
+
+        A float; with ``interval``, a Series with ``estimate``, ``lower``, ``upper`` (parameter
+        uncertainty; draws with q <= 1 have no finite mean and are counted as failed).
+        """
+        self._check_fitted()
+        if interval is None:
+            return self._population_mean(self._params_array())
+        from crmstudy.models._intervals import interval_from_draws
+
+        out = interval_from_draws(
+            self,
+            lambda m: m._population_mean(m._params_array()),
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
+        out.attrs.update(quantity="expected_spend_new_customer")
+        return out
+
+    def _expected_spend(self, params, x, m):
+        p, q, _ = params
+        m = np.where(x > 0, m, 0.0)
+        population = self._population_mean(params)
+        return (q - 1.0) / (p * x + q - 1.0) * population + p * x / (p * x + q - 1.0) * m
+
+    def expected_spend(
+        self,
+        summary=None,
+        *args,
+        frequency=None,
+        monetary_value=None,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ):
         """E[spend per transaction | x, z-bar] (Fader & Hardie 2013, eq. 5; FHL 2005b eq. 5).
 
         A weighted average of the population mean ``p gamma/(q-1)`` and the customer's own mean:
         ``(q-1)/(px+q-1) * p gamma/(q-1) + px/(px+q-1) * zbar``. Customers with x = 0 get the
-        population mean. ``frequency`` may be a summary DataFrame (returns a Series).
+        population mean. ``summary`` is a frame with ``frequency`` and ``monetary_value``
+        (returns a Series indexed like it), or pass the arrays by keyword. With ``interval``,
+        a DataFrame ``estimate``, ``lower``, ``upper`` over parameter draws.
         """
-        p, q, g = self._params_array()
-        if isinstance(frequency, pd.DataFrame):
-            x, m, index = _spend_columns(frequency, None, None, require_positive=False)
-        else:
-            x, m, index = _spend_columns(None, frequency, monetary_value, require_positive=False)
-        m = np.where(x > 0, m, 0.0)
-        population = self.expected_spend_new_customer()
-        values = (q - 1.0) / (p * x + q - 1.0) * population + p * x / (p * x + q - 1.0) * m
-        if index is None:
-            return values if values.size != 1 else float(values[0])
-        return pd.Series(values, index=index, name="expected_spend")
+        data, _ = self._prediction_data(
+            "expected_spend",
+            summary,
+            args,
+            {"frequency": frequency, "monetary_value": monetary_value},
+        )
+        return self._predict(
+            "expected_spend",
+            data,
+            self._expected_spend,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )

@@ -20,6 +20,7 @@ thousands) and recency = T stay finite.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy import special, stats
 
 from crmstudy.errors import ParameterError
@@ -77,6 +78,15 @@ class ParetoNBD(TransactionModel):
             (r + x) * (beta + T) / (alpha + T) * _one_minus_power_over(s - 1.0, log_ratio) * p_alive
         )
 
+    def _simulate_future_alive(self, params, x, t_x, T, t, rng):
+        """Alive at T: lambda ~ Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T); the remaining
+        lifetime is Exp(mu) (memoryless), and purchases Poisson(lambda min(lifetime, t))."""
+        r, alpha, s, beta = params
+        lam = rng.gamma(r + x, 1.0 / (alpha + T))
+        mu = rng.gamma(s, 1.0 / (beta + T))
+        life = rng.exponential(1.0 / mu)
+        return rng.poisson(lam * np.minimum(life, t))
+
     def _new_customer_expected(self, params, t):
         """FHL note eq. 17: ``E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)]``."""
         r, alpha, s, beta = params
@@ -107,19 +117,73 @@ class ParetoNBD(TransactionModel):
         alive = stats.nbinom.pmf(n, r, alpha / (alpha + t)) * (1.0 - upper)
         return alive + died
 
+    def discounted_expected_residual_transactions(
+        self,
+        summary=None,
+        *,
+        continuous_discount_rate,
+        frequency=None,
+        recency=None,
+        T=None,
+        interval=None,
+        method="asymptotic",
+        n_draws=1000,
+        seed=None,
+    ):
+        """DERT: the present value of a customer's future purchases, FHL (2005b) eq. 2.
+
+        ``DERT = integral_0^inf e^{-delta t} (d/dt) E[Y(t) | x, t_x, T] dt``
+        ``= P(alive) * (r+x)/(alpha+T) * (beta+T)^s delta^(s-1) Psi(s, s; delta (beta+T))``,
+        with Psi Tricomi's confluent hypergeometric function (``scipy.special.hyperu``).
+
+        ``continuous_discount_rate`` (delta) is the continuously compounded discount rate **per
+        model period** (``model.period``): a 15% annual rate on a weekly model is
+        ``log(1.15) / 52.18 = 0.00268`` (FHL 2005b use 15% a year; convert with
+        ``numpy.log1p(crmstudy.units.convert_rate(0.15, "Y", model.period))``). The result is in
+        purchases (multiply by margin x expected spend for the CLV of FHL 2005b eq. 1).
+        ``summary`` or arrays by keyword, as for :meth:`expected_purchases`; ``interval`` etc.
+        give an interval over parameter draws.
+        """
+        delta = continuous_discount_rate
+        if not (isinstance(delta, int | float | np.floating) and np.isfinite(delta) and delta > 0):
+            raise ParameterError(
+                f"continuous_discount_rate must be a number > 0 (continuously compounded, per "
+                f"model period {self.period!r}), got {delta!r}"
+            )
+        data, _ = self._prediction_data(
+            "discounted_expected_residual_transactions",
+            summary,
+            (),
+            {"frequency": frequency, "recency": recency, "T": T},
+        )
+
+        def compute(params, x, tx, tt):
+            r, alpha, s, beta = params
+            p_alive = np.exp(self._log_p_alive(params, x, tx, tt))
+            z = delta * (beta + tt)
+            # (beta+T)^s delta^(s-1) Psi(s, s; z) = (beta+T) z^(s-1) Psi(s, s; z).
+            mean_discount = (beta + tt) * np.exp((s - 1.0) * np.log(z)) * special.hyperu(s, s, z)
+            return p_alive * (r + x) / (alpha + tt) * mean_discount
+
+        return self._predict(
+            "discounted_expected_residual_transactions",
+            data,
+            compute,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
+        )
+
     def discounted_expected_transactions(
         self, discount_rate: float, discount_period: str, frequency, recency=None, T=None
     ):
-        """DET: the present value of all future purchases, FHL (2005b) eq. 2 (in purchases).
+        """Deprecated: use :meth:`discounted_expected_residual_transactions`.
 
-        ``DET = integral_0^inf E[purchases at t | x, t_x, T] e^{-delta t} dt``
-        ``= P(alive) * (r+x)/(alpha+T) * (beta+T)^s delta^(s-1) Psi(s, s; delta (beta+T))``,
-        with Psi Tricomi's confluent hypergeometric function and ``delta`` the continuously
-        compounded discount rate per model period, ``log(1 + d)`` for ``discount_rate`` d per
-        ``discount_period`` converted with :func:`crmstudy.units.convert_rate`. Multiplied by the
-        margin on expected spend it is the infinite-horizon CLV of FHL (2005b), eq. 1.
-        ``frequency`` may be a summary DataFrame (returns a Series).
+        ``discount_rate`` d per ``discount_period`` (in (0, 1)) becomes the continuous rate per
+        model period ``log(1 + convert_rate(d, discount_period, model.period))``.
         """
+        from crmstudy.models._data import warn_old_call
         from crmstudy.units import convert_rate
 
         self._check_fitted()
@@ -128,12 +192,17 @@ class ParetoNBD(TransactionModel):
                 f"discount_rate (per {discount_period}) must be in (0, 1) for an infinite "
                 f"horizon, got {discount_rate!r}"
             )
-        x, tx, tt, index = self._rows(frequency, recency, T)
-        r, alpha, s, beta = self._params_array()
-        delta = np.log1p(convert_rate(float(discount_rate), discount_period, self.period))
-        p_alive = np.exp(self._log_p_alive(self._params_array(), x, tx, tt))
-        mean_discount = np.exp(s * np.log(beta + tt) + (s - 1.0) * np.log(delta)) * special.hyperu(
-            s, s, delta * (beta + tt)
+        warn_old_call(
+            "discounted_expected_transactions(discount_rate, discount_period, ...)",
+            "discounted_expected_residual_transactions(summary, continuous_discount_rate=...) "
+            "with the continuously compounded rate per model period",
         )
-        values = p_alive * (r + x) / (alpha + tt) * mean_discount
-        return self._wrap(values, index, "discounted_expected_transactions")
+        delta = float(np.log1p(convert_rate(float(discount_rate), discount_period, self.period)))
+        if isinstance(frequency, pd.DataFrame):
+            out = self.discounted_expected_residual_transactions(
+                frequency, continuous_discount_rate=delta
+            )
+            return out.rename("discounted_expected_transactions")
+        return self.discounted_expected_residual_transactions(
+            continuous_discount_rate=delta, frequency=frequency, recency=recency, T=T
+        )
