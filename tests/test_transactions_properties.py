@@ -5,7 +5,8 @@ brute-force computation in plain Python (a second derivation, written from the d
 Fader, Hardie & Lee 2005a, not from the code): 0 <= recency <= T, frequency = distinct purchase
 days - 1, frequency x monetary_value = the amounts of the repeat purchase days, T = days from the
 first purchase to the end. For random invalid logs the layer raises a crmstudy error, never any
-other exception. Dates straddle 1970-01-01 (negative day numbers). Dask is left out: each call
+other exception. Eager polars frames take the in-memory (numpy) path, polars LazyFrames and
+DuckDB the narwhals query, so the identity checks the two implementations against each other. Dates straddle 1970-01-01 (negative day numbers). Dask is left out: each call
 costs seconds of start-up (tests/test_engines.py runs it on a cluster).
 """
 
@@ -31,7 +32,11 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-ENGINES = {"polars": pl.from_pandas, "duckdb": duckdb.from_df}
+ENGINES = {
+    "polars": pl.from_pandas,  # eager: in memory, the numpy path as pandas
+    "polars_lazy": lambda frame: pl.from_pandas(frame).lazy(),  # the narwhals query
+    "duckdb": duckdb.from_df,  # the narwhals query, SQL
+}
 
 
 @st.composite
@@ -181,3 +186,5 @@ def test_invalid_logs_raise_a_crmstudy_error(case, corruption, data):
         return  # a mixed-type column: polars cannot hold it, so there is nothing to test
     with pytest.raises(CrmstudyError):
         rfm_summary(native, period="W")
+    with pytest.raises(CrmstudyError):
+        rfm_summary(native.lazy(), period="W")

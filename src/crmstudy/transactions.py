@@ -759,6 +759,9 @@ def _as_lazy(transactions, columns: _Columns):
             transactions = _read_file(text, columns)
         else:
             transactions = _open_parquet(text)
+    polars = sys.modules.get("polars")
+    if polars is not None and isinstance(transactions, polars.DataFrame):
+        transactions = _polars_columns(transactions, columns)
     if isinstance(transactions, pd.DataFrame):
         arrays, _, labels = _validate(transactions, columns, codes=True)
         return _InMemory(arrays), labels, source
@@ -833,6 +836,23 @@ class _InMemory:
 def _lazy(log):
     """The narwhals frame of a prepared log (built on demand for an in-memory one)."""
     return log.lazy() if isinstance(log, _InMemory) else log
+
+
+def _polars_columns(frame, columns: _Columns) -> pd.DataFrame:
+    """The three columns of an eager polars log as pandas (ids as arrow-backed text: no copy).
+
+    An eager polars frame is in memory already, so it takes the pandas path: the same checks
+    (with row numbers) and the numpy summary. A polars LazyFrame stays lazy (narwhals).
+    """
+    wanted = [columns.customer, columns.date, columns.amount]
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"the transaction log has no column {', '.join(repr(m) for m in missing)}; its "
+            f"columns are {frame.columns}. Name yours with customer_column=..., "
+            "date_column=..., amount_column=..."
+        )
+    return pd.DataFrame({c: frame[c].to_pandas() for c in dict.fromkeys(wanted)})
 
 
 def _example(lazy, condition, labels, source: str) -> str:

@@ -257,4 +257,3 @@ class CustomerModel(LikelihoodModel):
             single.attrs.update(frame.attrs)
             return single
         return frame
-

@@ -56,7 +56,9 @@ def _check_draw_args(method, n_draws, n_jobs) -> None:
     if not isinstance(n_draws, int | np.integer) or n_draws < 2:
         raise ParameterError(f"n_draws must be a whole number >= 2, got {n_draws!r}")
     if not isinstance(n_jobs, int | np.integer) or n_jobs == 0 or n_jobs < -1:
-        raise ParameterError(f"n_jobs must be a positive whole number or -1 (all cores), got {n_jobs!r}")
+        raise ParameterError(
+            f"n_jobs must be a positive whole number or -1 (all cores), got {n_jobs!r}"
+        )
 
 
 def model_at(model, params) -> object:

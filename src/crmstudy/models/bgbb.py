@@ -127,6 +127,7 @@ class BGBB(CustomerModel):
                 "with repeat transactions"
             )
         return self._fit_mle({"x": x, "t_x": tx, "n": n}, w, initial_params=initial_params)
+
     def _log_branches(self, params, x, t_x, n):
         """Log of the alive-through-n term and of each 'died before opportunity t_x+i+1' term.
 
