@@ -100,8 +100,9 @@ def from_jsonable(value: Any) -> Any:
     return value
 
 
-def _display_text(name: str, value: Any, label: str | None, unit: str | None,
-                  fmt: str | None) -> str:
+def _display_text(
+    name: str, value: Any, label: str | None, unit: str | None, fmt: str | None
+) -> str:
     """The line a notebook shows for a recorded value: formatted, never a raw repr.
 
     A number or string shows as ``label: value unit``; a verdict shows its class and headline; a
@@ -142,7 +143,9 @@ def record(
         from crmstudy.formatting import UNITS
 
         if unit not in UNITS:
-            raise ValueError(f"record unit must be one of {', '.join(repr(u) for u in UNITS)}; got {unit!r}")
+            raise ValueError(
+                f"record unit must be one of {', '.join(repr(u) for u in UNITS)}; got {unit!r}"
+            )
     payload = {"name": name, "value": to_jsonable(value)}
     if label is not None or unit is not None or fmt is not None:
         payload.update(label=label, unit=unit, fmt=fmt)
