@@ -959,3 +959,19 @@ crmstudy.record("exercise_2_answer", answer_2,
 answer_3 = targeting.capture_share(scores["past_spend"], data["amount_holdout"], 0.1)
 crmstudy.record("exercise_3_answer", answer_3,
                 label="Holdout revenue captured by the top 10% by past spend", unit="share")
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 4 (project).** Does the winner depend on the data? Section 7 runs the same
+# comparison on the Ta Feng grocery log (or render the `ta_feng` scenario to run the whole
+# notebook there). What share of Ta Feng's holdout revenue does its top `fraction` by past spend
+# capture? (n/a when the comparison was not run: on your own log or with `compare_ta_feng` off.)
+#
+# **练习 4（项目）。** 在 Ta Feng 数据上，按过去消费额排序的前 `fraction` 顾客捕获多少保留期收入？
+
+# %% tags=["solution"]
+answer_4 = (float(ta_feng_table.loc["past_spend", "capture"]) if ta_feng_table is not None
+            else float(table.loc["past_spend", "capture"]) if dataset == "ta_feng" and not own_log
+            else None)
+crmstudy.record("exercise_4_answer", answer_4,
+                label=f"Ta Feng: holdout revenue captured by the top {pct}% by past spend",
+                unit="share")

@@ -112,6 +112,23 @@ def test_ta_feng_comparison_reports_the_failed_fit(defaults):
     assert len(ok) >= 2
     assert res["ta_feng_ranking"] == " > ".join(sorted(ok, key=lambda r: -ok[r]))
     assert 0.2 < max(ok.values()) < res["ta_feng_holdout_capture_top20_oracle"] <= 1
+    # Exercise 4: Ta Feng's past-spend capture, by hand from the basket log (customer-days).
+    from crmstudy.datasets import load_ta_feng
+
+    log = load_ta_feng(level="basket")
+    day = log.groupby(["customer_id", "date"])["amount"].sum().reset_index()
+    cal_end, obs_end = pd.Timestamp("2000-12-31"), pd.Timestamp("2001-02-28")
+    first = day.groupby("customer_id")["date"].transform("min")
+    day = day[first <= cal_end]
+    cal = day[day["date"] <= cal_end]
+    is_first = cal["date"] == cal.groupby("customer_id")["date"].transform("min")
+    ids = cal["customer_id"].unique()
+    repeat = cal[~is_first].groupby("customer_id")["amount"].sum().reindex(ids).fillna(0.0)
+    hold = day[(day["date"] > cal_end) & (day["date"] <= obs_end)]
+    holdout = hold.groupby("customer_id")["amount"].sum().reindex(ids).fillna(0.0)
+    by_hand = top_capture(repeat, holdout, 0.2)
+    assert res["exercise_4_answer"] == pytest.approx(by_hand, abs=1e-9)
+    assert res["ta_feng_holdout_capture_top20_past_spend"] == pytest.approx(by_hand, abs=1e-9)
 
 
 def test_fhl_2005b_on_the_sample(defaults):
