@@ -32,6 +32,21 @@ PEERS = {
     "lifetimes": ["lifetimes==0.11.3", "pyarrow"],
     "pymc-marketing": ["pymc-marketing", "pyarrow"],
 }
+#: The Python a peer's environment is created with: pymc-marketing 1.x needs Python >= 3.12
+#: (on 3.11 pip would settle for 0.x); lifetimes runs on the project's own Python.
+PEER_PYTHONS = {"pymc-marketing": ["python3.12", "~/.pyenv/versions/3.12.1/bin/python3.12"]}
+
+
+def _base_python(name: str) -> str:
+    import shutil
+
+    for candidate in PEER_PYTHONS.get(name, []):
+        found = shutil.which(os.path.expanduser(candidate))
+        if found:
+            probe = subprocess.run([found, "--version"], capture_output=True, text=True)
+            if probe.returncode == 0:
+                return found
+    return sys.executable
 
 
 def _log(message: str) -> None:
@@ -46,7 +61,7 @@ def peer_python(name: str) -> tuple[Path | None, str]:
     if not stamp.is_file():
         _log(f"creating {venv} with pip install {' '.join(PEERS[name])} (first run only)")
         try:
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+            subprocess.run([_base_python(name), "-m", "venv", "--clear", str(venv)], check=True)
             subprocess.run(
                 [
                     str(python),

@@ -29,6 +29,8 @@ def _summary_case(spec: dict):
     import pandas as pd
 
     log = pd.read_parquet(spec["path"])
+    if spec.get("ids") == "int" and log["customer_id"].dtype.kind != "i":
+        log["customer_id"] = log["customer_id"].astype("int64")
     unit = spec["period"]
     end = spec["observation_end"]
     if spec["library"] == "lifetimes":

@@ -21,15 +21,22 @@ def _check(frame: pd.DataFrame) -> dict:
     return {c: float(frame[c].sum()) for c in frame.columns if frame[c].dtype.kind in "if"}
 
 
-def _engine_input(engine: str, path: str):
-    if engine == "pandas":
-        return pd.read_parquet(path)
+def _engine_input(engine: str, path: str, ids: str = "str"):
+    """The log as the engine holds it; ``ids="int"`` casts the (numeric text) ids to int64."""
+    if engine in ("pandas", "floor"):
+        log = pd.read_parquet(path)
+        if ids == "int" and log["customer_id"].dtype.kind != "i":
+            log["customer_id"] = log["customer_id"].astype("int64")
+        return log
     if engine == "polars":
         import polars as pl
 
-        return pl.read_parquet(f"{path}/*.parquet")
+        log = pl.read_parquet(f"{path}/*.parquet")
+        if ids == "int" and log["customer_id"].dtype != pl.Int64:
+            log = log.with_columns(pl.col("customer_id").cast(pl.Int64))
+        return log
     if engine == "duckdb":
-        return path  # a folder of Parquet files: read out of core by DuckDB
+        return path  # a folder of Parquet files (int ids: a copy written so): read out of core
     if engine == "dask":
         import dask.dataframe as dd
 
@@ -37,27 +44,51 @@ def _engine_input(engine: str, path: str):
     raise SystemExit(f"unknown engine {engine!r}")
 
 
+def _configure_duckdb(spec: dict) -> None:
+    """DuckDB's memory limit and spill folder on the default connection (``--huge``)."""
+    if not (spec.get("duckdb_memory_limit") or spec.get("duckdb_temp_directory")):
+        return
+    import duckdb
+
+    if spec.get("duckdb_memory_limit"):
+        duckdb.execute(f"SET memory_limit = '{spec['duckdb_memory_limit']}'")
+    if spec.get("duckdb_temp_directory"):
+        duckdb.execute(f"SET temp_directory = '{spec['duckdb_temp_directory']}'")
+    if spec.get("duckdb_threads"):
+        duckdb.execute(f"SET threads = {int(spec['duckdb_threads'])}")
+    duckdb.execute("SET preserve_insertion_order = false")
+
+
 def _summary(spec: dict):
     from crmstudy.transactions import calibration_holdout, rfm_summary
+    from crmstudy.units import DAYS_PER_PERIOD
 
     end = spec["observation_end"]
-    if spec["engine"] == "floor":
+    ids = spec.get("ids", "str")
+    if spec["engine"] in ("floor", "sweep"):
         from benchmarks import floor
-        from crmstudy.units import DAYS_PER_PERIOD
 
         end_day = int(np.datetime64(end, "D").astype("int64"))
-        arrays = floor.prepare(spec["path"], end_day)
         days = DAYS_PER_PERIOD[spec["period"]]
+        log = _engine_input("floor", spec["path"], ids)
+        if spec["engine"] == "sweep":
+            arrays = floor.from_frame(log, end_day)  # untimed: ids coded, log sorted
 
-        def run():
-            return floor.summary(*arrays, end_day, days)
+            def run():
+                return floor.summary(*arrays, end_day, days)
+
+        else:
+
+            def run():
+                return floor.summary(*floor.from_frame(log, end_day), end_day, days)
 
         def check(result):
             names = ["frequency", "recency", "T", "monetary_value"]
             return {k: float(np.sum(v)) for k, v in zip(names, result, strict=True)}
 
         return run, check
-    data = _engine_input(spec["engine"], spec["path"])
+    _configure_duckdb(spec)
+    data = _engine_input(spec["engine"], spec["path"], ids)
     if spec["case"] == "summary":
 
         def run():
@@ -74,8 +105,8 @@ def _summary(spec: dict):
 
 
 def _fit(spec: dict):
-    summary = pd.read_parquet(spec["path"])
-    summary.attrs["period"] = "W"
+    summary = pd.read_parquet(spec["path"]).set_index("customer_id")
+    summary.attrs["period"] = spec.get("period", "W")
     if spec["model"] == "gammagamma":
         # Spend models need a positive mean spend (CDNOW has repeat buyers at $0): both crmstudy
         # and lifetimes are fitted on the repeat buyers with monetary_value > 0.

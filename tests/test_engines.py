@@ -155,13 +155,23 @@ def test_lazy_engine_errors():
     log = random_log(customers=20)
     bad = log.copy()
     bad.loc[3, "amount"] = -2.5
-    with pytest.raises(DataError, match=r"1 negative amounts \(the smallest is -2.5\).*Refunds"):
+    with pytest.raises(
+        DataError,
+        match=r"1 negative amounts, first found: customer_id 'c\d+', date .*, amount -2.5\. Refunds",
+    ):
+        rfm_summary(pl.from_pandas(bad).lazy())
+    # An eager polars frame is in memory: it is checked as pandas is, with row numbers.
+    with pytest.raises(DataError, match=r"1 negative amounts, first at row 3: -2.5\. Refunds"):
         rfm_summary(pl.from_pandas(bad))
     with pytest.raises(DataError, match="no column 'value'"):
         rfm_summary(pl.from_pandas(log), amount_column="value")
     text_dates = pl.from_pandas(log.assign(date=log["date"].dt.strftime("%Y-%m-%d")))
     with pytest.raises(DataError, match="not a date"):
-        rfm_summary(text_dates)
+        rfm_summary(text_dates.lazy())
+    # Eager polars is read as pandas is: ISO date strings parse, to the same summary.
+    pd.testing.assert_frame_equal(
+        rfm_summary(text_dates), rfm_summary(log.assign(date=log["date"].dt.normalize()))
+    )
     missing_id = pl.from_pandas(log).with_columns(
         pl.when(pl.int_range(pl.len()) == 5)
         .then(None)

@@ -433,7 +433,9 @@ def test_old_column_keywords_warn_and_still_work(tmp_path, toy):
     new = read_transactions(
         csv, customer_column="client", date_column="when", amount_column="value"
     )
-    with pytest.warns(DeprecationWarning, match="customer= -> customer_column=, date= -> date_column="):
+    with pytest.warns(
+        DeprecationWarning, match="customer= -> customer_column=, date= -> date_column="
+    ):
         old = read_transactions(csv, customer="client", date="when", amount="value")
     pd.testing.assert_frame_equal(old, new)
     with pytest.warns(DeprecationWarning, match="amount_column="):

@@ -53,8 +53,13 @@ UNITS: dict[str, str] = {
     "": "no unit",
 }
 
-_SUFFIX = {"days": "days", "weeks": "weeks", "months": "months", "quarters": "quarters",
-           "years": "years"}
+_SUFFIX = {
+    "days": "days",
+    "weeks": "weeks",
+    "months": "months",
+    "quarters": "quarters",
+    "years": "years",
+}
 
 
 def _missing(value: Any) -> bool:
@@ -77,7 +82,9 @@ def format_number(value: Any, digits: int | None = None) -> str:
         return "n/a"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int) or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iu"):
+    if isinstance(value, int) or (
+        hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iu"
+    ):
         return f"{int(value):,}".replace("-", "−")
     x = float(value)
     if math.isinf(x):
@@ -112,7 +119,9 @@ def format_money(value: Any, currency: str = "US$", digits: int | None = None) -
     return f"−{currency}{body}" if x < 0 and body.strip("0.,") else f"{currency}{body}"
 
 
-def format_percent(value: Any, *, share: bool = False, digits: int = 1, signed: bool = False) -> str:
+def format_percent(
+    value: Any, *, share: bool = False, digits: int = 1, signed: bool = False
+) -> str:
     """A percentage: ``share=True`` for a proportion in [0, 1] (0.678 → 67.8%), else a value
     already in percent (12.3 → 12.3%). ``signed`` writes a plus sign on gains."""
     if _missing(value):
@@ -150,8 +159,9 @@ def format_value(value: Any, unit: str | None = None, fmt: str | None = None) ->
         return "n/a"
     unit = unit or ""
     if unit == "share":
-        return format_percent(value, share=True, digits=1 if digits is None else digits,
-                              signed=signed)
+        return format_percent(
+            value, share=True, digits=1 if digits is None else digits, signed=signed
+        )
     if unit == "pct":
         return format_percent(value, digits=1 if digits is None else digits, signed=signed)
     if unit in ("USD", "TWD"):
@@ -161,7 +171,9 @@ def format_value(value: Any, unit: str | None = None, fmt: str | None = None) ->
         return format_money(value, "US$", 2 if digits is None else digits) + " bn"
     if unit == "p":
         x = float(value)
-        return "p < 0.001" if x < 0.001 else f"p = {format_number(x, 3 if digits is None else digits)}"
+        return (
+            "p < 0.001" if x < 0.001 else f"p = {format_number(x, 3 if digits is None else digits)}"
+        )
     text = format_number(value, digits)
     if signed and float(value) > 0:
         text = "+" + text
@@ -175,8 +187,14 @@ def format_value(value: Any, unit: str | None = None, fmt: str | None = None) ->
     return text
 
 
-def format_interval(lower: Any, upper: Any, unit: str | None = None, *,
-                    level: float | None = None, fmt: str | None = None) -> str:
+def format_interval(
+    lower: Any,
+    upper: Any,
+    unit: str | None = None,
+    *,
+    level: float | None = None,
+    fmt: str | None = None,
+) -> str:
     """An interval ``a–b`` in the value's unit, with its level: ``95% CI 66.9–68.7%``."""
     lo = format_value(lower, unit, fmt)
     hi = format_value(upper, unit, fmt)

@@ -1,8 +1,10 @@
 """Transaction logs: validation, the RFM customer summary, calibration/holdout splits, cohorts.
 
 A transaction log has one row per purchase record, with columns ``customer_id``, ``date`` and
-``amount`` (plus ``quantity`` where known). Everything here follows the conventions of Fader,
-Hardie & Lee (2005a), "Counting your customers the easy way", Marketing Science 24(2), 275-284:
+``amount`` (plus ``quantity`` where known); other names are mapped with ``customer_column=``,
+``date_column=`` and ``amount_column=``, and non-ISO date strings are read with
+``date_format=``. Everything here follows the conventions of Fader, Hardie & Lee (2005a),
+"Counting your customers the easy way", Marketing Science 24(2), 275-284:
 
 - purchases by one customer on the same calendar day are **one transaction** (their amounts
   are summed), so ``frequency`` counts repeat purchase *days*;
@@ -14,18 +16,37 @@ summary (``crmstudy.datasets.load_cdnow_summary``) for all 2,357 customers: purc
 calibration end date belong to the calibration period, and ``T`` runs from the first purchase
 day to the calibration end date.
 
+What a log must be (each rule refused with a :class:`~crmstudy.errors.DataError` naming the
+column, the row and the value; rows of a CSV file are named by their line in the file):
+
+- **Customer ids**: present, not empty or blank, without leading or trailing spaces, and of one
+  kind: a column that mixes numbers and text (``1`` and ``"1"``) is refused, because whether they
+  are one customer is the user's call (convert the column with ``astype(str)`` if they are).
+  Ids are compared as text: ``17`` and ``17.0`` (a float column) are customer ``"17"``, and
+  ``"017"`` keeps its zero.
+- **Dates**: datetimes, ``yyyymmdd`` integers, or ISO 8601 strings (``2020-01-31``, optionally
+  with a time and an offset). Other strings need ``date_format=`` (e.g. ``"%d/%m/%Y"``): without
+  it, ``01/02/2020`` could be 1 February or 2 January, and the error names the rows that read
+  both ways. A time-zone-aware date counts on its *local* calendar day, offset by offset, so a
+  log with mixed offsets (daylight saving time, several stores) keeps each purchase on the day
+  it happened where it happened.
+- **Amounts**: finite, non-negative numbers (not True/False); a log's amounts may add up to
+  :data:`crmstudy._engine.MAX_TOTAL_UNITS` (4.6 trillion currency units) and one customer-day to
+  :data:`crmstudy._engine.MAX_DAY_UNITS` (35 million); beyond either, express the amounts in a
+  larger unit (thousands).
+- **The end of observation**: a purchase after ``observation_end`` is refused; without
+  ``observation_end``, a log whose last purchase is after today is refused (a mistyped year
+  would otherwise stretch every ``T`` to that day).
+
 Engines
 -------
 ``rfm_summary``, ``calibration_holdout``, ``cohort_table`` and ``purchase_counts`` accept a pandas
 DataFrame, a polars DataFrame or LazyFrame, a DuckDB relation, a path or glob of Parquet files
-(read out of core by DuckDB), a CSV path, or a Dask DataFrame. The logic is written once, as
-narwhals expressions (:func:`_summary_frames` and friends), and runs on whichever engine holds
-the data: one pass to check the log, then two group-bys (customer-day, then customer) and no
-join. Only the result (one row per customer, or per cohort and age) is collected, into pandas. Dates enter the computation as integer day numbers
-built from ``year`` and ``ordinal_day``, the date parts every engine supports, so no engine's own
-date arithmetic (time zones, units, resolutions) can make the engines disagree. Amounts are
-summed as integer millionths of the currency unit and divided once, in numpy, after collection,
-so every engine returns a bit-identical frame whatever the order in which it adds.
+(read out of core by DuckDB), a CSV path, or a Dask DataFrame. This module checks the log (in
+pandas for a pandas frame, in one aggregation pass on the other engines) and
+:mod:`crmstudy._engine` computes the summaries, written once in narwhals for every engine. Only
+the result (one row per customer, or per cohort and age) is collected, into pandas; every engine
+returns a bit-identical frame.
 
 Spark is not supported or tested: narwhals has a PySpark backend, so the same code may run there,
 but no test covers it. Logs that outgrow one machine should go through Dask (or be written to
@@ -36,6 +57,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
+import sys
 import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -43,6 +66,24 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from crmstudy import _engine as engine
+from crmstudy._engine import (
+    MAX_DAY_UNITS,
+    MAX_SPAN_DAYS,
+    MAX_TOTAL_UNITS,
+    MICROS,
+    collect,
+    customer_days,
+    day_expr,
+    day_number,
+    day_to_timestamp,
+    period_expr,
+    period_index,
+    period_label,
+    period_start,
+    summary_frames,
+    to_timestamp,
+)
 from crmstudy.errors import DataError, ParameterError
 from crmstudy.units import DAYS_PER_PERIOD, check_period
 
@@ -64,17 +105,17 @@ _REFUND_HINT = (
     "customer; subtract it from that purchase's amount) or drop it before summarising; the "
     "purchase models in crmstudy describe buying, not returning."
 )
+_LARGER_UNIT_HINT = (
+    "express the amounts in a larger unit (e.g. thousands) and scale monetary_value back"
+)
 
-# Day 0 is 1970-01-01; 719,163 days separate it from 0001-01-01 in the proleptic Gregorian
-# calendar (``datetime.date(1970, 1, 1).toordinal() - 1``).
-_EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal() - 1
+#: The index name of a frame read from a CSV file: its labels are line numbers of the file.
+_LINE = "line of the file"
 
 
 # --------------------------------------------------------------------------------------------
 # Column names
 # --------------------------------------------------------------------------------------------
-
-
 class _Columns(NamedTuple):
     """The names of a log's customer id, date and amount columns, and its date format."""
 
@@ -140,71 +181,288 @@ def _columns(
 # --------------------------------------------------------------------------------------------
 
 
-def _first_bad(series: pd.Series, bad: pd.Series) -> tuple[int, Any, Any]:
-    """Count of bad rows, the index label of the first one, and its value."""
-    position = int(np.flatnonzero(bad.to_numpy())[0])
+def _where(index: pd.Index, label) -> str:
+    """'row 4' (index label) or, for a frame read from a CSV file, 'line 6 of the file'."""
+    if index.name == _LINE:
+        return f"line {label} of the file"
+    return f"row {label!r}"
+
+
+def _first_bad(series: pd.Series, bad) -> tuple[int, str, Any]:
+    """Count of bad rows, where the first one is ('row 4' / 'line 6 of the file'), its value."""
+    bad = np.asarray(bad, dtype=bool)
+    position = int(np.flatnonzero(bad)[0])
     value = series.iloc[position]
     if isinstance(value, np.generic):
         value = value.item()  # show -4.0, not np.float64(-4.0)
     label = series.index[position]
     if isinstance(label, np.generic):
         label = label.item()
-    return int(bad.sum()), label, value
+    return int(bad.sum()), _where(series.index, label), value
+
+
+def _rows(series: pd.Series, bad, limit: int = 5) -> str:
+    """The first few bad rows with their values: "row 0: '01/02/2020', row 2: ..."."""
+    positions = np.flatnonzero(np.asarray(bad, dtype=bool))
+    shown = [
+        f"{_where(series.index, _plain(series.index[p]))}: {_plain(series.iloc[p])!r}"
+        for p in positions[:limit]
+    ]
+    more = f" and {positions.size - limit} more" if positions.size > limit else ""
+    return ", ".join(shown) + more
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _check_ids(ids: pd.Series, column: str) -> pd.Series:
+    """Customer ids as one kind of value: refuse missing, mixed, boolean ids; text later."""
+    null_ids = ids.isna()
+    if null_ids.any():
+        n, where, value = _first_bad(ids, null_ids)
+        raise DataError(
+            f"column {column!r} has {n} missing customer ids, first at {where}: {value!r}"
+        )
+    if pd.api.types.is_bool_dtype(ids):
+        raise DataError(
+            f"column {column!r} holds True/False values, not customer ids (first at "
+            f"{_first_bad(ids, np.ones(len(ids), bool))[1]}); is it the right column?"
+        )
+    if pd.api.types.is_float_dtype(ids):
+        whole = ids == np.floor(ids)
+        if bool(whole.all()):
+            # Ids read as floats (e.g. a CSV column with blanks elsewhere): 17.0 is customer "17".
+            return ids.astype("int64")
+        return ids
+    if ids.dtype == object:
+        kind = pd.api.types.infer_dtype(ids, skipna=False)
+        if kind == "boolean":
+            raise DataError(f"column {column!r} holds True/False values, not customer ids")
+        if kind.startswith("mixed"):
+            is_text = np.fromiter((isinstance(v, str) for v in ids), bool, len(ids))
+            odd = ~is_text if is_text[0] else is_text
+            n, where, value = _first_bad(ids, odd)
+            first = _plain(ids.iloc[0])
+            raise DataError(
+                f"column {column!r} mixes numbers and text: row 0 holds {first!r} "
+                f"({type(first).__name__}) but {where} holds {value!r} ({type(value).__name__}), "
+                f"and {n} rows in all are of the other kind. crmstudy does not guess whether 1 "
+                "and '1' are one customer: convert the column first (df[col].astype(str) if they "
+                "are)"
+            )
+    return ids
+
+
+def _factorize(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of the ids and the distinct ids as text, **sorted as text**.
+
+    Code order is then the summaries' index order (ids sorted as text), so the result is put in
+    order by an integer sort. Integer ids are factorised as integers (fast) and their few
+    distinct values ordered as text afterwards ("10" before "9", as every engine sorts them).
+    """
+    if pd.api.types.is_string_dtype(ids) and ids.dtype != object:
+        codes, uniques = pd.factorize(ids, sort=True)
+        return codes, pd.Index(uniques, dtype="str")
+    codes, uniques = pd.factorize(ids)
+    labels = pd.Index(uniques).astype("str")
+    order = np.asarray(labels.argsort())  # pyarrow's sort for text: fast
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    return rank[codes], labels.take(order)
+
+
+def _check_id_text(labels: pd.Index, column: str, ids: pd.Series, codes: np.ndarray) -> None:
+    """Refuse empty, blank or space-padded ids; ``labels`` are the distinct ids as text."""
+    stripped = labels.str.strip()
+    blank = np.asarray(stripped == "")
+    padded = np.asarray(stripped != labels) & ~blank
+    for bad, what, hint in [
+        (blank, "empty or blank customer ids", "every purchase needs a customer"),
+        (
+            padded,
+            "customer ids with leading or trailing spaces",
+            "strip them (ids are compared as exact text, so ' 17' and '17' would be two customers)",
+        ),
+    ]:
+        if bad.any():
+            bad_codes = np.flatnonzero(bad)
+            rows = np.isin(codes, bad_codes)
+            n, where, value = _first_bad(ids, rows)
+            raise DataError(
+                f"column {column!r} has {n} {what}, first at {where}: {value!r}; {hint}"
+            )
+
+
+_ISO_HINT = "YYYY-MM-DD, optionally with a time (e.g. 2020-01-31 14:05) and an offset (+01:00)"
+#: A trailing UTC offset or Z on an ISO timestamp.
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+#: dd/mm/yyyy or mm/dd/yyyy (also with . or -): the two readings.
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
+
+
+def _ambiguous(text: pd.Series) -> np.ndarray:
+    """Rows whose date reads as a different day month-first and day-first (01/02/2020)."""
+    parts = text.str.extract(_DAY_MONTH)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    both = (first <= 12) & (second <= 12) & (first != second)
+    return np.asarray(both.fillna(False), dtype=bool)
+
+
+def _parse_iso(text: pd.Series) -> pd.Series:
+    """ISO 8601 strings -> naive local datetimes (NaT where not ISO); offsets dropped row by row."""
+    try:
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    except ValueError:
+        # Mixed offsets (daylight saving time, several zones): each row keeps its local time.
+        parsed = pd.to_datetime(
+            text.str.replace(_OFFSET, "", regex=True), format="ISO8601", errors="coerce"
+        )
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_localize(None)  # one offset for all: its local wall time
+    return parsed
 
 
 def _parse_dates(values: pd.Series, column: str, date_format: str | None = None) -> pd.Series:
-    """Parse a date column to timezone-naive datetime64, or raise DataError naming the bad row."""
+    """Parse a date column to timezone-naive datetime64, or raise DataError naming the bad rows.
+
+    Timezone-aware values keep their local calendar day (a purchase at 23:30 local time belongs
+    to that day), whatever their offsets.
+    """
     missing = values.isna()
     if missing.any():
-        n, row, _ = _first_bad(values, missing)
+        n, where, _ = _first_bad(values, missing)
         raise DataError(
-            f"column {column!r} has {n} missing dates, first at row {row!r}; every purchase "
+            f"column {column!r} has {n} missing dates, first at {where}; every purchase "
             "needs a date"
         )
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        # Keep the local calendar day: a purchase at 23:30 local time belongs to that day.
         return values.dt.tz_localize(None)
     if pd.api.types.is_datetime64_any_dtype(values):
         return values
+    if pd.api.types.is_bool_dtype(values):
+        raise DataError(f"column {column!r} holds True/False values, not dates")
     if date_format is not None:
         text = values.astype(str)
         try:
             parsed = pd.to_datetime(text, format=date_format, errors="coerce")
         except (ValueError, TypeError) as err:
             raise ParameterError(
-                f"date_format={date_format!r} is not a usable format: {err}"
+                f"date_format={date_format!r} is not a usable strftime format: {err}"
             ) from None
         bad = parsed.isna()
         if bad.any():
-            n, row, value = _first_bad(values, bad)
+            n, where, value = _first_bad(values, bad)
             raise DataError(
                 f"column {column!r} has {n} values that do not match date_format="
-                f"{date_format!r}, first at row {row!r}: {value!r}"
+                f"{date_format!r}, first at {where}: {value!r}"
             )
     elif pd.api.types.is_integer_dtype(values):
         # Integer dates are read as yyyymmdd (the CDNOW convention), never as epoch offsets.
         parsed = pd.to_datetime(
             values.astype("int64").astype(str), format="%Y%m%d", errors="coerce"
         )
+        bad = parsed.isna()
+        if bad.any():
+            n, where, value = _first_bad(values, bad)
+            raise DataError(
+                f"column {column!r} has {n} integers that are not yyyymmdd dates, first at "
+                f"{where}: {value!r}"
+            )
     else:
         text = values.astype(str)
-        try:
-            parsed = pd.to_datetime(text, errors="coerce")
-        except (ValueError, TypeError):
-            parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        if parsed.isna().any():
-            # The first value fixes the inferred format; a log mixing formats gets a second try.
-            parsed = pd.to_datetime(text, format="mixed", errors="coerce")
-    bad = parsed.isna()
-    if bad.any():
-        n, row, value = _first_bad(values, bad)
-        raise DataError(
-            f"column {column!r} has {n} values that are not dates, first at row {row!r}: "
-            f"{value!r}. Write dates as YYYY-MM-DD (or pass a datetime column)."
-        )
+        parsed = _parse_iso(text)
+        bad = parsed.isna()
+        if bad.any():
+            n, where, value = _first_bad(values, bad)
+            ambiguous = _ambiguous(text) & np.asarray(bad)
+            message = (
+                f"column {column!r} has {n} values that are not dates in ISO form ({_ISO_HINT}), "
+                f"first at {where}: {value!r}. "
+            )
+            if ambiguous.any():
+                message += (
+                    f"{int(ambiguous.sum())} of them read as a different day month-first and "
+                    f"day-first ({_rows(values, ambiguous)}): pass date_format='%d/%m/%Y' or "
+                    "date_format='%m/%d/%Y'."
+                )
+            else:
+                message += "Pass date_format= (e.g. '%d/%m/%Y') to read another form."
+            raise DataError(message)
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_localize(None)
     return parsed
+
+
+def _check_amounts(raw: pd.Series, column: str) -> pd.Series:
+    """Amounts as float64: numbers, not booleans, finite, >= 0, inside the exact-sum limits."""
+    if pd.api.types.is_bool_dtype(raw):
+        n, where, value = _first_bad(raw, np.ones(len(raw), bool))
+        raise DataError(
+            f"column {column!r} holds True/False values (first at {where}: {value!r}), not "
+            "purchase values; is it the right column?"
+        )
+    if raw.dtype == object:
+        is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in raw), bool, len(raw))
+        if is_bool.any():
+            n, where, value = _first_bad(raw, is_bool)
+            raise DataError(
+                f"column {column!r} has {n} True/False values, first at {where}: {value!r}; "
+                "an amount is a number"
+            )
+    if pd.api.types.is_float_dtype(raw) and raw.dtype == np.float64:
+        values = raw
+    else:
+        values = pd.to_numeric(raw, errors="coerce").astype("float64")
+        not_numeric = values.isna() & raw.notna()
+        if not_numeric.any():
+            n, where, value = _first_bad(raw, not_numeric)
+            raise DataError(
+                f"column {column!r} has {n} values that are not numbers, first at {where}: "
+                f"{value!r}"
+            )
+    array = values.to_numpy()
+    nan_amount = np.isnan(array)
+    if nan_amount.any():
+        n, where, value = _first_bad(raw, nan_amount)
+        raise DataError(
+            f"column {column!r} has {n} missing amounts (NaN), first at {where}: {value!r}. "
+            "Fill in the purchase value or drop the row."
+        )
+    infinite = np.isinf(array)
+    if infinite.any():
+        n, where, value = _first_bad(raw, infinite)
+        raise DataError(
+            f"column {column!r} has {n} infinite amounts, first at {where}: {value!r}; an amount "
+            "is a finite number of currency units"
+        )
+    negative = array < 0
+    if negative.any():
+        n, where, value = _first_bad(raw, negative)
+        raise DataError(
+            f"column {column!r} has {n} negative amounts, first at {where}: {value!r}. "
+            + _REFUND_HINT
+        )
+    huge = array >= MAX_DAY_UNITS
+    if huge.any():
+        n, where, value = _first_bad(raw, huge)
+        raise DataError(
+            f"column {column!r} has {n} amounts of {MAX_DAY_UNITS:,.0f} currency units or more, "
+            f"first at {where}: {value!r}; crmstudy sums amounts exactly (in millionths) up to "
+            f"{MAX_DAY_UNITS:,.0f} per customer and day: " + _LARGER_UNIT_HINT
+        )
+    _check_total(float(array.sum()), column)
+    return values
+
+
+def _check_total(total: float, column: str) -> None:
+    if total >= MAX_TOTAL_UNITS:
+        raise DataError(
+            f"the amounts in column {column!r} add up to {total:,.0f} currency units, more than "
+            f"the {MAX_TOTAL_UNITS:,.0f} that crmstudy sums exactly (in millionths, 64-bit "
+            "integers): " + _LARGER_UNIT_HINT
+        )
 
 
 def validate_transactions(
@@ -225,13 +483,16 @@ def validate_transactions(
         One row per purchase record.
     customer_column, date_column, amount_column : str
         Names of the customer id, purchase date and purchase value columns in ``df``.
-        Amounts are in the log's currency; dates may be datetimes, strings (ISO ``YYYY-MM-DD``
-        and most other unambiguous formats) or ``yyyymmdd`` integers.
+        Amounts are in the log's currency; dates may be datetimes, ISO 8601 strings or
+        ``yyyymmdd`` integers (the rules are in the module docstring).
     date_format : str, optional
-        A ``strftime`` format (e.g. ``"%d/%m/%Y"``) for every date string in the column; default
-        (None or ``""``) is to infer it.
+        A ``strftime`` format (e.g. ``"%d/%m/%Y"``) that every date string follows; default
+        (None or ``""``): ISO 8601 only.
     observation_end : date-like, optional
         Last day of observation. A purchase dated after it is an error.
+    **deprecated
+        ``customer=``, ``date=``, ``amount=``: the old names of the column keywords (one more
+        release, with a DeprecationWarning).
 
     Returns
     -------
@@ -241,9 +502,10 @@ def validate_transactions(
     Raises
     ------
     DataError
-        Naming the column, the first bad row (index label) and its value, for: a missing column,
-        an empty log, a missing customer id, a missing or unparseable date, a missing,
-        non-numeric or negative amount (refunds: see the message), a date after
+        Naming the column, the first bad row (index label) and its value, for every rule of the
+        module docstring: a missing column, an empty log, a missing, blank, padded or mixed-type
+        customer id, a missing, unparseable or ambiguous date, a missing, non-numeric, boolean,
+        infinite, negative (refunds: see the message) or too large amount, a date after
         ``observation_end``.
     """
     columns = _columns(
@@ -254,11 +516,19 @@ def validate_transactions(
         date_format,
         deprecated,
     )
-    return _validate(df, columns, observation_end)
+    clean, _, _ = _validate(df, columns, observation_end)
+    return clean
 
 
-def _validate(df, columns: _Columns, observation_end=None) -> pd.DataFrame:
-    """:func:`validate_transactions` with the column names resolved."""
+def _validate(
+    df, columns: _Columns, observation_end=None, *, codes: bool = False
+) -> tuple[pd.DataFrame, np.ndarray | None, pd.Index | None]:
+    """:func:`validate_transactions` with the column names resolved.
+
+    With ``codes=True`` (the summaries' path) the ids are factorised instead of converted to
+    text row by row: returns ``(dict of numpy arrays customer_id (integer codes), date, amount;
+    codes; labels)``, labels the distinct ids as text. Otherwise ``(clean frame, None, None)``.
+    """
     customer, date, amount = columns.customer, columns.date, columns.amount
     if not isinstance(df, pd.DataFrame):
         raise DataError(
@@ -270,66 +540,44 @@ def _validate(df, columns: _Columns, observation_end=None) -> pd.DataFrame:
     if missing:
         raise DataError(
             f"the transaction log has no column {', '.join(repr(m) for m in missing)}; its columns "
-            f"are {list(map(str, df.columns))}. Name yours with customer_column=..., date_column=..., "
-            "amount_column=..."
+            f"are {list(map(str, df.columns))}. Name yours with customer_column=..., "
+            "date_column=..., amount_column=..."
         )
     if len(df) == 0:
         raise DataError("the transaction log is empty: it has no rows to summarise")
 
-    ids = df[customer]
-    null_ids = ids.isna()
-    if null_ids.any():
-        n, row, value = _first_bad(ids, null_ids)
-        raise DataError(
-            f"column {customer!r} has {n} missing customer ids, first at row {row!r}: {value!r}"
-        )
-    if pd.api.types.is_float_dtype(ids) and bool((ids == np.floor(ids)).all()):
-        # Ids read as floats (e.g. a CSV column with blanks elsewhere): 17.0 is customer "17".
-        ids = ids.astype("int64")
-    ids = ids.astype(str)
-
+    ids = _check_ids(df[customer], customer)
+    id_codes, labels = _factorize(ids)
+    _check_id_text(labels, customer, df[customer], id_codes)
     dates = _parse_dates(df[date], date, columns.date_format)
-
-    raw_amount = df[amount]
-    values = pd.to_numeric(raw_amount, errors="coerce").astype("float64")
-    not_numeric = values.isna() & raw_amount.notna()
-    if not_numeric.any():
-        n, row, value = _first_bad(raw_amount, not_numeric)
-        raise DataError(
-            f"column {amount!r} has {n} values that are not numbers, first at row {row!r}: "
-            f"{value!r}"
-        )
-    nan_amount = values.isna()
-    if nan_amount.any():
-        n, row, value = _first_bad(raw_amount, nan_amount)
-        raise DataError(
-            f"column {amount!r} has {n} missing amounts (NaN), first at row {row!r}: {value!r}. "
-            "Fill in the purchase value or drop the row."
-        )
-    negative = values < 0
-    if negative.any():
-        n, row, value = _first_bad(raw_amount, negative)
-        raise DataError(
-            f"column {amount!r} has {n} negative amounts, first at row {row!r}: {value!r}. "
-            + _REFUND_HINT
-        )
+    values = _check_amounts(df[amount], amount)
 
     if observation_end is not None:
-        end = _to_timestamp(observation_end, "observation_end")
-        late = dates.dt.normalize() > end
+        end = to_timestamp(observation_end, "observation_end")
+        late = dates.to_numpy() >= (end + pd.Timedelta(days=1)).to_datetime64()
         if late.any():
-            n, row, value = _first_bad(df[date], late)
+            n, where, value = _first_bad(df[date], late)
             raise DataError(
-                f"column {date!r} has {n} dates after observation_end={end.date()}, first at row "
-                f"{row!r}: {value!r}. Move observation_end or drop the later purchases."
+                f"column {date!r} has {n} dates after observation_end={end.date()}, first at "
+                f"{where}: {value!r}. Move observation_end or drop the later purchases."
             )
 
+    if codes:
+        arrays = {"customer_id": id_codes, "date": dates.to_numpy(), "amount": values.to_numpy()}
+        return arrays, id_codes, labels
     out = df.drop(columns=list(wanted.values())).copy()
-    out.insert(0, "customer_id", ids.to_numpy())
+    out.insert(0, "customer_id", labels.take(id_codes).to_numpy())
     out.insert(1, "date", dates.to_numpy())
     out.insert(2, "amount", values.to_numpy())
     out.attrs = dict(df.attrs)
-    return out
+    if out.index.name == _LINE:
+        out = out.reset_index(drop=True)
+    return out, None, None
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+# --------------------------------------------------------------------------------------------
 
 
 def read_transactions(
@@ -348,186 +596,176 @@ def read_transactions(
     ----------
     path : path
         A ``.csv`` (optionally compressed: ``.csv.gz``, ``.csv.zip``, ...), ``.txt`` (comma
-        separated) or ``.parquet`` / ``.pq`` file.
+        separated), ``.tsv`` or ``.parquet`` / ``.pq`` file. CSV files must be UTF-8 text.
     customer_column, date_column, amount_column : str
         The names of the customer id, date and amount columns in the file.
     date_format : str, optional
-        A ``strftime`` format for the date strings (see :func:`validate_transactions`).
+        A ``strftime`` format for the date strings (see :func:`validate_transactions`);
+        default ISO 8601 only.
     observation_end : date-like, optional
         Last day of observation (see :func:`validate_transactions`).
+    **deprecated
+        ``customer=``, ``date=``, ``amount=``: the old keyword names (DeprecationWarning).
 
     Returns
     -------
     The validated log (see :func:`validate_transactions`), with ``attrs["source"]`` the file name.
+    Errors about a CSV file's rows name the line of the file (the header is line 1).
     """
     columns = _columns(
         "read_transactions", customer_column, date_column, amount_column, date_format, deprecated
     )
-    return _read_file(path, columns, observation_end)
+    return _validate(_read_file(path, columns), columns, observation_end)[0]
 
 
-def _read_file(path, columns: _Columns, observation_end=None) -> pd.DataFrame:
-    """:func:`read_transactions` with the column names resolved."""
-    customer = columns.customer
+def _read_file(path, columns: _Columns) -> pd.DataFrame:
+    """The raw frame of a CSV or Parquet log, with its file errors as DataErrors."""
     file = Path(path)
+    if file.is_dir():
+        raise DataError(
+            f"{file} is a folder, not a transaction log file; pass a .csv or .parquet file (a "
+            "folder of Parquet files can be passed to rfm_summary and friends directly)"
+        )
     if not file.is_file():
         raise DataError(f"no transaction log at {file}")
     suffixes = [s.lower() for s in file.suffixes]
     if suffixes and suffixes[-1] in {".parquet", ".pq"}:
-        frame = pd.read_parquet(file)
+        try:
+            frame = pd.read_parquet(file)
+        except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ... on a bad file
+            raise DataError(
+                f"{file.name} is not a readable Parquet file ({type(err).__name__}: "
+                f"{str(err).splitlines()[0][:200] if str(err) else ''})"
+            ) from None
     elif any(s in {".csv", ".txt", ".tsv"} for s in suffixes):
-        sep = "\t" if ".tsv" in suffixes else ","
-        # Ids are read as text so that "00017" keeps its leading zeros.
-        frame = pd.read_csv(file, sep=sep, dtype={customer: str})
+        frame = _read_csv(file, columns)
     else:
         raise ParameterError(
             f"read_transactions reads .csv, .tsv, .txt and .parquet files, got {file.name!r}"
         )
-    out = _validate(frame, columns, observation_end)
-    out.attrs["source"] = file.name
-    return out
+    frame.attrs["source"] = file.name
+    return frame
 
 
-def _to_timestamp(value, name: str) -> pd.Timestamp:
+def _read_csv(file: Path, columns: _Columns) -> pd.DataFrame:
+    sep = "\t" if ".tsv" in [s.lower() for s in file.suffixes] else ","
     try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        stamp = pd.NaT
-    if pd.isna(stamp):
-        raise ParameterError(f"{name}={value!r} is not a date; pass e.g. '1997-09-30'")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp.normalize()
+        # Ids are read as text so that "00017" keeps its leading zeros.
+        frame = pd.read_csv(file, sep=sep, dtype={columns.customer: str}, encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise DataError(
+            f"{file.name} is not UTF-8 text: {_bad_byte(file, err)}. Save it as UTF-8 (most "
+            "spreadsheets offer 'CSV UTF-8') and read it again"
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{file.name} is empty: it has no header and no rows") from None
+    except pd.errors.ParserError as err:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+        detail = (
+            f"line {found.group(2)} has {found.group(3)} fields where the header has "
+            f"{found.group(1)}"
+            if found
+            else str(err).splitlines()[0]
+        )
+        raise DataError(
+            f"{file.name} is not a regular CSV table: {detail}. Quote values that contain the "
+            "separator, or fix the line"
+        ) from None
+    # Rows are named by their line in the file (header = line 1) in error messages.
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name=_LINE)
+    return frame
 
 
-def _day_number(value, name: str) -> int:
-    """Days since 1970-01-01 of a date-like parameter."""
-    return _to_timestamp(value, name).date().toordinal() - 1 - _EPOCH_ORDINAL
-
-
-def _day_to_timestamp(day: int) -> pd.Timestamp:
-    return pd.Timestamp(_dt.date.fromordinal(int(day) + 1 + _EPOCH_ORDINAL))
+def _bad_byte(file: Path, err: UnicodeDecodeError) -> str:
+    """Where the first byte that is not UTF-8 is, as 'line 3 has the byte 0xe9'."""
+    try:
+        with open(file, "rb") as fh:
+            for number, line in enumerate(fh, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as bad:
+                    return f"line {number} has the byte 0x{line[bad.start]:02x} at column {bad.start + 1}"
+    except OSError:
+        pass
+    return str(err)
 
 
 # --------------------------------------------------------------------------------------------
-# Engine-neutral core (narwhals)
+# Other engines: one checking pass
 # --------------------------------------------------------------------------------------------
 
 
-def _floor_div(nw, expr, k: int):
-    """``floor(expr / k)`` as an integer.
-
-    Written as a float division and ``floor`` because narwhals' ``//`` becomes a long CASE
-    expression on DuckDB that made the whole summary several times slower; the values here
-    (years, day numbers) are small enough for a float to hold exactly.
-    """
-    return (expr / k).floor().cast(nw.Int64)
-
-
-def _day_expr(nw, column: str):
-    """Integer days since 1970-01-01 of a date/datetime column, from year and day of year.
-
-    Days before 1 January of year y (proleptic Gregorian): 365(y-1) + (y-1)//4 - (y-1)//100
-    + (y-1)//400. Only arithmetic on two date parts every engine supports.
-    """
-    col = nw.col(column)
-    y = col.dt.year().cast(nw.Int64) - 1
-    leap_days = _floor_div(nw, y, 4) - _floor_div(nw, y, 100) + _floor_div(nw, y, 400)
-    return y * 365 + leap_days + col.dt.ordinal_day().cast(nw.Int64) - 1 - _EPOCH_ORDINAL
+def _engine_error_types() -> tuple[type[BaseException], ...]:
+    """The exception types of the engines loaded so far (their raw read/compute errors)."""
+    types: list[type[BaseException]] = []
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is not None:
+        types.append(duckdb.Error)
+    polars = sys.modules.get("polars")
+    if polars is not None:
+        types.append(polars.exceptions.PolarsError)
+    return tuple(types)
 
 
-def _period_expr(nw, period: str):
-    """Integer index of the calendar period containing ``date`` (for cohorts).
-
-    D: days since 1970-01-01; W: weeks starting on Monday (1970-01-01 was a Thursday, hence the
-    +3); M: 12 * year + month - 1; Q: 4 * year + quarter - 1; Y: the year.
-    """
-    col = nw.col("date")
-    year = col.dt.year().cast(nw.Int64)
-    month = col.dt.month().cast(nw.Int64)
-    if period == "D":
-        return _day_expr(nw, "date")
-    if period == "W":
-        return _floor_div(nw, _day_expr(nw, "date") + 3, 7)
-    if period == "M":
-        return year * 12 + month - 1
-    if period == "Q":
-        return year * 4 + _floor_div(nw, month - 1, 3)
-    return year
+def _collect(lazy, source: str = "the log") -> pd.DataFrame:
+    """Collect into pandas; an engine's own read or compute error becomes a DataError."""
+    errors = _engine_error_types()
+    try:
+        return collect(lazy)
+    except errors as err:
+        raise DataError(
+            f"the engine could not read {source}: {type(err).__name__}: "
+            f"{str(err).splitlines()[0][:240] if str(err) else ''}"
+        ) from None
 
 
-def _period_index(stamp: pd.Timestamp, period: str) -> int:
-    """The integer of :func:`_period_expr` for one date, in Python."""
-    day = stamp.date().toordinal() - 1 - _EPOCH_ORDINAL
-    return {
-        "D": day,
-        "W": (day + 3) // 7,
-        "M": stamp.year * 12 + stamp.month - 1,
-        "Q": stamp.year * 4 + (stamp.month - 1) // 3,
-        "Y": stamp.year,
-    }[period]
+def _open_parquet(text: str):
+    """A DuckDB relation over a Parquet file, folder or glob (streamed, never loaded whole)."""
+    import duckdb
 
-
-def _period_start(index: int, period: str) -> pd.Timestamp:
-    """First day of the calendar period with integer index ``index`` (see :func:`_period_expr`)."""
-    if period == "D":
-        return _day_to_timestamp(index)
-    if period == "W":
-        return _day_to_timestamp(index * 7 - 3)  # the week's Monday
-    if period == "M":
-        return pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
-    if period == "Q":
-        return pd.Timestamp(year=index // 4, month=3 * (index % 4) + 1, day=1)
-    return pd.Timestamp(year=index, month=1, day=1)
-
-
-def _period_label(index: int, period: str) -> str:
-    if period == "D":
-        return _day_to_timestamp(index).strftime("%Y-%m-%d")
-    if period == "W":
-        return _day_to_timestamp(index * 7 - 3).strftime("%Y-%m-%d")  # the week's Monday
-    if period == "M":
-        return f"{index // 12:04d}-{index % 12 + 1:02d}"
-    if period == "Q":
-        return f"{index // 4:04d}Q{index % 4 + 1}"
-    return f"{index:04d}"
+    path = Path(text)
+    if not any(ch in text for ch in "*?["):
+        if not path.exists():
+            raise DataError(f"no Parquet file or directory at {text}")
+        if path.is_dir():
+            if next(path.rglob("*.parquet"), None) is None:
+                raise DataError(
+                    f"the folder {text} holds no .parquet files (searched its subfolders too)"
+                )
+            text = str(path / "**" / "*.parquet")
+    try:
+        return duckdb.read_parquet(text, hive_partitioning=False)
+    except duckdb.Error as err:
+        raise DataError(
+            f"cannot read {text} as Parquet: {str(err).splitlines()[0][:240]}"
+        ) from None
 
 
 def _as_lazy(transactions, columns: _Columns):
     """Wrap any supported log as a narwhals LazyFrame with ``customer_id``, ``date``, ``amount``.
 
-    Returns ``(lazy_frame, labels)``. pandas logs are validated in full first, and their ids
-    replaced by integer codes (pandas groups and joins on integers several times faster than on
+    Returns ``(lazy_frame, labels, source)``. pandas logs are validated in full first, and their
+    ids replaced by integer codes (pandas groups on integers several times faster than on
     strings); ``labels`` maps the codes back. The other engines keep their ids (``labels`` is
     None) and are checked by :func:`_check_lazy` in one aggregation pass.
     """
     import narwhals as nw
 
-    customer, date, amount = columns.customer, columns.date, columns.amount
+    source = f"the {type(transactions).__name__} log"
     if isinstance(transactions, str | os.PathLike):
         text = os.fspath(transactions)
-        lowered = text.lower()
-        if lowered.endswith((".csv", ".csv.gz", ".txt", ".tsv")):
+        source = text
+        if text.lower().endswith((".csv", ".csv.gz", ".txt", ".tsv")):
             transactions = _read_file(text, columns)
-            columns = _Columns("customer_id", "date", "amount", None)
-            customer, date, amount = columns[:3]
         else:
-            import duckdb
-
-            if not any(ch in text for ch in "*?[") and not Path(text).exists():
-                raise DataError(f"no Parquet file or directory at {text}")
-            source = text
-            if Path(text).is_dir():
-                source = str(Path(text) / "**" / "*.parquet")
-            # DuckDB streams the files: the log itself is never loaded into memory.
-            transactions = duckdb.read_parquet(source, hive_partitioning=False)
+            transactions = _open_parquet(text)
+    polars = sys.modules.get("polars")
+    if polars is not None and isinstance(transactions, polars.DataFrame):
+        transactions = _polars_columns(transactions, columns)
     if isinstance(transactions, pd.DataFrame):
-        clean = _validate(transactions, columns)
-        codes, labels = pd.factorize(clean["customer_id"])
-        frame = pd.DataFrame(
-            {"customer_id": codes, "date": clean["date"].to_numpy(), "amount": clean["amount"]}
-        )
-        return nw.from_native(frame, eager_only=True).lazy(), labels
+        arrays, _, labels = _validate(transactions, columns, codes=True)
+        return _InMemory(arrays), labels, source
+    customer, date, amount = columns.customer, columns.date, columns.amount
     try:
         native = nw.from_native(transactions)
     except TypeError:
@@ -537,7 +775,11 @@ def _as_lazy(transactions, columns: _Columns):
             "Parquet/CSV files"
         ) from None
     lazy = native.lazy() if isinstance(native, nw.DataFrame) else native
-    names = lazy.collect_schema().names()
+    try:
+        schema = lazy.collect_schema()
+    except _engine_error_types() as err:
+        raise DataError(f"cannot read {source}: {str(err).splitlines()[0][:240]}") from None
+    names = schema.names()
     missing = [c for c in (customer, date, amount) if c not in names]
     if missing:
         raise DataError(
@@ -545,232 +787,237 @@ def _as_lazy(transactions, columns: _Columns):
             f"columns are {names}. Name yours with customer_column=..., date_column=..., "
             "amount_column=..."
         )
-    schema = lazy.collect_schema()
     if not isinstance(schema[date], nw.Date | nw.Datetime):
         raise DataError(
             f"column {date!r} has type {schema[date]}, not a date: parse it to a date/datetime "
             "type in your engine first (or read a CSV with read_transactions)"
         )
-    if not schema[amount].is_numeric():
+    zone = getattr(schema[date], "time_zone", None)
+    if zone is not None and lazy.implementation is nw.Implementation.DUCKDB:
+        # DuckDB keeps instants, not each value's zone: its calendar day would be the session's
+        # (here {zone}), not the local day pandas and polars count on.
+        raise DataError(
+            f"column {date!r} is a DuckDB TIMESTAMP WITH TIME ZONE (shown in {zone}): DuckDB "
+            "keeps the instant but not the zone of each purchase, so its local calendar day is "
+            "lost. Convert it to local timestamps first (e.g. SELECT ..., date AT TIME ZONE "
+            "'Europe/Paris' AS date), or pass the log as a pandas or polars frame"
+        )
+    if isinstance(schema[amount], nw.Boolean) or not schema[amount].is_numeric():
         raise DataError(f"column {amount!r} has type {schema[amount]}, not a number")
+    if isinstance(schema[customer], nw.Boolean):
+        raise DataError(f"column {customer!r} holds True/False values, not customer ids")
     lazy = lazy.select(
         nw.col(customer).cast(nw.String).alias("customer_id"),
         nw.col(date).alias("date"),
         nw.col(amount).cast(nw.Float64).alias("amount"),
     )
-    return lazy, None
+    return lazy, None, source
 
 
-def _collect(lazy) -> pd.DataFrame:
-    return lazy.collect(backend="pandas").to_native()
+class _InMemory:
+    """A checked pandas log as numpy arrays, ids as integer codes (see :func:`_factorize`).
+
+    The summaries work on the arrays directly; a narwhals frame (for cohorts, period counts and
+    error messages) is built only when one is asked for.
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.arrays = arrays
+        self._frame = None
+
+    def lazy(self):
+        import narwhals as nw
+
+        if self._frame is None:
+            self._frame = nw.from_native(pd.DataFrame(self.arrays), eager_only=True).lazy()
+        return self._frame
 
 
-def _check_lazy(lazy, columns: _Columns) -> dict[str, int]:
-    """One pass over a non-pandas log: nulls, negative amounts, first and last day, rows."""
+def _lazy(log):
+    """The narwhals frame of a prepared log (built on demand for an in-memory one)."""
+    return log.lazy() if isinstance(log, _InMemory) else log
+
+
+def _polars_columns(frame, columns: _Columns) -> pd.DataFrame:
+    """The three columns of an eager polars log as pandas (ids as arrow-backed text: no copy).
+
+    An eager polars frame is in memory already, so it takes the pandas path: the same checks
+    (with row numbers) and the numpy summary. A polars LazyFrame stays lazy (narwhals).
+    """
+    wanted = [columns.customer, columns.date, columns.amount]
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"the transaction log has no column {', '.join(repr(m) for m in missing)}; its "
+            f"columns are {frame.columns}. Name yours with customer_column=..., "
+            "date_column=..., amount_column=..."
+        )
+    return pd.DataFrame({c: frame[c].to_pandas() for c in dict.fromkeys(wanted)})
+
+
+def _example(lazy, condition, labels, source: str) -> str:
+    """The first row matching ``condition``, as "customer_id 'b', date 2045-01-01, amount 3.0"."""
+    row = _collect(
+        _lazy(lazy).filter(condition).select("customer_id", "date", "amount").head(1), source
+    )
+    if not len(row):
+        return "no example row found"
+    ident, when, value = row.iloc[0]
+    if labels is not None and not pd.isna(ident):
+        ident = labels[int(ident)]
+    when = "null" if pd.isna(when) else str(pd.Timestamp(when))
+    return f"customer_id {_plain(ident)!r}, date {when}, amount {_plain(value)!r}"
+
+
+def _check_lazy(lazy, columns: _Columns, source: str) -> dict[str, int]:
+    """One aggregation pass over a non-pandas log: every rule pandas logs are checked for."""
     import narwhals as nw
 
     customer, date, amount = columns.customer, columns.date, columns.amount
+    ids, value = nw.col("customer_id"), nw.col("amount")
+    stripped = ids.str.strip_chars()
+    conditions = {
+        "null_ids": ids.is_null(),
+        "blank_ids": stripped == "",
+        "padded_ids": (stripped != ids) & (stripped != ""),
+        "null_dates": nw.col("date").is_null(),
+        "null_amounts": value.is_null(),
+        "nan_amounts": value.is_nan(),
+        "inf_amounts": value == float("inf"),
+        "negative": value < 0,
+        "huge": value >= MAX_DAY_UNITS,
+    }
     stats = _collect(
         lazy.select(
             nw.len().alias("rows"),
-            nw.col("customer_id").is_null().sum().alias("null_ids"),
-            nw.col("date").is_null().sum().alias("null_dates"),
-            nw.col("amount").is_null().sum().alias("null_amounts"),
-            (nw.col("amount") < 0).sum().alias("negative"),
-            nw.col("amount").min().alias("min_amount"),
+            *[c.cast(nw.Int64).sum().alias(k) for k, c in conditions.items()],
+            value.min().alias("min_amount"),
+            value.sum().alias("total_amount"),
             nw.col("day").min().alias("first_day"),
             nw.col("day").max().alias("last_day"),
-        )
+        ),
+        source,
     ).iloc[0]
     if int(stats["rows"]) == 0:
         raise DataError("the transaction log is empty: it has no rows to summarise")
     problems = [
-        ("null_ids", customer, "missing customer ids"),
-        ("null_dates", date, "missing dates"),
-        ("null_amounts", amount, "missing amounts (NaN/null)"),
+        ("null_ids", customer, "missing customer ids", "every purchase needs a customer"),
+        ("blank_ids", customer, "empty or blank customer ids", "every purchase needs a customer"),
+        (
+            "padded_ids",
+            customer,
+            "customer ids with leading or trailing spaces",
+            "strip them (ids are compared as exact text)",
+        ),
+        ("null_dates", date, "missing dates", "every purchase needs a date"),
+        ("null_amounts", amount, "missing amounts (null)", "fill them in or drop the rows"),
+        ("nan_amounts", amount, "missing amounts (NaN)", "fill them in or drop the rows"),
+        ("inf_amounts", amount, "infinite amounts", "an amount is a finite number"),
+        ("negative", amount, "negative amounts", _REFUND_HINT),
+        (
+            "huge",
+            amount,
+            f"amounts of {MAX_DAY_UNITS:,.0f} currency units or more",
+            f"crmstudy sums amounts exactly up to {MAX_DAY_UNITS:,.0f} per customer and day: "
+            + _LARGER_UNIT_HINT,
+        ),
     ]
-    for key, column, what in problems:
-        if int(stats[key]):
-            raise DataError(f"column {column!r} has {int(stats[key])} {what}")
-    if int(stats["negative"]):
-        raise DataError(
-            f"column {amount!r} has {int(stats['negative'])} negative amounts (the smallest is "
-            f"{float(stats['min_amount'])}). " + _REFUND_HINT
-        )
+    for key, column, what, hint in problems:
+        count = int(stats[key]) if not pd.isna(stats[key]) else 0
+        if count:
+            example = _example(lazy, conditions[key], None, source)
+            raise DataError(
+                f"column {column!r} has {count} {what}, first found: {example}. "
+                f"{hint[0].upper()}{hint[1:]}"
+            )
+    _check_total(float(stats["total_amount"]), amount)
     return {"first_day": int(stats["first_day"]), "last_day": int(stats["last_day"])}
 
 
-#: Amounts are summed as whole millionths of the currency unit (int64), so that every engine
-#: adds exactly and returns bit-identical results whatever its summation order. Resolution
-#: 1e-6 currency units; per-customer totals up to 9.2e12 currency units.
-_MICROS = 1_000_000
+def _prepare(
+    transactions, columns: _Columns, *, refuse_future: bool = False
+) -> tuple[Any, dict[str, int], Any]:
+    """The checked log as a lazy frame of ``customer_id``, ``day``, ``date``, ``micros``.
 
-
-def _prepare(transactions, columns: _Columns) -> tuple[Any, dict[str, int], Any]:
-    """The log as a lazy frame of ``customer_id``, ``day``, ``date``, ``micros``, + day range."""
+    Returns ``(lazy, span, labels)``: ``span`` the first and last purchase day (days since
+    1970-01-01). With ``refuse_future`` (no ``observation_end`` given), a log whose last purchase
+    is after today is refused.
+    """
     import narwhals as nw
 
-    lazy, labels = _as_lazy(transactions, columns)
-    lazy = lazy.select(
-        "customer_id",
-        _day_expr(nw, "date").alias("day"),
-        "date",
-        "amount",
-        # Round half up to the nearest micro-unit; floor + cast is exact on every engine.
-        (nw.col("amount") * _MICROS + 0.5).floor().cast(nw.Int64).alias("micros"),
-    )
-    if labels is not None:
-        native = lazy.collect().to_native()
-        span = {"first_day": int(native["day"].min()), "last_day": int(native["day"].max())}
+    lazy, labels, source = _as_lazy(transactions, columns)
+    if isinstance(lazy, _InMemory):
+        # In memory (pandas): day numbers and millionths in numpy, equal to the engines' own.
+        arrays = lazy.arrays
+        day = arrays["day"] = engine.day_numbers(arrays["date"])
+        arrays["micros"] = engine.to_micros(arrays["amount"])
+        span = {"first_day": int(day.min()), "last_day": int(day.max())}
     else:
-        span = _check_lazy(lazy, columns)
-    if span["last_day"] - span["first_day"] >= _MAX_SPAN_DAYS:
+        lazy = lazy.select(
+            "customer_id",
+            day_expr(nw, "date").alias("day"),
+            "date",
+            "amount",
+            # Round half up to the nearest micro-unit; floor + cast is exact on every engine.
+            (nw.col("amount") * MICROS + 0.5).floor().cast(nw.Int64).alias("micros"),
+        )
+        span = _check_lazy(lazy, columns, source)
+    if span["last_day"] - span["first_day"] >= MAX_SPAN_DAYS:
         raise DataError(
-            f"the log runs from {_day_to_timestamp(span['first_day']).date()} to "
-            f"{_day_to_timestamp(span['last_day']).date()}, more than 358 years: look for a "
-            "mistyped year"
+            f"column {columns.date!r} runs from {day_to_timestamp(span['first_day']).date()} to "
+            f"{day_to_timestamp(span['last_day']).date()}, more than 358 years: look for a "
+            f"mistyped year (the latest purchase: "
+            f"{_example(lazy, nw.col('day') == span['last_day'], labels, source)})"
+        )
+    today = _dt.date.today().toordinal() - 1 - engine.EPOCH_ORDINAL
+    if refuse_future and span["last_day"] > today:
+        future = nw.col("day") > today
+        count = int(
+            _collect(_lazy(lazy).filter(future).select(nw.len().alias("n")), source).iloc[0, 0]
+        )
+        raise DataError(
+            f"column {columns.date!r} has {count} purchases after today ({_dt.date.today()}), the "
+            f"latest on {day_to_timestamp(span['last_day']).date()}, and no observation_end was "
+            "given, so every T would run to that day. If the dates are right (a simulated or "
+            "future log), pass observation_end= explicitly; otherwise correct them (the first "
+            f"found: {_example(lazy, future, labels, source)})"
         )
     # ``date`` stays for calendar periods (cohorts); lazy engines read it only when used.
-    return lazy.drop("amount"), span, labels
+    return (lazy if isinstance(lazy, _InMemory) else lazy.drop("amount")), span, labels
 
 
-def _daily(lazy, last_day: int | None = None, extra=()):
-    """One row per customer and purchase day: same-day purchases are one transaction.
+# --------------------------------------------------------------------------------------------
+# The summaries
+# --------------------------------------------------------------------------------------------
 
-    ``extra`` names columns constant within a day (e.g. the calendar period) to keep.
+
+def _summary_integers(
+    lazy, labels, cal_day: int, base_day: int, obs_day=None
+) -> engine.CustomerIntegers:
+    """The per-customer integers (:func:`crmstudy._engine.summary_frames`), indexed by id.
+
+    A log held in memory (pandas input: integer codes, ``labels``) is summarised by
+    :func:`crmstudy._engine.summary_arrays`, one numpy sort instead of two group-bys; every
+    other engine runs the narwhals query. Both give the same integers.
     """
-    import narwhals as nw
-
-    if last_day is not None:
-        lazy = lazy.filter(nw.col("day") <= last_day)
-    return lazy.group_by("customer_id", "day", *extra).agg(nw.col("micros").sum())
-
-
-#: The first day's value is found without a join (a join costs a second pass over the daily
-#: table, and a shuffle on Dask): each customer-day is packed into one int64,
-#: ``(day - first day of the log) * 2**_SHIFT + micros``, whose minimum over a customer's days
-#: is the first day together with its value. Limits: 2**45 micros (35 million currency units)
-#: per customer and day, and 2**17 days (358 years) from the first to the last purchase.
-_SHIFT = 45
-_MAX_SPAN_DAYS = 2**17
-#: Larger than any packed value or day number: "no calibration purchase".
-_NEVER = 2**62
-
-
-def _summary_frames(lazy, cal_day: int, base_day: int, obs_day: int | None = None):
-    """Per-customer integers of the RFM summary, in one pass. Written once for every engine.
-
-    Fader, Hardie & Lee (2005a): x = repeat transactions (distinct purchase days - 1), t_x = last
-    minus first purchase day, T = ``cal_day`` minus first purchase day, all over the days up to
-    ``cal_day``. The value of the repeat transactions is the total minus the first day's value.
-    ``base_day`` is the first day of the log. With ``obs_day``, also the transactions
-    (``frequency_holdout``) and value (``holdout_micros``) in (cal_day, obs_day], from the same
-    group-by (no join); customers whose first purchase is after ``cal_day`` are dropped.
-    Columns: ``frequency``, ``recency_days``, ``T_days``, ``repeat_micros``, ``largest_micros``
-    (checked by :func:`_summary_columns`) [, ``frequency_holdout``, ``holdout_micros``].
-    """
-    import narwhals as nw
-
-    end = cal_day if obs_day is None else obs_day
-    in_cal = nw.col("day") <= cal_day
-    # Columns that hold a neutral value outside the calibration period, so that plain min / max
-    # / sum aggregations (fast on every engine) give the calibration statistics. Neutral values
-    # rather than nulls: a null turns an int64 column into float64 on pandas and Dask, and the
-    # packed values need all 63 bits.
-    daily = _daily(lazy, last_day=end).with_columns(
-        nw.when(in_cal).then(nw.col("day")).otherwise(_NEVER).alias("cal_first"),
-        nw.when(in_cal).then(nw.col("day")).otherwise(-1).alias("cal_last"),
-        nw.when(in_cal).then(nw.col("micros")).otherwise(0).alias("cal_micros"),
-        nw.when(in_cal)
-        .then((nw.col("day") - base_day) * 2**_SHIFT + nw.col("micros"))
-        .otherwise(_NEVER)
-        .alias("packed"),
-        in_cal.cast(nw.Int64).alias("cal_days"),
-    )
-    aggregations = [
-        nw.col("cal_first").min().alias("first"),
-        nw.col("cal_last").max().alias("last"),
-        nw.col("cal_days").sum().alias("days"),
-        nw.col("cal_micros").sum().alias("total"),
-        nw.col("packed").min().alias("first_packed"),
-        nw.col("cal_micros").max().alias("largest_micros"),
-    ]
-    if obs_day is not None:
-        aggregations += [
-            nw.len().alias("all_days"),
-            nw.col("micros").sum().alias("all_micros"),
-        ]
-    per = daily.group_by("customer_id").agg(*aggregations)
-    if obs_day is not None:
-        per = per.filter(nw.col("first") < _NEVER)  # drop customers acquired in the holdout
-    first_micros = nw.col("first_packed") - (nw.col("first") - base_day) * 2**_SHIFT
-    columns = [
-        "customer_id",
-        (nw.col("days") - 1).cast(nw.Int64).alias("frequency"),
-        (nw.col("last") - nw.col("first")).cast(nw.Int64).alias("recency_days"),
-        (nw.lit(cal_day) - nw.col("first")).cast(nw.Int64).alias("T_days"),
-        (nw.col("total") - first_micros).cast(nw.Int64).alias("repeat_micros"),
-        nw.col("largest_micros").cast(nw.Int64),
-    ]
-    if obs_day is not None:
-        columns += [
-            (nw.col("all_days") - nw.col("days")).cast(nw.Int64).alias("frequency_holdout"),
-            (nw.col("all_micros") - nw.col("total")).cast(nw.Int64).alias("holdout_micros"),
-        ]
-    return per.select(*columns)
-
-
-def _by_customer(frame: pd.DataFrame, labels=None) -> pd.DataFrame:
-    """Index a collected frame by ``customer_id`` (str), sorted, whatever engine produced it.
-
-    ``labels`` maps integer codes back to the ids (pandas input, see :func:`_as_lazy`).
-    """
-    ids = frame["customer_id"]
-    ids = labels.take(ids.to_numpy()) if labels is not None else ids
-    frame = frame.assign(customer_id=pd.Index(ids).astype(str))
-    return frame.set_index("customer_id").sort_index()
-
-
-def _summary_columns(frame: pd.DataFrame, days_per_period: float) -> pd.DataFrame:
-    """The integers of :func:`_summary_frames` (indexed by customer) -> the summary columns.
-
-    Divisions happen here, once, in numpy, so every engine returns bit-identical floats.
-    """
-    largest = int(frame["largest_micros"].max()) if len(frame) else 0
-    if largest >= 2**_SHIFT:
-        raise DataError(
-            f"a customer spent {largest / _MICROS:,.0f} in one day, more than crmstudy's exact "
-            f"integer sums hold ({2**_SHIFT / _MICROS:,.0f} per customer and day); express "
-            "amounts in a larger unit (e.g. thousands) and scale monetary_value back"
+    if isinstance(lazy, _InMemory):
+        arrays = lazy.arrays
+        integers = engine.summary_arrays(
+            arrays["customer_id"], arrays["day"], arrays["micros"], cal_day, base_day, obs_day
         )
-    frequency = frame["frequency"].to_numpy().astype("int64")
-    repeat_value = frame["repeat_micros"].to_numpy().astype("int64") / _MICROS
-    out = pd.DataFrame(
-        {
-            "frequency": frequency,
-            "recency": frame["recency_days"].to_numpy().astype("int64") / days_per_period,
-            "T": frame["T_days"].to_numpy().astype("int64") / days_per_period,
-            # zbar is 0 without a repeat transaction, as in Hardie's CDNOW summary.
-            "monetary_value": np.divide(
-                repeat_value,
-                frequency,
-                out=np.zeros(len(frame)),
-                where=frequency > 0,
-            ),
-        },
-        index=frame.index,
-    )
-    return out
+    else:
+        integers = _collect(summary_frames(lazy, cal_day, base_day, obs_day))
+    return engine.by_customer(integers, labels)
 
 
 def _resolve_end(value, span: dict[str, int], name: str) -> int:
     if value is None:
         return span["last_day"]
-    end = _day_number(value, name)
+    end = day_number(value, name)
     if span["last_day"] > end and name == "observation_end":
         raise DataError(
-            f"the log has purchases after observation_end={_day_to_timestamp(end).date()} (the "
-            f"last is on {_day_to_timestamp(span['last_day']).date()}); move observation_end or "
+            f"the log has purchases after observation_end={day_to_timestamp(end).date()} (the "
+            f"last is on {day_to_timestamp(span['last_day']).date()}); move observation_end or "
             "drop the later purchases"
         )
     return end
@@ -825,24 +1072,22 @@ def rfm_summary(
     columns = _columns(
         "rfm_summary", customer_column, date_column, amount_column, date_format, deprecated
     )
-    lazy, span, labels = _prepare(transactions, columns)
+    lazy, span, labels = _prepare(transactions, columns, refuse_future=observation_end is None)
     obs_day = _resolve_end(observation_end, span, "observation_end")
-    end_day = (
-        obs_day if calibration_end is None else _day_number(calibration_end, "calibration_end")
-    )
+    end_day = obs_day if calibration_end is None else day_number(calibration_end, "calibration_end")
     if end_day > obs_day:
         raise ParameterError(
             f"calibration_end={calibration_end!r} is after the observation end "
-            f"{_day_to_timestamp(obs_day).date()}"
+            f"{day_to_timestamp(obs_day).date()}"
         )
     if end_day < span["first_day"]:
         raise ParameterError(
-            f"the end date {_day_to_timestamp(end_day).date()} is before the first purchase "
-            f"({_day_to_timestamp(span['first_day']).date()}): nothing to summarise"
+            f"the end date {day_to_timestamp(end_day).date()} is before the first purchase "
+            f"({day_to_timestamp(span['first_day']).date()}): nothing to summarise"
         )
-    result = _by_customer(_collect(_summary_frames(lazy, end_day, span["first_day"])), labels)
-    out = _summary_columns(result, DAYS_PER_PERIOD[period])
-    out.attrs.update(period=period, observation_end=str(_day_to_timestamp(end_day).date()))
+    result = _summary_integers(lazy, labels, end_day, span["first_day"])
+    out = engine.summary_columns(result, DAYS_PER_PERIOD[period], columns.amount)
+    out.attrs.update(period=period, observation_end=str(day_to_timestamp(end_day).date()))
     return out
 
 
@@ -890,26 +1135,24 @@ def calibration_holdout(
     columns = _columns(
         "calibration_holdout", customer_column, date_column, amount_column, date_format, deprecated
     )
-    lazy, span, labels = _prepare(transactions, columns)
+    lazy, span, labels = _prepare(transactions, columns, refuse_future=observation_end is None)
     obs_day = _resolve_end(observation_end, span, "observation_end")
-    cal_day = _day_number(calibration_end, "calibration_end")
+    cal_day = day_number(calibration_end, "calibration_end")
     if not span["first_day"] <= cal_day < obs_day:
         raise ParameterError(
-            f"calibration_end={_day_to_timestamp(cal_day).date()} must be on or after the first "
-            f"purchase ({_day_to_timestamp(span['first_day']).date()}) and before the "
-            f"observation end ({_day_to_timestamp(obs_day).date()})"
+            f"calibration_end={day_to_timestamp(cal_day).date()} must be on or after the first "
+            f"purchase ({day_to_timestamp(span['first_day']).date()}) and before the "
+            f"observation end ({day_to_timestamp(obs_day).date()})"
         )
     days = DAYS_PER_PERIOD[period]
-    joined = _by_customer(
-        _collect(_summary_frames(lazy, cal_day, span["first_day"], obs_day)), labels
-    )
-    out = _summary_columns(joined, days)
-    out["frequency_holdout"] = joined["frequency_holdout"].to_numpy().astype("int64")
-    out["amount_holdout"] = joined["holdout_micros"].to_numpy().astype("int64") / _MICROS
+    joined = _summary_integers(lazy, labels, cal_day, span["first_day"], obs_day)
+    out = engine.summary_columns(joined, days, columns.amount)
+    out["frequency_holdout"] = joined["frequency_holdout"].astype("int64")
+    out["amount_holdout"] = joined["holdout_micros"].astype("int64") / MICROS
     out.attrs.update(
         period=period,
-        calibration_end=str(_day_to_timestamp(cal_day).date()),
-        observation_end=str(_day_to_timestamp(obs_day).date()),
+        calibration_end=str(day_to_timestamp(cal_day).date()),
+        observation_end=str(day_to_timestamp(obs_day).date()),
         holdout_duration=(obs_day - cal_day) / days,
     )
     return out
@@ -951,9 +1194,10 @@ def cohort_table(
     columns = _columns(
         "cohort_table", customer_column, date_column, amount_column, date_format, deprecated
     )
-    lazy, span, labels = _prepare(transactions, columns)
+    log, span, labels = _prepare(transactions, columns)
+    lazy = _lazy(log)
     activity = (
-        lazy.with_columns(_period_expr(nw, period).alias("p"))
+        lazy.with_columns(period_expr(nw, period).alias("p"))
         .group_by("customer_id", "p")
         .agg(nw.len().alias("n"))
         .select("customer_id", "p")
@@ -968,7 +1212,7 @@ def cohort_table(
     sizes = first.group_by("cohort").agg(nw.len().alias("cohort_size"))
     counts_pd = _collect(counts).astype("int64")
     sizes_pd = _collect(sizes).astype("int64").sort_values("cohort")
-    last_period = _period_index(_day_to_timestamp(span["last_day"]), period)
+    last_period = period_index(day_to_timestamp(span["last_day"]), period)
     # A full grid of ages 0..(last period - cohort): periods without a purchase show share 0.
     cohorts = sizes_pd["cohort"].to_numpy()
     n_ages = last_period - cohorts + 1
@@ -981,7 +1225,7 @@ def cohort_table(
     table = grid.merge(sizes_pd, on="cohort").merge(counts_pd, on=["cohort", "age"], how="left")
     table["active"] = table["active"].fillna(0).astype("int64")
     table["share"] = table["active"] / table["cohort_size"]
-    table["cohort"] = [_period_label(int(c), period) for c in table["cohort"]]
+    table["cohort"] = [period_label(int(c), period) for c in table["cohort"]]
     table = table[["cohort", "age", "cohort_size", "active", "share"]].reset_index(drop=True)
     table.attrs.update(period=period)
     return table
@@ -1020,8 +1264,9 @@ def purchase_counts(
     columns = _columns(
         "purchase_counts", customer_column, date_column, amount_column, date_format, deprecated
     )
-    lazy, span, labels = _prepare(transactions, columns)
-    daily = _daily(lazy.with_columns(_period_expr(nw, period).alias("p")), extra=["p"])
+    log, span, labels = _prepare(transactions, columns)
+    lazy = _lazy(log)
+    daily = customer_days(lazy.with_columns(period_expr(nw, period).alias("p")), extra=["p"])
     per_period = _collect(
         daily.group_by("p").agg(
             nw.len().alias("transactions"),
@@ -1029,17 +1274,17 @@ def purchase_counts(
             nw.col("micros").sum().alias("micros"),
         )
     )
-    first = _period_index(_day_to_timestamp(span["first_day"]), period)
-    last = _period_index(_day_to_timestamp(span["last_day"]), period)
+    first = period_index(day_to_timestamp(span["first_day"]), period)
+    last = period_index(day_to_timestamp(span["last_day"]), period)
     grid = pd.DataFrame({"p": np.arange(first, last + 1, dtype="int64")})
     per_period["p"] = per_period["p"].astype("int64")
     table = grid.merge(per_period, on="p", how="left").fillna(0)
     out = pd.DataFrame(
         {
-            "period_start": pd.to_datetime([_period_start(int(i), period) for i in table["p"]]),
+            "period_start": pd.to_datetime([period_start(int(i), period) for i in table["p"]]),
             "transactions": table["transactions"].astype("int64").to_numpy(),
             "customers": table["customers"].astype("int64").to_numpy(),
-            "amount": table["micros"].to_numpy().astype("int64") / _MICROS,
+            "amount": table["micros"].to_numpy().astype("int64") / MICROS,
         }
     )
     out.attrs.update(period=period)

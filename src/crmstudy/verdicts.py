@@ -140,12 +140,20 @@ def verdict(
         "values": {} if values is None else {str(k): v for k, v in values.items()},
     }
     if interval is not None:
-        out["interval"] = {"lower": interval[0], "upper": interval[1], "level": level,
-                           "method": method}
+        out["interval"] = {
+            "lower": interval[0],
+            "upper": interval[1],
+            "level": level,
+            "method": method,
+        }
     elif sensitivity is not None:
         out["interval"] = EXACT
-        out["sensitivity"] = {"lower": sensitivity[0], "upper": sensitivity[1],
-                              "en": sensitivity_en, "zh": sensitivity_zh}
+        out["sensitivity"] = {
+            "lower": sensitivity[0],
+            "upper": sensitivity[1],
+            "en": sensitivity_en,
+            "zh": sensitivity_zh,
+        }
     check_verdict(out)
     head = out["headline"]
     if headline_value is None:
@@ -155,8 +163,13 @@ def verdict(
         extra = ""
         if isinstance(out["interval"], dict):
             iv = out["interval"]
-            extra = " (" + format_interval(iv["lower"], iv["upper"], headline_unit,
-                                           level=iv["level"], fmt=headline_fmt) + ")"
+            extra = (
+                " ("
+                + format_interval(
+                    iv["lower"], iv["upper"], headline_unit, level=iv["level"], fmt=headline_fmt
+                )
+                + ")"
+            )
         head["text_en"] = f"{head['en']}: {number}{extra}"
         head["text_zh"] = f"{head['zh']}：{number}{extra}"
     return out
@@ -165,12 +178,12 @@ def verdict(
 def check_verdict(record: Mapping[str, Any]) -> None:
     """Raise ``ValueError`` naming the first field of ``record`` that breaks the verdict shape."""
     if record.get("claim") not in CLAIMS:
-        raise ValueError(f"verdict claim must be one of {', '.join(CLAIMS)}; got {record.get('claim')!r}")
+        raise ValueError(
+            f"verdict claim must be one of {', '.join(CLAIMS)}; got {record.get('claim')!r}"
+        )
     cls = record.get("class")
     if cls not in VERDICT_CLASSES:
-        raise ValueError(
-            f"verdict class must be one of {', '.join(VERDICT_CLASSES)}; got {cls!r}"
-        )
+        raise ValueError(f"verdict class must be one of {', '.join(VERDICT_CLASSES)}; got {cls!r}")
     _text(record.get("condition_en"), "condition_en")
     _text(record.get("condition_zh"), "condition_zh", chinese=True)
     _text(record.get("data_en"), "data_en")
@@ -179,18 +192,25 @@ def check_verdict(record: Mapping[str, Any]) -> None:
     _text(head.get("en"), "headline_en")
     _text(head.get("zh"), "headline_zh", chinese=True)
     if head.get("unit") not in UNITS:
-        raise ValueError(f"verdict headline_unit must be one of {', '.join(UNITS)}; got {head.get('unit')!r}")
+        raise ValueError(
+            f"verdict headline_unit must be one of {', '.join(UNITS)}; got {head.get('unit')!r}"
+        )
     missing = record.get("missing") or []
     if cls == "untestable":
         if not missing:
-            raise ValueError("an untestable verdict must name the variables the data lack (missing=...)")
+            raise ValueError(
+                "an untestable verdict must name the variables the data lack (missing=...)"
+            )
         return
     if missing:
         raise ValueError(f"only an untestable verdict names missing variables; got {missing!r}")
     _number(head.get("value"), "headline_value")
     iv = record.get("interval")
     if isinstance(iv, Mapping):
-        lo, hi = _number(iv.get("lower"), "interval lower"), _number(iv.get("upper"), "interval upper")
+        lo, hi = (
+            _number(iv.get("lower"), "interval lower"),
+            _number(iv.get("upper"), "interval upper"),
+        )
         if lo > hi:
             raise ValueError(f"verdict interval lower {lo} exceeds upper {hi}")
         level = _number(iv.get("level"), "interval level")

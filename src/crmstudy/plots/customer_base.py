@@ -1,8 +1,9 @@
 """Figures for the buy-till-you-die models (notebook 07): they draw, they compute nothing.
 
-Inputs are the tables of :mod:`crmstudy.models.diagnostics` and the CLV Series of
-:func:`crmstudy.models.gammagamma.customer_lifetime_value`. Each function returns the Figure.
-The displays follow Fader, Hardie & Lee (2005a), Figures 1-4.
+Inputs are the tables of :mod:`crmstudy.models.diagnostics`, the CLV Series of
+:func:`crmstudy.clv.customer_lifetime_value`, a customer's P(alive) path and a CLV grid by
+frequency and recency. Each function returns the Figure. The displays follow Fader, Hardie & Lee
+(2005a), Figures 1-4, and (2005b), the iso-value curves.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ __all__ = [
     "plot_tracking",
     "plot_frequency_recency_heatmap",
     "plot_clv_distribution",
+    "plot_customer_stories",
+    "plot_iso_value",
 ]
 
 
@@ -141,5 +144,91 @@ def plot_clv_distribution(clv: pd.Series, title: str | None = None, currency: st
     ax.set_xlabel(f"predicted CLV ({currency}; dashed: mean, dotted: median)")
     ax.set_ylabel("customers")
     ax.set_title(title or "Distribution of predicted customer lifetime value")
+    fig.tight_layout()
+    return fig
+
+
+def plot_customer_stories(stories: dict, unit: str = "weeks", title: str | None = None):
+    """One panel per customer: purchases as ticks, P(alive) as a line, expected purchases ahead.
+
+    ``stories`` maps a label to a dict with ``path`` (the DataFrame of a purchase model's
+    ``probability_alive_path``: column ``t``, in ``unit`` from the first purchase, and
+    ``probability_alive``, or ``estimate`` with ``lower``/``upper`` drawn as a band),
+    ``purchases`` (purchase times, same unit), optionally ``T`` (end of the observed window,
+    marked), ``level`` (of the band) and ``ahead`` (dict ``estimate``, ``lower``, ``upper``,
+    ``horizon``: expected purchases in the next ``horizon`` with an interval, drawn on the
+    right-hand axis at ``T + horizon``; ``level`` names the interval in the legend).
+    """
+    n = len(stories)
+    fig, axes = plt.subplots(n, 1, figsize=(8, 2.4 * n + 0.6), squeeze=False)
+    for ax, (label, story) in zip(axes[:, 0], stories.items(), strict=True):
+        path = story["path"]
+        t = path["t"].to_numpy(dtype=float)
+        value = path["probability_alive" if "probability_alive" in path else "estimate"]
+        ax.plot(t, value.to_numpy(dtype=float), color="tab:blue", label="P(alive)")
+        if "lower" in path and "upper" in path:
+            level = story.get("level")
+            ax.fill_between(t, path["lower"].to_numpy(dtype=float),
+                            path["upper"].to_numpy(dtype=float), color="tab:blue", alpha=0.2,
+                            label="P(alive) interval" + (
+                                f" ({100 * level:.0f}%)" if level is not None else ""))
+        buys = np.asarray(story.get("purchases", []), dtype=float)
+        ax.plot(buys, np.full(buys.shape, 0.02), "|", color="black", markersize=14,
+                markeredgewidth=2, label="purchase")
+        end = story.get("T")
+        if end is not None:
+            ax.axvline(end, color="grey", linestyle=":", label="end of observation")
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel("P(alive)")
+        ax.set_title(str(label), loc="left", fontsize="medium")
+        ahead = story.get("ahead")
+        handles, names = ax.get_legend_handles_labels()
+        if ahead is not None:
+            right = ax.twinx()
+            x = float(ahead.get("T", end if end is not None else t.max()))
+            x += float(ahead["horizon"])
+            est = float(ahead["estimate"])
+            err = [[est - float(ahead["lower"])], [float(ahead["upper"]) - est]]
+            level = ahead.get("level")
+            text = "expected purchases ahead" + (
+                f" ({100 * level:.0f}% interval)" if level is not None else ""
+            )
+            right.errorbar([x], [est], yerr=err, fmt="D", color="tab:orange", capsize=4,
+                           label=text)
+            right.set_ylim(0, max(1.0, 1.2 * float(ahead["upper"])))
+            right.set_ylabel("purchases ahead", color="tab:orange")
+            h2, n2 = right.get_legend_handles_labels()
+            handles, names = handles + h2, names + n2
+        ax.legend(handles, names, loc="upper right", fontsize="x-small")
+    axes[-1, 0].set_xlabel(f"{unit} since the customer's first purchase")
+    fig.suptitle(title or "One customer's story: purchases, P(alive), and what comes next")
+    fig.tight_layout()
+    return fig
+
+
+def plot_iso_value(grid: pd.DataFrame, title: str | None = None, currency: str = "US$",
+                   levels=None, ax=None):
+    """Iso-value curves: CLV (or DERT) by recency (x axis) and frequency (y axis), as contours.
+
+    ``grid``: index ``frequency`` (repeat purchases), columns ``recency`` (time of the last
+    purchase, in ``grid.attrs["period"]``), values the CLV of a customer with that history
+    (``attrs["quantity"]`` names it; NaN cells are left blank). FHL (2005b), Figures 8-9.
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+    else:
+        fig = ax.figure
+    rec = np.asarray(grid.columns, dtype=float)
+    freq = np.asarray(grid.index, dtype=float)
+    z = np.ma.masked_invalid(grid.to_numpy(dtype=float))
+    filled = ax.contourf(rec, freq, z, levels=levels or 12, cmap="viridis")
+    lines = ax.contour(rec, freq, z, levels=filled.levels, colors="white", linewidths=0.6)
+    ax.clabel(lines, fmt=lambda v: f"{currency}{v:,.0f}", fontsize="x-small")
+    quantity = grid.attrs.get("quantity", "CLV")
+    fig.colorbar(filled, ax=ax, label=f"{quantity} ({currency})")
+    unit = _unit(grid)
+    ax.set_xlabel(f"recency ({unit} from first to last purchase)")
+    ax.set_ylabel("repeat purchases (frequency)")
+    ax.set_title(title or f"Iso-value curves: {quantity} by recency and frequency")
     fig.tight_layout()
     return fig
