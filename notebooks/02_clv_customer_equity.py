@@ -9,7 +9,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
 # ---
@@ -155,7 +155,7 @@ show(
 # %% [markdown]
 # ## 2. The "expected life" shortcut overstates CLV
 #
-# Gupta, Lehmann & Stuart (2004) argue for an infinite horizon with a worked example: a US\$100
+# Gupta, Lehmann & Stuart (2004) argue for an infinite horizon with a worked example: a US\\$100
 # margin a year, 80% retention and a 12% discount rate. Read 80% retention as a "5-year expected
 # life" (`1 / (1 - r)`) and take five years of margin, and the customer seems worth more than the
 # margin multiple says. (The margin multiple itself is Gupta & Lehmann 2003's; we could not check
@@ -332,7 +332,7 @@ show(
 #
 # **Units** (`crmstudy.customer_equity`): the model runs in quarters; the annual discount rate of
 # 12% becomes `1.12^(1/4) - 1 = 2.874%` a quarter and the annual retention `r` becomes `r^(1/4)`
-# a quarter, as in the paper. Customers in millions, values in US\$ millions **before tax** in this
+# a quarter, as in the paper. Customers in millions, values in US\\$ millions **before tax** in this
 # section. Amazon's and eBay's "retention" is a repeat-buying rate: they are not contractual
 # businesses, and a customer who stops buying never says so (Fader & Hardie discuss this).
 #
@@ -393,7 +393,7 @@ fig = clv_plots.firm_elasticities(
 # %% [markdown]
 # ## 6. Ours against GLS, firm by firm
 #
-# GLS publish, per firm, the customer value and the market value (US\$ billion, March 2002) and the
+# GLS publish, per firm, the customer value and the market value (US\\$ billion, March 2002) and the
 # four elasticities (`crmstudy.published.gls_2004_firms`, with the source). Their future
 # acquisition came from fitted growth curves that are not published. **Calibration:** with the
 # cohorts held fixed, the acquisition-cost elasticity is `A c / CE` and the margin elasticity
@@ -638,7 +638,7 @@ crmstudy.record(
 # %% [markdown] tags=["exercise"]
 # ## Exercise 3 (harder)
 #
-# Which tax rate makes our customer value for Capital One equal GLS's US\$11.00 billion?
+# Which tax rate makes our customer value for Capital One equal GLS's US\\$11.00 billion?
 
 # %% tags=["solution"]
 answer_3 = float(ce.gls_firm_comparison().loc["Capital One", "implied_tax_rate"])

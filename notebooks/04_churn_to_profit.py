@@ -9,7 +9,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
 # ---
@@ -120,8 +120,8 @@ def markdown_table(frame, formats, index_name=None):
 # $$\Pi(d) = N\,G(d) - N c - F, \qquad G(d) = \sum_{t \ge 1} p_t (1-d)^{t-1},$$
 #
 # where `G(d)` is what a new customer brings over their life, undiscounted. The default profile
-# is illustrative and close to R&S's credit-card exhibit (US\$51 to acquire, US\$30 profit in the
-# first year rising to US\$55 in the fifth, here in equal steps); change it in the parameters.
+# is illustrative and close to R&S's credit-card exhibit (US\\$51 to acquire, US\\$30 profit in the
+# first year rising to US\\$55 in the fifth, here in equal steps); change it in the parameters.
 #
 # ## 1. The mechanism: profit per customer grows with tenure
 #
@@ -233,7 +233,7 @@ show(
 # %% [markdown]
 # ### Reproducing the credit-card example
 #
-# R&S's credit-card exhibit: US\$51 to acquire, then US\$30, 42, 44, 49 and 55 profit in years 1-5,
+# R&S's credit-card exhibit: US\\$51 to acquire, then US\\$30, 42, 44, 49 and 55 profit in years 1-5,
 # flat afterwards; MBNA went from 10% to 5% defection. These inputs are the article's, fixed here
 # whatever the parameters say (only the discount rate is the parameter's).
 
