@@ -23,6 +23,7 @@ __all__ = ["main"]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by SIGINT
 
 
 def _err(message: str) -> None:
@@ -220,9 +221,16 @@ def _cmd_report(args: argparse.Namespace, notebooks_dir: Path) -> int:
                 pool.submit(run_report, job, out_dir, progress=False, timeout=args.timeout): job
                 for job in jobs
             }
-            for future in as_completed(futures):
-                settle(futures[future], future.result)
-                overall.update()
+            try:
+                for future in as_completed(futures):
+                    settle(futures[future], future.result)
+                    overall.update()
+            except KeyboardInterrupt:
+                # The workers share the terminal's process group, so they got the Ctrl-C too;
+                # cancel what has not started and let the running ones unwind (they publish
+                # nothing), then stop.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     overall.close()
     if not jobs:
         write_index(out_dir)
@@ -253,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     except ParameterError as exc:
         _err(str(exc))
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("interrupted: nothing was half-published; the last good reports are still in place")
+        return EXIT_INTERRUPTED
     except ModuleNotFoundError as exc:
         if exc.name not in {"jupytext", "papermill", "nbconvert", "nbformat", "jinja2"}:
             raise

@@ -59,23 +59,27 @@ def cell_tags(cell) -> list[str]:
 
 
 def _title_and_description(nb) -> tuple[str, str]:
+    """The ``# Title`` line and the first paragraph after it that is not a heading (a Chinese
+    title on the line under the English one is a heading, not the description)."""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        lines = cell.source.splitlines()
         title, paragraph, seen_title = "", [], False
-        for line in lines:
+        for line in cell.source.splitlines():
             stripped = line.strip()
             if not seen_title:
                 if stripped.startswith("# "):
                     title, seen_title = stripped[2:].strip(), True
+                continue
+            if stripped.startswith("#") and not paragraph:
                 continue
             if not stripped:
                 if paragraph:
                     break
                 continue
             paragraph.append(stripped)
-        return title, " ".join(paragraph)
+        # Plain text: the index and the report header show it escaped, so bold markers go.
+        return title, " ".join(paragraph).replace("**", "")
     return "", ""
 
 
