@@ -35,11 +35,13 @@ top 20% is 471.4 customers, i.e. the 471 largest plus 0.4 of the 472nd. Everythi
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from crmstudy._checks import as_generator
 from crmstudy.errors import DataError, ParameterError
 
 __all__ = [
@@ -181,12 +183,23 @@ def _check_share(value, name: str) -> float:
     return float(value)
 
 
-def _as_rng(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, int | np.integer):
-        return np.random.default_rng(rng)
-    raise ParameterError(f"rng={rng!r} must be a seed (int), a numpy Generator or None")
+#: ``rng=`` not given (its new name is ``seed=``).
+_NO_RNG = object()
+
+
+def _seed(seed, rng, verb: str) -> np.random.Generator:
+    """The generator of ``seed=``, or of its old name ``rng=`` (one more release, with a
+    DeprecationWarning naming ``seed=``)."""
+    if rng is not _NO_RNG:
+        if not (isinstance(seed, int | np.integer) and seed == 0):
+            raise ParameterError(f"{verb}: give seed= (rng= is its old name), not both")
+        warnings.warn(
+            f"{verb}(rng=...) is deprecated and goes in the next release; use {verb}(seed=...)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return as_generator(rng, "rng")
+    return as_generator(seed)
 
 
 # --------------------------------------------------------------------------------------------
@@ -342,7 +355,8 @@ def bootstrap_concentration(
     share: float = 0.8,
     n_boot: int = 1000,
     level: float = 0.95,
-    rng: np.random.Generator | int | None = 0,
+    seed: np.random.Generator | int | None = 0,
+    rng=_NO_RNG,
 ) -> pd.DataFrame:
     """Gini, top share and customers-for-share, with percentile bootstrap intervals.
 
@@ -359,8 +373,8 @@ def bootstrap_concentration(
     share : share of the total for :func:`customers_for_share`, in (0, 1].
     n_boot : number of bootstrap replicates (>= 10).
     level : coverage of the intervals, in (0, 1).
-    rng : seed or numpy Generator. The default seed 0 makes a report reproducible; pass another
-        seed to see the Monte Carlo variation.
+    seed : an int or a numpy Generator. The default 0 makes a report reproducible; pass another
+        seed to see the Monte Carlo variation. ``rng=`` is its old name (deprecated).
 
     Returns
     -------
@@ -377,7 +391,7 @@ def bootstrap_concentration(
         raise ParameterError(f"level={level!r} must be in the range (0, 1)")
     x_desc = _descending(values)
     n = x_desc.size
-    gen = _as_rng(rng)
+    gen = _seed(seed, rng, "bootstrap_concentration")
     estimate = _measures(x_desc, None, fraction, share)[0]
     draws = np.empty((int(n_boot), 3))
     block = max(1, _BOOT_CELLS // n)
@@ -821,7 +835,8 @@ def bootstrap_whale(
     fraction: float = 0.2,
     n_boot: int = 1000,
     level: float = 0.95,
-    rng: np.random.Generator | int | None = 0,
+    seed: np.random.Generator | int | None = 0,
+    rng=_NO_RNG,
 ) -> pd.DataFrame:
     """The whale curve's headline numbers with percentile bootstrap intervals over customers.
 
@@ -832,8 +847,9 @@ def bootstrap_whale(
     (``top_profit_share``). ``profit`` is profit per customer (currency), negatives allowed, with a
     positive total.
 
-    Returns a DataFrame indexed by ``measure`` with columns ``estimate``, ``se``, ``lower``,
-    ``upper``; ``attrs``: ``fraction``, ``n_boot``, ``level``, ``n_customers``.
+    ``seed`` (an int or a numpy Generator) as for :func:`bootstrap_concentration` (``rng=`` is its
+    old name, deprecated). Returns a DataFrame indexed by ``measure`` with columns ``estimate``,
+    ``se``, ``lower``, ``upper``; ``attrs``: ``fraction``, ``n_boot``, ``level``, ``n_customers``.
     """
     fraction = _check_share(fraction, "fraction")
     if not (isinstance(n_boot, int | np.integer) and n_boot >= 10):
@@ -848,7 +864,7 @@ def bootstrap_whale(
     summary = whale_summary(p_desc, fraction=fraction)
     estimate = [summary["unprofitable_share"], summary["peak_profit_share"],
                 summary["top_profit_share"]]  # fmt: skip
-    gen = _as_rng(rng)
+    gen = _seed(seed, rng, "bootstrap_whale")
     draws = np.empty((int(n_boot), 3))
     block = max(1, _BOOT_CELLS // n)
     for start in range(0, int(n_boot), block):

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from crmstudy._checks import as_generator
 from crmstudy.errors import DataError, ParameterError
 
 __all__ = [
@@ -814,7 +815,7 @@ def bootstrap_periods(
         raise ParameterError(f"n_boot={n_boot!r} must be a whole number >= 2")
     if not 0 < level < 1:
         raise ParameterError(f"level={level!r} must be in (0, 1)")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     n = len(demand)
     draws = np.array(
         [
@@ -898,7 +899,7 @@ def censoring_effect(
     p = _share(in_stock_probability, "in_stock_probability")
     if p == 0:
         raise ParameterError("in_stock_probability must be above 0")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     shape = (mu / sigma) ** 2
     demand = rng.gamma(shape, mu / shape, size=int(n))
     cap = float(np.quantile(demand, p))

@@ -38,6 +38,7 @@ import pandas as pd
 from scipy import special, stats
 
 from crmstudy._checks import (
+    as_generator,
     bad_values_error,
     check_choice,
     check_number,
@@ -1175,7 +1176,7 @@ def fit_value_chain(
                          "p": res.pvalues[p]})  # fmt: skip
     paths = pd.DataFrame(rows)
     r2 = pd.Series({k: v.rsquared for k, v in fits.items()}, name="r2")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = as_generator(seed)
     sat_X = np.column_stack([np.ones(len(data)), data[list(equations["satisfaction"])]])
     loy_X = np.column_stack([np.ones(len(data)), data[list(equations["loyalty"])]])
     a_pos = 1 + list(equations["satisfaction"]).index("value")

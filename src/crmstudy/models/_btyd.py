@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from crmstudy._checks import as_generator
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import _row_groups, as_weights
 from crmstudy.models._data import CustomerModel, read_customer_data
@@ -368,8 +369,6 @@ class TransactionModel(CustomerModel):
         expected number (:meth:`expected_purchases`). Returns a DataFrame indexed like
         ``summary`` (0..n-1 for arrays).
         """
-        from crmstudy.models._intervals import _generator
-
         data, horizon = self._prediction_data(
             "purchase_count_interval",
             summary,
@@ -383,7 +382,7 @@ class TransactionModel(CustomerModel):
             )
         if not isinstance(n_sims, int | np.integer) or n_sims < 100:
             raise ParameterError(f"n_sims must be a whole number >= 100, got {n_sims!r}")
-        rng = _generator(seed)
+        rng = as_generator(seed)
         cols = [
             np.asarray(c, dtype=float).ravel()
             for c in np.broadcast_arrays(data["frequency"], data["recency"], data["T"], horizon)

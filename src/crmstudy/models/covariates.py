@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from crmstudy._checks import check_cohort_counts, check_number
+from crmstudy._checks import as_generator, check_cohort_counts, check_number
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import LikelihoodModel, as_weights, compress_rows
 from crmstudy.models.bgnbd import BGNBD
@@ -362,8 +362,6 @@ class CovariateModel(LikelihoodModel):
         refit the covariate model hundreds of times (``n_jobs`` is accepted for a uniform
         signature and unused).
         """
-        from crmstudy.models._intervals import _generator
-
         self._needs_data("param_draws()")
         if method != "asymptotic":
             raise ParameterError(
@@ -377,7 +375,7 @@ class CovariateModel(LikelihoodModel):
                 f"{self.model_name}: the Hessian at the optimum is not positive definite, so "
                 "there is no asymptotic distribution to draw from; check the fit (summary())"
             )
-        rng = _generator(seed)
+        rng = as_generator(seed)
         z = rng.multivariate_normal(self._z_hat, 0.5 * (self._cov_z + self._cov_z.T), int(n_draws))
         k = len(self.base_names)
         z[:, :k] = np.exp(z[:, :k])
