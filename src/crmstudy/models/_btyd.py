@@ -324,17 +324,15 @@ class TransactionModel(CustomerModel):
             out = np.asarray(model._new_customer_expected(model._params_array(), arr), dtype=float)
             return float(out) if out.ndim == 0 else out
 
-        if interval is None:
-            return compute(self)
-        from crmstudy.models._intervals import interval_from_draws
-
-        out = interval_from_draws(
-            self, compute, interval=interval, method=method, n_draws=n_draws, seed=seed
+        return self._predict_population(
+            "expected_purchases_new_customer",
+            compute,
+            arr,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
         )
-        if isinstance(out, pd.DataFrame):
-            out.index = pd.Index(arr.ravel(), name="t")
-        out.attrs.update(quantity="expected_purchases_new_customer", period=self.period)
-        return out
 
     def purchase_count_interval(
         self,

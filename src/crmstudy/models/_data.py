@@ -224,6 +224,28 @@ class CustomerModel(LikelihoodModel):
             horizon = self._check_horizon(horizon)
         return data, horizon
 
+    def _predict_population(self, name, compute, horizon=None, *, interval, method, n_draws, seed):
+        """``compute(model)`` for a random (new) customer, or its interval over parameter draws.
+
+        ``compute`` returns a float, or an array over the checked ``horizon``. With an interval,
+        a Series ``estimate``, ``lower``, ``upper`` (a DataFrame indexed by ``t`` for an array
+        horizon); its ``attrs`` name the quantity, and the period when there is a horizon.
+        """
+        if interval is None:
+            return compute(self)
+        from crmstudy.models._intervals import interval_from_draws
+
+        out = interval_from_draws(
+            self, compute, interval=interval, method=method, n_draws=n_draws, seed=seed
+        )
+        if horizon is None:
+            out.attrs.update(quantity=name)
+            return out
+        if isinstance(out, pd.DataFrame):
+            out.index = pd.Index(horizon.ravel(), name="t")
+        out.attrs.update(quantity=name, period=self.period)
+        return out
+
     def _predict(self, name, data, compute, horizon=None, *, interval, method, n_draws, seed):
         """``compute(params, *columns[, t])`` on every row, or its interval over draws.
 

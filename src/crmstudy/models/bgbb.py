@@ -300,17 +300,15 @@ class BGBB(CustomerModel):
             out = a / (a + b) * model._survival_sum(0.0, arr)
             return float(out) if np.ndim(out) == 0 else np.asarray(out, dtype=float)
 
-        if interval is None:
-            return compute(self)
-        from crmstudy.models._intervals import interval_from_draws
-
-        out = interval_from_draws(
-            self, compute, interval=interval, method=method, n_draws=n_draws, seed=seed
+        return self._predict_population(
+            "expected_purchases_new_customer",
+            compute,
+            arr,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
         )
-        if isinstance(out, pd.DataFrame):
-            out.index = pd.Index(arr.ravel(), name="t")
-        out.attrs.update(quantity="expected_purchases_new_customer", period=self.period)
-        return out
 
     def purchase_count_pmf(self, x, t=None, *, n_future=None):
         """P(X(t) = x): transactions of a new customer in ``t`` opportunities, FHS (2010) eq. 7.

@@ -215,20 +215,14 @@ class GammaGamma(CustomerModel):
         uncertainty; draws with q <= 1 have no finite mean and are counted as failed).
         """
         self._check_fitted()
-        if interval is None:
-            return self._population_mean(self._params_array())
-        from crmstudy.models._intervals import interval_from_draws
-
-        out = interval_from_draws(
-            self,
+        return self._predict_population(
+            "expected_spend_new_customer",
             lambda m: m._population_mean(m._params_array()),
             interval=interval,
             method=method,
             n_draws=n_draws,
             seed=seed,
         )
-        out.attrs.update(quantity="expected_spend_new_customer")
-        return out
 
     def _expected_spend(self, params, x, m):
         p, q, _ = params
