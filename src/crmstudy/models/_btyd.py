@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from crmstudy._checks import as_generator
+from crmstudy._checks import as_generator, check_range
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import _row_groups, as_weights
 from crmstudy.models._data import CustomerModel, read_customer_data
@@ -219,15 +219,7 @@ class TransactionModel(CustomerModel):
     # --- predictions --------------------------------------------------------------------------
     @staticmethod
     def _check_horizon(t, name="t"):
-        try:
-            arr = np.asarray(t, dtype=float)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"{name} must be a number (in the model's unit), got {t!r}"
-            ) from None
-        if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-            raise ParameterError(f"{name} must be finite and >= 0 (in the model's unit), got {t!r}")
-        return arr
+        return check_range(t, name, low=0.0, what="a duration in the model's unit")
 
     def probability_alive(
         self,
