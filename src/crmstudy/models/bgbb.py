@@ -143,15 +143,18 @@ class BGBB(CustomerModel):
         dead = np.where(i < (n - t_x)[:, None], dead, -np.inf)
         return alive, dead
 
-    def _loglik_rows(self, params, data):
-        alive, dead = self._log_branches(params, data["x"], data["t_x"], data["n"])
+    def _log_likelihood(self, params, x, t_x, n):
+        """log L(alpha, beta, gamma, delta | x, t_x, n) of each row, FHS (2010) eq. 5."""
+        alive, dead = self._log_branches(params, x, t_x, n)
         return np.logaddexp(alive, special.logsumexp(dead, axis=1))
+
+    def _loglik_rows(self, params, data):
+        return self._log_likelihood(params, data["x"], data["t_x"], data["n"])
 
     # --- predictions --------------------------------------------------------------------------
     def _p_alive(self, params, x, tx, n):
         a, b, g, d = params
-        alive, dead = self._log_branches(params, x, tx, n)
-        total = np.logaddexp(alive, special.logsumexp(dead, axis=1))
+        total = self._log_likelihood(params, x, tx, n)
         log_next = _lbeta_ratio(a + x, b + n - x, a, b) + _lbeta_ratio(g, d + n + 1.0, g, d)
         return np.exp(log_next - total)
 
@@ -191,8 +194,7 @@ class BGBB(CustomerModel):
 
     def _expected(self, params, x, tx, n, n_future):
         a, b, _, _ = params
-        alive, dead = self._log_branches(params, x, tx, n)
-        log_l = np.logaddexp(alive, special.logsumexp(dead, axis=1))
+        log_l = self._log_likelihood(params, x, tx, n)
         log_front = _lbeta_ratio(a + x + 1.0, b + n - x, a, b)
         return np.exp(log_front - log_l) * self._survival_sum(n, n_future, params)
 
