@@ -324,6 +324,20 @@ def compare_make_to_order(
     )
 
 
+def _make_to_order_per_unit(
+    price, unit_cost, flexible_premium, waiting_cost, walk_away_share
+) -> float:
+    """:func:`make_to_order_cost` per unit of mean demand (currency per unit), checked."""
+    return make_to_order_cost(
+        1.0,
+        price,
+        unit_cost,
+        flexible_premium=flexible_premium,
+        waiting_cost=waiting_cost,
+        walk_away_share=walk_away_share,
+    )["expected_cost"]
+
+
 def _mto_cost_per_unit(price, unit_cost, flexible_premium, waiting_cost, walk_away_share) -> float:
     a = walk_away_share
     return a * (price - unit_cost) + (1 - a) * (unit_cost * flexible_premium + waiting_cost)
@@ -395,14 +409,13 @@ def _saving_per_unit(inputs: dict) -> float:
     ``(p - s) phi(z*) CV`` minus :func:`make_to_order_cost` per unit, as in :func:`breakeven_cv`."""
     cu, co = _costs(inputs["price"], inputs["unit_cost"], inputs["salvage_value"])
     mts = (cu + co) * stats.norm.pdf(stats.norm.ppf(cu / (cu + co))) * inputs["cv"]
-    mto = make_to_order_cost(
-        1.0,
+    mto = _make_to_order_per_unit(
         inputs["price"],
         inputs["unit_cost"],
-        flexible_premium=inputs["flexible_premium"],
-        waiting_cost=inputs["waiting_cost"],
-        walk_away_share=inputs["walk_away_share"],
-    )["expected_cost"]
+        inputs["flexible_premium"],
+        inputs["waiting_cost"],
+        inputs["walk_away_share"],
+    )
     return float(mts - mto)
 
 
@@ -697,14 +710,9 @@ def compare_by_item(
     are dropped.
     """
     cu, co = _costs(price, unit_cost, salvage_value)
-    per_unit = make_to_order_cost(
-        1.0,
-        price,
-        unit_cost,
-        flexible_premium=flexible_premium,
-        waiting_cost=waiting_cost,
-        walk_away_share=walk_away_share,
-    )["expected_cost"]
+    per_unit = _make_to_order_per_unit(
+        price, unit_cost, flexible_premium, waiting_cost, walk_away_share
+    )
     d = demand.loc[:, demand.sum() > 0].to_numpy(dtype=float)
     fractile = cu / (cu + co)
     # The inverted-CDF quantile of each column, then the average mismatch cost: the same rule as
