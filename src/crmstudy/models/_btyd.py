@@ -21,15 +21,9 @@ import pandas as pd
 from crmstudy._checks import as_generator, check_range
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import _row_groups, as_weights
-from crmstudy.models._data import CustomerModel, read_customer_data
+from crmstudy.models._data import CustomerModel, first_bad_row, read_customer_data
 
 __all__ = ["TransactionModel", "check_summary_arrays", "summary_columns"]
-
-
-def _first_bad(mask: np.ndarray, index) -> str:
-    i = int(np.flatnonzero(mask)[0])
-    label = index[i] if index is not None else i
-    return f"{int(mask.sum())} rows, first at row {label!r}"
 
 
 def check_summary_arrays(frequency, recency, T, index=None):
@@ -50,40 +44,38 @@ def check_summary_arrays(frequency, recency, T, index=None):
     for name, col in (("frequency", x), ("recency", tx), ("T", tt)):
         bad = ~np.isfinite(col) | (col < 0)
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise DataError(
-                f"column {name!r} must be finite and >= 0; {_first_bad(bad, index)}: {col[i]!r}"
-            )
+            i, where = first_bad_row(bad, index)
+            raise DataError(f"column {name!r} must be finite and >= 0; {where}: {col[i]!r}")
     bad = x != np.round(x)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        i, where = first_bad_row(bad, index)
         raise DataError(
             f"column 'frequency' counts repeat purchases and must be whole numbers; "
-            f"{_first_bad(bad, index)}: {x[i]!r}"
+            f"{where}: {x[i]!r}"
         )
     # Recency and T are often rounded (Hardie's CDNOW summary keeps 2 decimals): allow 1e-9.
     bad = tx > tt + 1e-9
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        i, where = first_bad_row(bad, index)
         raise DataError(
             f"recency must not exceed T (the last purchase cannot be after the end of "
-            f"observation); {_first_bad(bad, index)}: recency={tx[i]!r}, T={tt[i]!r}"
+            f"observation); {where}: recency={tx[i]!r}, T={tt[i]!r}"
         )
     bad = (x > 0) & (tx <= 0)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        i, where = first_bad_row(bad, index)
         raise DataError(
             "a customer with repeat purchases (frequency > 0) must have recency > 0 (time from "
-            f"first to last purchase); {_first_bad(bad, index)}: frequency={x[i]:g}, recency=0. "
+            f"first to last purchase); {where}: frequency={x[i]:g}, recency=0. "
             "Same-day purchases count as one transaction: build the summary with "
             "crmstudy.transactions.rfm_summary"
         )
     bad = (x == 0) & (tx > 0)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        i, where = first_bad_row(bad, index)
         raise DataError(
             "a customer without repeat purchases (frequency 0) must have recency 0; "
-            f"{_first_bad(bad, index)}: recency={tx[i]!r}"
+            f"{where}: recency={tx[i]!r}"
         )
     return x, np.minimum(tx, tt), tt
 

@@ -25,7 +25,13 @@ from crmstudy.errors import DataError, ParameterError
 from crmstudy.models._base import LikelihoodModel, _row_groups
 from crmstudy.units import check_period
 
-__all__ = ["CustomerData", "CustomerModel", "read_customer_data", "warn_old_call"]
+__all__ = [
+    "CustomerData",
+    "CustomerModel",
+    "first_bad_row",
+    "read_customer_data",
+    "warn_old_call",
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,17 @@ class CustomerData:
         if self.index is None:
             return values if values.size != 1 else float(values.ravel()[0])
         return pd.Series(values, index=self.index, name=name)
+
+
+def first_bad_row(bad: np.ndarray, index: pd.Index | None) -> tuple[int, str]:
+    """Where the rows flagged in ``bad`` are, for a validator's message.
+
+    Returns the position of the first flagged row and the words ``"N rows, first at row L"``,
+    ``L`` its label in the summary's ``index`` (its position when the rows came as arrays).
+    """
+    i = int(np.flatnonzero(bad)[0])
+    label = index[i] if index is not None else i
+    return i, f"{int(bad.sum())} rows, first at row {label!r}"
 
 
 def read_customer_data(

@@ -22,7 +22,7 @@ from scipy import special
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import as_weights
-from crmstudy.models._data import CustomerModel, warn_old_call
+from crmstudy.models._data import CustomerModel, first_bad_row, warn_old_call
 
 __all__ = ["BGBB"]
 
@@ -43,11 +43,10 @@ def _check_bgbb(frequency, recency, n_periods, index=None):
     for name, col in cols.items():
         bad = ~np.isfinite(col) | (col < 0) | (col != np.round(col))
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            label = index[i] if index is not None else i
+            i, where = first_bad_row(bad, index)
             raise DataError(
                 f"column {name!r} counts opportunities and must be whole numbers >= 0; "
-                f"{int(bad.sum())} rows, first at row {label!r}: {col[i]!r}"
+                f"{where}: {col[i]!r}"
             )
     x, tx, n = cols["frequency"], cols["recency"], cols["n_periods"]
     checks = [
@@ -57,11 +56,9 @@ def _check_bgbb(frequency, recency, n_periods, index=None):
     ]
     for bad, message in checks:
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            label = index[i] if index is not None else i
+            i, where = first_bad_row(bad, index)
             raise DataError(
-                f"{message}; {int(bad.sum())} rows, first at row {label!r}: frequency={x[i]:g}, "
-                f"recency={tx[i]:g}, n_periods={n[i]:g}"
+                f"{message}; {where}: frequency={x[i]:g}, recency={tx[i]:g}, n_periods={n[i]:g}"
             )
     return x, tx, n
 
