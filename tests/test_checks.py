@@ -111,6 +111,20 @@ def test_scalar_or_array():
     assert ck.scalar_or_array(arr) is arr
 
 
+def test_as_generator_reads_ints_generators_and_none():
+    # An int seeds numpy's default generator: the same stream as default_rng(seed).
+    assert ck.as_generator(5).random() == np.random.default_rng(5).random()
+    assert ck.as_generator(np.int64(5)).random() == np.random.default_rng(5).random()
+    gen = np.random.default_rng(1)
+    assert ck.as_generator(gen) is gen  # a Generator is used as given, its stream continues
+    assert isinstance(ck.as_generator(None), np.random.Generator)
+    for bad in (1.5, "7", [1, 2]):
+        with pytest.raises(ParameterError, match=r"^seed=.* must be an int, a numpy Generator"):
+            ck.as_generator(bad)
+    with pytest.raises(ParameterError, match=r"^rng=1\.5"):
+        ck.as_generator(1.5, "rng")
+
+
 def test_bad_values_error_counts_and_names_the_first_row():
     values = pd.Series([1, 7, 3, 9], index=["a", "b", "c", "d"])
     err = ck.bad_values_error(values, values.to_numpy() > 5, "column 'x'", "value(s) above 5")

@@ -189,7 +189,7 @@ def test_closed_form_top_share_values():
 def test_bootstrap_matches_point_estimates_and_brackets_them():
     rng = np.random.default_rng(5)
     x = rng.exponential(size=3000)
-    out = bootstrap_concentration(x, n_boot=300, rng=1)
+    out = bootstrap_concentration(x, n_boot=300, seed=1)
     assert list(out.index) == ["gini", "top_share", "customers_for_share"]
     assert out.loc["gini", "estimate"] == pytest.approx(gini(x))
     assert out.loc["top_share", "estimate"] == pytest.approx(top_share(x))
@@ -201,11 +201,27 @@ def test_bootstrap_matches_point_estimates_and_brackets_them():
 
 def test_bootstrap_is_reproducible_and_seed_matters():
     x = np.random.default_rng(0).lognormal(size=500)
-    a = bootstrap_concentration(x, n_boot=50, rng=42)
-    b = bootstrap_concentration(x, n_boot=50, rng=np.random.default_rng(42))
-    c = bootstrap_concentration(x, n_boot=50, rng=43)
+    a = bootstrap_concentration(x, n_boot=50, seed=42)
+    b = bootstrap_concentration(x, n_boot=50, seed=np.random.default_rng(42))
+    c = bootstrap_concentration(x, n_boot=50, seed=43)
     pd.testing.assert_frame_equal(a, b)
     assert not np.allclose(a["lower"], c["lower"])
+
+
+def test_old_rng_keyword_warns_names_seed_and_gives_the_same_draws():
+    x = np.random.default_rng(0).lognormal(size=300)
+    new = bootstrap_concentration(x, n_boot=30, seed=7)
+    with pytest.warns(DeprecationWarning, match=r"seed="):
+        old = bootstrap_concentration(x, n_boot=30, rng=7)
+    pd.testing.assert_frame_equal(old, new)
+    profit = np.random.default_rng(1).normal(1.0, 2.0, size=300) + 0.5
+    with pytest.warns(DeprecationWarning, match=r"bootstrap_whale\(seed=\.\.\.\)"):
+        old_whale = conc.bootstrap_whale(profit, n_boot=30, rng=3)
+    pd.testing.assert_frame_equal(old_whale, conc.bootstrap_whale(profit, n_boot=30, seed=3))
+    with pytest.raises(ParameterError, match="not both"):
+        bootstrap_concentration(x, n_boot=30, seed=1, rng=2)
+    with pytest.raises(ParameterError, match=r"seed=1\.5"):
+        bootstrap_concentration(x, n_boot=30, seed=1.5)
 
 
 def test_bootstrap_weighted_curve_equals_expanded_resample():
@@ -233,7 +249,7 @@ def test_bootstrap_interval_covers_population_value():
     hits = np.zeros(3)
     sims = 250
     for _ in range(sims):
-        ci = bootstrap_concentration(rng.exponential(size=500), n_boot=200, level=0.9, rng=rng)
+        ci = bootstrap_concentration(rng.exponential(size=500), n_boot=200, level=0.9, seed=rng)
         hits += (ci["lower"].to_numpy() <= truth) & (truth <= ci["upper"].to_numpy())
     coverage = hits / sims
     assert np.all((coverage >= 0.82) & (coverage <= 0.97)), coverage
@@ -241,8 +257,14 @@ def test_bootstrap_interval_covers_population_value():
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"n_boot": 5}, "n_boot"), ({"level": 1.0}, "level"), ({"rng": "x"}, "rng")],
+    [
+        ({"n_boot": 5}, "n_boot"),
+        ({"level": 1.0}, "level"),
+        ({"rng": "x"}, "rng"),
+        ({"seed": "x"}, "seed"),
+    ],
 )
+@pytest.mark.filterwarnings("ignore:bootstrap_concentration\\(rng=:DeprecationWarning")
 def test_bootstrap_bad_parameters(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         bootstrap_concentration([1.0, 2.0, 3.0], **kwargs)
@@ -558,7 +580,7 @@ def test_bootstrap_whale_matches_a_plain_resampling_loop():
     # numbers recomputed by sorting each resample in plain numpy.
     rng = np.random.default_rng(5)
     profit = np.concatenate([rng.gamma(2.0, 10.0, size=300), -rng.gamma(1.0, 3.0, size=60)])
-    got = conc.bootstrap_whale(profit, n_boot=200, rng=9)
+    got = conc.bootstrap_whale(profit, n_boot=200, seed=9)
     p_desc = np.sort(profit)[::-1]
     gen = np.random.default_rng(9)
     picks = gen.integers(0, p_desc.size, size=(200, p_desc.size))

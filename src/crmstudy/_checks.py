@@ -38,6 +38,7 @@ __all__ = [
     "check_whole_array",
     "check_choice",
     "scalar_or_array",
+    "as_generator",
     "numeric_values",
     "bad_values_error",
     "check_cohort_counts",
@@ -224,6 +225,20 @@ def check_choice(value, name: str, choices) -> str:
 def scalar_or_array(x):
     """A Python float for a 0-d result, the array itself otherwise."""
     return float(x) if np.ndim(x) == 0 else x
+
+
+def as_generator(seed, name: str = "seed") -> np.random.Generator:
+    """The one reading of ``seed`` (DESIGN.md: randomness is ``seed`` everywhere).
+
+    An int (or ``None``, fresh entropy) seeds a new ``numpy.random.Generator``; a Generator is
+    used as given, so a caller can draw several things from one stream. Anything else raises
+    :class:`ParameterError` naming ``name``.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or isinstance(seed, int | np.integer):
+        return np.random.default_rng(seed)
+    raise ParameterError(f"{name}={seed!r} must be an int, a numpy Generator or None")
 
 
 # --------------------------------------------------------------------------------------------

@@ -35,11 +35,13 @@ top 20% is 471.4 customers, i.e. the 471 largest plus 0.4 of the 472nd. Everythi
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from crmstudy._checks import as_generator
 from crmstudy.errors import DataError, ParameterError
 
 __all__ = [
@@ -181,12 +183,23 @@ def _check_share(value, name: str) -> float:
     return float(value)
 
 
-def _as_rng(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, int | np.integer):
-        return np.random.default_rng(rng)
-    raise ParameterError(f"rng={rng!r} must be a seed (int), a numpy Generator or None")
+#: ``rng=`` not given (its new name is ``seed=``).
+_NO_RNG = object()
+
+
+def _seed(seed, rng, verb: str) -> np.random.Generator:
+    """The generator of ``seed=``, or of its old name ``rng=`` (one more release, with a
+    DeprecationWarning naming ``seed=``)."""
+    if rng is not _NO_RNG:
+        if not (isinstance(seed, int | np.integer) and seed == 0):
+            raise ParameterError(f"{verb}: give seed= (rng= is its old name), not both")
+        warnings.warn(
+            f"{verb}(rng=...) is deprecated and goes in the next release; use {verb}(seed=...)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return as_generator(rng, "rng")
+    return as_generator(seed)
 
 
 # --------------------------------------------------------------------------------------------
@@ -335,6 +348,46 @@ def customers_for_share(values, share: float = 0.8) -> float:
 _BOOT_CELLS = 2_000_000
 
 
+def _check_bootstrap(n_boot, level) -> None:
+    if not (isinstance(n_boot, int | np.integer) and n_boot >= 10):
+        raise ParameterError(f"n_boot={n_boot!r} must be an integer >= 10")
+    if not (isinstance(level, int | float) and 0 < level < 1):
+        raise ParameterError(f"level={level!r} must be in the range (0, 1)")
+
+
+def _percentile_table(estimate, draws: np.ndarray, level: float, measures) -> pd.DataFrame:
+    """``estimate``, bootstrap ``se`` and the equal-tailed percentile interval of each column
+    of ``draws`` (one row per replicate; NaN replicates left out), indexed by ``measure``."""
+    alpha = (1.0 - level) / 2.0
+    lower, upper = np.nanquantile(draws, [alpha, 1.0 - alpha], axis=0)
+    return pd.DataFrame(
+        {
+            "estimate": estimate,
+            "se": np.nanstd(draws, axis=0, ddof=1),
+            "lower": lower,
+            "upper": upper,
+        },
+        index=pd.Index(measures, name="measure"),
+    )
+
+
+def _resample_counts(gen: np.random.Generator, n: int, n_boot: int):
+    """The bootstrap replicates of ``n`` customers as multiplicities, a block at a time.
+
+    Yields ``(rows, counts)``: ``rows`` the slice of replicates in this block, ``counts[r, i]``
+    how many times customer i is drawn (with replacement) into replicate r. Blocks keep
+    ``counts`` near :data:`_BOOT_CELLS` cells.
+    """
+    block = max(1, _BOOT_CELLS // n)
+    for start in range(0, n_boot, block):
+        b = min(block, n_boot - start)
+        picks = gen.integers(0, n, size=(b, n))
+        # One bincount over all rows at once: offset each row's picks into its own range.
+        offsets = (np.arange(b, dtype=np.int64) * n)[:, None]
+        counts = np.bincount((picks + offsets).ravel(), minlength=b * n).reshape(b, n)
+        yield slice(start, start + b), counts
+
+
 def bootstrap_concentration(
     values,
     *,
@@ -342,7 +395,8 @@ def bootstrap_concentration(
     share: float = 0.8,
     n_boot: int = 1000,
     level: float = 0.95,
-    rng: np.random.Generator | int | None = 0,
+    seed: np.random.Generator | int | None = 0,
+    rng=_NO_RNG,
 ) -> pd.DataFrame:
     """Gini, top share and customers-for-share, with percentile bootstrap intervals.
 
@@ -359,8 +413,8 @@ def bootstrap_concentration(
     share : share of the total for :func:`customers_for_share`, in (0, 1].
     n_boot : number of bootstrap replicates (>= 10).
     level : coverage of the intervals, in (0, 1).
-    rng : seed or numpy Generator. The default seed 0 makes a report reproducible; pass another
-        seed to see the Monte Carlo variation.
+    seed : an int or a numpy Generator. The default 0 makes a report reproducible; pass another
+        seed to see the Monte Carlo variation. ``rng=`` is its old name (deprecated).
 
     Returns
     -------
@@ -371,36 +425,17 @@ def bootstrap_concentration(
     """
     fraction = _check_share(fraction, "fraction")
     share = _check_share(share, "share")
-    if not (isinstance(n_boot, int | np.integer) and n_boot >= 10):
-        raise ParameterError(f"n_boot={n_boot!r} must be an integer >= 10")
-    if not (isinstance(level, int | float) and 0 < level < 1):
-        raise ParameterError(f"level={level!r} must be in the range (0, 1)")
+    _check_bootstrap(n_boot, level)
     x_desc = _descending(values)
     n = x_desc.size
-    gen = _as_rng(rng)
+    gen = _seed(seed, rng, "bootstrap_concentration")
     estimate = _measures(x_desc, None, fraction, share)[0]
     draws = np.empty((int(n_boot), 3))
-    block = max(1, _BOOT_CELLS // n)
-    for start in range(0, int(n_boot), block):
-        b = min(block, int(n_boot) - start)
-        picks = gen.integers(0, n, size=(b, n))
-        # One bincount over all rows at once: offset each row's picks into its own range.
-        offsets = (np.arange(b, dtype=np.int64) * n)[:, None]
-        counts = np.bincount((picks + offsets).ravel(), minlength=b * n).reshape(b, n)
+    for rows, counts in _resample_counts(gen, n, int(n_boot)):
         with np.errstate(invalid="ignore", divide="ignore"):
-            draws[start : start + b] = _measures(x_desc, counts, fraction, share)
-    alpha = (1.0 - level) / 2.0
+            draws[rows] = _measures(x_desc, counts, fraction, share)
     # A replicate of only zero-value customers has no shares (NaN); it is left out.
-    lower, upper = np.nanquantile(draws, [alpha, 1.0 - alpha], axis=0)
-    out = pd.DataFrame(
-        {
-            "estimate": estimate,
-            "se": np.nanstd(draws, axis=0, ddof=1),
-            "lower": lower,
-            "upper": upper,
-        },
-        index=pd.Index(["gini", "top_share", "customers_for_share"], name="measure"),
-    )
+    out = _percentile_table(estimate, draws, level, ["gini", "top_share", "customers_for_share"])
     out.attrs.update(
         fraction=fraction, share=share, n_boot=int(n_boot), level=float(level), n_customers=n
     )
@@ -821,7 +856,8 @@ def bootstrap_whale(
     fraction: float = 0.2,
     n_boot: int = 1000,
     level: float = 0.95,
-    rng: np.random.Generator | int | None = 0,
+    seed: np.random.Generator | int | None = 0,
+    rng=_NO_RNG,
 ) -> pd.DataFrame:
     """The whale curve's headline numbers with percentile bootstrap intervals over customers.
 
@@ -832,14 +868,12 @@ def bootstrap_whale(
     (``top_profit_share``). ``profit`` is profit per customer (currency), negatives allowed, with a
     positive total.
 
-    Returns a DataFrame indexed by ``measure`` with columns ``estimate``, ``se``, ``lower``,
-    ``upper``; ``attrs``: ``fraction``, ``n_boot``, ``level``, ``n_customers``.
+    ``seed`` (an int or a numpy Generator) as for :func:`bootstrap_concentration` (``rng=`` is its
+    old name, deprecated). Returns a DataFrame indexed by ``measure`` with columns ``estimate``,
+    ``se``, ``lower``, ``upper``; ``attrs``: ``fraction``, ``n_boot``, ``level``, ``n_customers``.
     """
     fraction = _check_share(fraction, "fraction")
-    if not (isinstance(n_boot, int | np.integer) and n_boot >= 10):
-        raise ParameterError(f"n_boot={n_boot!r} must be an integer >= 10")
-    if not (isinstance(level, int | float) and 0 < level < 1):
-        raise ParameterError(f"level={level!r} must be in the range (0, 1)")
+    _check_bootstrap(n_boot, level)
     p_desc = np.sort(_as_values(profit, name="profit", allow_negative=True))[::-1]
     if p_desc.sum() <= 0:
         raise DataError(f"total profit is {p_desc.sum()}: a whale curve needs a positive total")
@@ -848,29 +882,19 @@ def bootstrap_whale(
     summary = whale_summary(p_desc, fraction=fraction)
     estimate = [summary["unprofitable_share"], summary["peak_profit_share"],
                 summary["top_profit_share"]]  # fmt: skip
-    gen = _as_rng(rng)
+    gen = _seed(seed, rng, "bootstrap_whale")
     draws = np.empty((int(n_boot), 3))
-    block = max(1, _BOOT_CELLS // n)
-    for start in range(0, int(n_boot), block):
-        b = min(block, int(n_boot) - start)
-        picks = gen.integers(0, n, size=(b, n))
-        offsets = (np.arange(b, dtype=np.int64) * n)[:, None]
-        counts = np.bincount((picks + offsets).ravel(), minlength=b * n).reshape(b, n)
+    for rows, counts in _resample_counts(gen, n, int(n_boot)):
         with np.errstate(invalid="ignore", divide="ignore"):
             C, T = _cumulative_shares(p_desc, counts)
             total = (counts * p_desc).sum(axis=1)
             T = np.where(total[:, None] > 0, T, np.nan)
-            draws[start : start + b, 0] = (counts * losing).sum(axis=1) / n
-            draws[start : start + b, 1] = np.nanmax(T, axis=1)
-            draws[start : start + b, 2] = _interp_rows(C, T, fraction)
-    alpha = (1.0 - level) / 2.0
-    lower, upper = np.nanquantile(draws, [alpha, 1.0 - alpha], axis=0)
-    out = pd.DataFrame(
-        {"estimate": estimate, "se": np.nanstd(draws, axis=0, ddof=1), "lower": lower,
-         "upper": upper},
-        index=pd.Index(["unprofitable_share", "peak_profit_share", "top_profit_share"],
-                       name="measure"),
-    )  # fmt: skip
+            draws[rows, 0] = (counts * losing).sum(axis=1) / n
+            draws[rows, 1] = np.nanmax(T, axis=1)
+            draws[rows, 2] = _interp_rows(C, T, fraction)
+    out = _percentile_table(
+        estimate, draws, level, ["unprofitable_share", "peak_profit_share", "top_profit_share"]
+    )
     out.attrs.update(fraction=fraction, n_boot=int(n_boot), level=float(level), n_customers=n)
     return out
 

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from crmstudy._checks import as_generator
 from crmstudy.errors import DataError, ParameterError
 
 __all__ = [
@@ -323,6 +324,20 @@ def compare_make_to_order(
     )
 
 
+def _make_to_order_per_unit(
+    price, unit_cost, flexible_premium, waiting_cost, walk_away_share
+) -> float:
+    """:func:`make_to_order_cost` per unit of mean demand (currency per unit), checked."""
+    return make_to_order_cost(
+        1.0,
+        price,
+        unit_cost,
+        flexible_premium=flexible_premium,
+        waiting_cost=waiting_cost,
+        walk_away_share=walk_away_share,
+    )["expected_cost"]
+
+
 def _mto_cost_per_unit(price, unit_cost, flexible_premium, waiting_cost, walk_away_share) -> float:
     a = walk_away_share
     return a * (price - unit_cost) + (1 - a) * (unit_cost * flexible_premium + waiting_cost)
@@ -394,14 +409,13 @@ def _saving_per_unit(inputs: dict) -> float:
     ``(p - s) phi(z*) CV`` minus :func:`make_to_order_cost` per unit, as in :func:`breakeven_cv`."""
     cu, co = _costs(inputs["price"], inputs["unit_cost"], inputs["salvage_value"])
     mts = (cu + co) * stats.norm.pdf(stats.norm.ppf(cu / (cu + co))) * inputs["cv"]
-    mto = make_to_order_cost(
-        1.0,
+    mto = _make_to_order_per_unit(
         inputs["price"],
         inputs["unit_cost"],
-        flexible_premium=inputs["flexible_premium"],
-        waiting_cost=inputs["waiting_cost"],
-        walk_away_share=inputs["walk_away_share"],
-    )["expected_cost"]
+        inputs["flexible_premium"],
+        inputs["waiting_cost"],
+        inputs["walk_away_share"],
+    )
     return float(mts - mto)
 
 
@@ -696,14 +710,9 @@ def compare_by_item(
     are dropped.
     """
     cu, co = _costs(price, unit_cost, salvage_value)
-    per_unit = make_to_order_cost(
-        1.0,
-        price,
-        unit_cost,
-        flexible_premium=flexible_premium,
-        waiting_cost=waiting_cost,
-        walk_away_share=walk_away_share,
-    )["expected_cost"]
+    per_unit = _make_to_order_per_unit(
+        price, unit_cost, flexible_premium, waiting_cost, walk_away_share
+    )
     d = demand.loc[:, demand.sum() > 0].to_numpy(dtype=float)
     fractile = cu / (cu + co)
     # The inverted-CDF quantile of each column, then the average mismatch cost: the same rule as
@@ -814,7 +823,7 @@ def bootstrap_periods(
         raise ParameterError(f"n_boot={n_boot!r} must be a whole number >= 2")
     if not 0 < level < 1:
         raise ParameterError(f"level={level!r} must be in (0, 1)")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     n = len(demand)
     draws = np.array(
         [
@@ -898,7 +907,7 @@ def censoring_effect(
     p = _share(in_stock_probability, "in_stock_probability")
     if p == 0:
         raise ParameterError("in_stock_probability must be above 0")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     shape = (mu / sigma) ** 2
     demand = rng.gamma(shape, mu / shape, size=int(n))
     cap = float(np.quantile(demand, p))

@@ -38,6 +38,7 @@ import pandas as pd
 from scipy import special, stats
 
 from crmstudy._checks import (
+    as_generator,
     bad_values_error,
     check_choice,
     check_number,
@@ -892,6 +893,23 @@ def _rating_column(frame: pd.DataFrame, column: str, low: int, high: int) -> pd.
     return values
 
 
+def _pooled_loyalty(survey, satisfaction, loyalty, loyal_at, scale, pool_below, also=None):
+    """The respondents with both ratings (and ``also`` true, e.g. controls present).
+
+    Returns ``(code, loyal, rating, keep)`` on those rows: the satisfaction code (levels up to
+    ``pool_below`` pooled into ``pool_below``), loyal (the loyalty rating at least ``loyal_at``),
+    the loyalty rating itself, and ``keep``, the mask of the rows used over the whole survey.
+    """
+    lo, hi = scale
+    sat = _rating_column(survey, satisfaction, lo, hi)
+    loy = _rating_column(survey, loyalty, lo, hi)
+    keep = sat.notna() & loy.notna()
+    if also is not None:
+        keep = keep & also
+    code = sat[keep].clip(lower=pool_below).astype(int)
+    return code, loy[keep] >= loyal_at, loy[keep], keep
+
+
 def loyal_by_satisfaction(
     survey: pd.DataFrame,
     *,
@@ -914,13 +932,11 @@ def loyal_by_satisfaction(
     ``label`` ("1-3", "4", ...), ``respondents``, ``loyal`` (count), ``loyal_share`` with its
     Wilson interval ``lower``/``upper`` at ``level``, and ``mean_loyalty`` (mean rating).
     """
-    lo, hi = scale
-    sat = _rating_column(survey, satisfaction, lo, hi)
-    loy = _rating_column(survey, loyalty, lo, hi)
-    keep = sat.notna() & loy.notna()
-    code = sat[keep].clip(lower=pool_below).astype(int)
-    frame = pd.DataFrame({"level": code, "loyal": (loy[keep] >= loyal_at).astype(int),
-                          "rating": loy[keep]})  # fmt: skip
+    lo = scale[0]
+    code, loyal, rating, keep = _pooled_loyalty(
+        survey, satisfaction, loyalty, loyal_at, scale, pool_below
+    )
+    frame = pd.DataFrame({"level": code, "loyal": loyal.astype(int), "rating": rating})
     grouped = frame.groupby("level")
     out = pd.DataFrame(
         {"respondents": grouped.size(), "loyal": grouped["loyal"].sum(),
@@ -973,14 +989,13 @@ def fit_loyalty_models(
     both models (rows missing any of them are left out). Fitted by maximum likelihood with
     ``statsmodels.api.Logit``.
     """
-    lo, hi = scale
-    sat = _rating_column(survey, satisfaction, lo, hi)
-    loy = _rating_column(survey, loyalty, lo, hi)
     extra = pd.DataFrame({c: pd.to_numeric(survey[c], errors="coerce") for c in controls},
                          index=survey.index)  # fmt: skip
-    keep = sat.notna() & loy.notna() & extra.notna().all(axis=1)
-    code = sat[keep].clip(lower=pool_below).astype(int).to_numpy()
-    y = (loy[keep] >= loyal_at).astype(float).to_numpy()
+    code, loyal, _, keep = _pooled_loyalty(
+        survey, satisfaction, loyalty, loyal_at, scale, pool_below, extra.notna().all(axis=1)
+    )
+    code = code.to_numpy()
+    y = loyal.astype(float).to_numpy()
     levels = sorted(set(code.tolist()))
     if len(levels) < 3:
         raise DataError(f"column {satisfaction!r} has only levels {levels}; need at least three")
@@ -1175,7 +1190,7 @@ def fit_value_chain(
                          "p": res.pvalues[p]})  # fmt: skip
     paths = pd.DataFrame(rows)
     r2 = pd.Series({k: v.rsquared for k, v in fits.items()}, name="r2")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = as_generator(seed)
     sat_X = np.column_stack([np.ones(len(data)), data[list(equations["satisfaction"])]])
     loy_X = np.column_stack([np.ones(len(data)), data[list(equations["loyalty"])]])
     a_pos = 1 + list(equations["satisfaction"]).index("value")

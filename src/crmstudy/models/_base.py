@@ -34,7 +34,7 @@ from scipy import optimize, stats
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 
-__all__ = ["LikelihoodModel", "compress_rows", "as_weights"]
+__all__ = ["LikelihoodModel", "compress_rows", "as_weights", "invert_hessian", "standard_errors"]
 
 
 def compress_rows(
@@ -113,6 +113,31 @@ def as_weights(weights, n: int) -> np.ndarray:
         row = int(np.flatnonzero(bad)[0])
         raise DataError(f"weights must be finite and >= 0; row {row} has {w[row]!r}")
     return w
+
+
+def invert_hessian(hess: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The covariance of the estimates from the Hessian of -LL at the optimum.
+
+    Returns ``(cov, positive_definite)``: the inverse of ``hess`` (all NaN when it is singular)
+    and whether ``hess`` is positive definite (a Cholesky factor exists), i.e. whether the
+    optimum is a proper maximum with an asymptotic normal distribution to draw from.
+    """
+    try:
+        np.linalg.cholesky(hess)
+        positive_definite = True
+    except np.linalg.LinAlgError:
+        positive_definite = False
+    try:
+        cov = np.linalg.inv(hess)
+    except np.linalg.LinAlgError:
+        cov = np.full_like(hess, np.nan)
+    return cov, positive_definite
+
+
+def standard_errors(cov: np.ndarray) -> np.ndarray:
+    """Square roots of the covariance's diagonal; NaN where a variance is not positive."""
+    diag = np.diag(cov)
+    return np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
 
 
 class _CovParams:
@@ -602,19 +627,9 @@ class LikelihoodModel:
         hess = self._hessian_from_gradient(est, data, w) if self._has_gradient() else None
         if hess is None:
             hess = self._hessian_numerical(est, data, w)
-        try:
-            np.linalg.cholesky(hess)
-            self._hessian_pd = True
-        except np.linalg.LinAlgError:
-            self._hessian_pd = False
-        try:
-            cov = np.linalg.inv(hess)
-        except np.linalg.LinAlgError:
-            cov = np.full_like(hess, np.nan)
-        diag = np.diag(cov)
-        bse = np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
+        cov, self._hessian_pd = invert_hessian(hess)
         self._cov = pd.DataFrame(cov, index=names, columns=names)
-        self._bse = pd.Series(bse, index=names, name="std_err")
+        self._bse = pd.Series(standard_errors(cov), index=names, name="std_err")
 
     def _hessian_numerical(self, est: np.ndarray, data, w) -> np.ndarray:
         """Hessian of -LL (natural scale) from second differences of the likelihood."""

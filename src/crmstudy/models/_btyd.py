@@ -18,17 +18,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from crmstudy._checks import as_generator, check_range
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import _row_groups, as_weights
-from crmstudy.models._data import CustomerModel, read_customer_data
+from crmstudy.models._data import CustomerModel, first_bad_row, read_customer_data
 
 __all__ = ["TransactionModel", "check_summary_arrays", "summary_columns"]
-
-
-def _first_bad(mask: np.ndarray, index) -> str:
-    i = int(np.flatnonzero(mask)[0])
-    label = index[i] if index is not None else i
-    return f"{int(mask.sum())} rows, first at row {label!r}"
 
 
 def check_summary_arrays(frequency, recency, T, index=None):
@@ -49,40 +44,38 @@ def check_summary_arrays(frequency, recency, T, index=None):
     for name, col in (("frequency", x), ("recency", tx), ("T", tt)):
         bad = ~np.isfinite(col) | (col < 0)
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise DataError(
-                f"column {name!r} must be finite and >= 0; {_first_bad(bad, index)}: {col[i]!r}"
-            )
+            i, where = first_bad_row(bad, index)
+            raise DataError(f"column {name!r} must be finite and >= 0; {where}: {col[i]!r}")
     bad = x != np.round(x)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        i, where = first_bad_row(bad, index)
         raise DataError(
             f"column 'frequency' counts repeat purchases and must be whole numbers; "
-            f"{_first_bad(bad, index)}: {x[i]!r}"
+            f"{where}: {x[i]!r}"
         )
     # Recency and T are often rounded (Hardie's CDNOW summary keeps 2 decimals): allow 1e-9.
     bad = tx > tt + 1e-9
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        i, where = first_bad_row(bad, index)
         raise DataError(
             f"recency must not exceed T (the last purchase cannot be after the end of "
-            f"observation); {_first_bad(bad, index)}: recency={tx[i]!r}, T={tt[i]!r}"
+            f"observation); {where}: recency={tx[i]!r}, T={tt[i]!r}"
         )
     bad = (x > 0) & (tx <= 0)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        i, where = first_bad_row(bad, index)
         raise DataError(
             "a customer with repeat purchases (frequency > 0) must have recency > 0 (time from "
-            f"first to last purchase); {_first_bad(bad, index)}: frequency={x[i]:g}, recency=0. "
+            f"first to last purchase); {where}: frequency={x[i]:g}, recency=0. "
             "Same-day purchases count as one transaction: build the summary with "
             "crmstudy.transactions.rfm_summary"
         )
     bad = (x == 0) & (tx > 0)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        i, where = first_bad_row(bad, index)
         raise DataError(
             "a customer without repeat purchases (frequency 0) must have recency 0; "
-            f"{_first_bad(bad, index)}: recency={tx[i]!r}"
+            f"{where}: recency={tx[i]!r}"
         )
     return x, np.minimum(tx, tt), tt
 
@@ -218,15 +211,7 @@ class TransactionModel(CustomerModel):
     # --- predictions --------------------------------------------------------------------------
     @staticmethod
     def _check_horizon(t, name="t"):
-        try:
-            arr = np.asarray(t, dtype=float)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"{name} must be a number (in the model's unit), got {t!r}"
-            ) from None
-        if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-            raise ParameterError(f"{name} must be finite and >= 0 (in the model's unit), got {t!r}")
-        return arr
+        return check_range(t, name, low=0.0, what="a duration in the model's unit")
 
     def probability_alive(
         self,
@@ -323,17 +308,15 @@ class TransactionModel(CustomerModel):
             out = np.asarray(model._new_customer_expected(model._params_array(), arr), dtype=float)
             return float(out) if out.ndim == 0 else out
 
-        if interval is None:
-            return compute(self)
-        from crmstudy.models._intervals import interval_from_draws
-
-        out = interval_from_draws(
-            self, compute, interval=interval, method=method, n_draws=n_draws, seed=seed
+        return self._predict_population(
+            "expected_purchases_new_customer",
+            compute,
+            arr,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
         )
-        if isinstance(out, pd.DataFrame):
-            out.index = pd.Index(arr.ravel(), name="t")
-        out.attrs.update(quantity="expected_purchases_new_customer", period=self.period)
-        return out
 
     def purchase_count_interval(
         self,
@@ -368,8 +351,6 @@ class TransactionModel(CustomerModel):
         expected number (:meth:`expected_purchases`). Returns a DataFrame indexed like
         ``summary`` (0..n-1 for arrays).
         """
-        from crmstudy.models._intervals import _generator
-
         data, horizon = self._prediction_data(
             "purchase_count_interval",
             summary,
@@ -383,7 +364,7 @@ class TransactionModel(CustomerModel):
             )
         if not isinstance(n_sims, int | np.integer) or n_sims < 100:
             raise ParameterError(f"n_sims must be a whole number >= 100, got {n_sims!r}")
-        rng = _generator(seed)
+        rng = as_generator(seed)
         cols = [
             np.asarray(c, dtype=float).ravel()
             for c in np.broadcast_arrays(data["frequency"], data["recency"], data["T"], horizon)

@@ -25,7 +25,13 @@ from crmstudy.errors import DataError, ParameterError
 from crmstudy.models._base import LikelihoodModel, _row_groups
 from crmstudy.units import check_period
 
-__all__ = ["CustomerData", "CustomerModel", "read_customer_data", "warn_old_call"]
+__all__ = [
+    "CustomerData",
+    "CustomerModel",
+    "first_bad_row",
+    "read_customer_data",
+    "warn_old_call",
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,17 @@ class CustomerData:
         if self.index is None:
             return values if values.size != 1 else float(values.ravel()[0])
         return pd.Series(values, index=self.index, name=name)
+
+
+def first_bad_row(bad: np.ndarray, index: pd.Index | None) -> tuple[int, str]:
+    """Where the rows flagged in ``bad`` are, for a validator's message.
+
+    Returns the position of the first flagged row and the words ``"N rows, first at row L"``,
+    ``L`` its label in the summary's ``index`` (its position when the rows came as arrays).
+    """
+    i = int(np.flatnonzero(bad)[0])
+    label = index[i] if index is not None else i
+    return i, f"{int(bad.sum())} rows, first at row {label!r}"
 
 
 def read_customer_data(
@@ -223,6 +240,28 @@ class CustomerModel(LikelihoodModel):
                 )
             horizon = self._check_horizon(horizon)
         return data, horizon
+
+    def _predict_population(self, name, compute, horizon=None, *, interval, method, n_draws, seed):
+        """``compute(model)`` for a random (new) customer, or its interval over parameter draws.
+
+        ``compute`` returns a float, or an array over the checked ``horizon``. With an interval,
+        a Series ``estimate``, ``lower``, ``upper`` (a DataFrame indexed by ``t`` for an array
+        horizon); its ``attrs`` name the quantity, and the period when there is a horizon.
+        """
+        if interval is None:
+            return compute(self)
+        from crmstudy.models._intervals import interval_from_draws
+
+        out = interval_from_draws(
+            self, compute, interval=interval, method=method, n_draws=n_draws, seed=seed
+        )
+        if horizon is None:
+            out.attrs.update(quantity=name)
+            return out
+        if isinstance(out, pd.DataFrame):
+            out.index = pd.Index(horizon.ravel(), name="t")
+        out.attrs.update(quantity=name, period=self.period)
+        return out
 
     def _predict(self, name, data, compute, horizon=None, *, interval, method, n_draws, seed):
         """``compute(params, *columns[, t])`` on every row, or its interval over draws.

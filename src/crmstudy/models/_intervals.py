@@ -33,6 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
+from crmstudy._checks import as_generator
 from crmstudy.errors import ConvergenceError, CrmstudyError, ParameterError
 
 __all__ = ["interval_from_draws", "model_at", "param_draws", "INTERVAL_METHODS"]
@@ -40,12 +41,9 @@ __all__ = ["interval_from_draws", "model_at", "param_draws", "INTERVAL_METHODS"]
 INTERVAL_METHODS = ("asymptotic", "bootstrap")
 
 
-def _generator(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or isinstance(seed, int | np.integer):
-        return np.random.default_rng(seed)
-    raise ParameterError(f"seed={seed!r} must be an int, a numpy Generator or None")
+#: The old private name of :func:`crmstudy._checks.as_generator`, still imported by
+#: ``models/sbg.py``; new code imports ``as_generator``.
+_generator = as_generator
 
 
 def _check_draw_args(method, n_draws, n_jobs) -> None:
@@ -86,7 +84,7 @@ def param_draws(
     _check_draw_args(method, n_draws, n_jobs)
     if method == "asymptotic":
         model._needs_data("param_draws(method='asymptotic')")
-        draws, n_failed = _asymptotic(model, int(n_draws), _generator(seed)), 0
+        draws, n_failed = _asymptotic(model, int(n_draws), as_generator(seed)), 0
     else:
         model._needs_data("param_draws(method='bootstrap')")
         if model._fit_data is None:
@@ -94,7 +92,7 @@ def param_draws(
                 f"{type(model).__name__}: the bootstrap needs the data the model was fitted on, "
                 "and this model does not hold them; refit it with .fit(...)"
             )
-        draws, n_failed = _bootstrap(model, int(n_draws), _generator(seed), int(n_jobs))
+        draws, n_failed = _bootstrap(model, int(n_draws), as_generator(seed), int(n_jobs))
     frame = pd.DataFrame(draws, columns=list(model.param_names))
     frame.attrs.update(method=method, n_requested=int(n_draws), n_failed=int(n_failed))
     return frame

@@ -22,7 +22,7 @@ from scipy import special
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
 from crmstudy.models._base import as_weights
-from crmstudy.models._data import CustomerModel, warn_old_call
+from crmstudy.models._data import CustomerModel, first_bad_row, warn_old_call
 
 __all__ = ["BGBB"]
 
@@ -43,11 +43,10 @@ def _check_bgbb(frequency, recency, n_periods, index=None):
     for name, col in cols.items():
         bad = ~np.isfinite(col) | (col < 0) | (col != np.round(col))
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            label = index[i] if index is not None else i
+            i, where = first_bad_row(bad, index)
             raise DataError(
                 f"column {name!r} counts opportunities and must be whole numbers >= 0; "
-                f"{int(bad.sum())} rows, first at row {label!r}: {col[i]!r}"
+                f"{where}: {col[i]!r}"
             )
     x, tx, n = cols["frequency"], cols["recency"], cols["n_periods"]
     checks = [
@@ -57,11 +56,9 @@ def _check_bgbb(frequency, recency, n_periods, index=None):
     ]
     for bad, message in checks:
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            label = index[i] if index is not None else i
+            i, where = first_bad_row(bad, index)
             raise DataError(
-                f"{message}; {int(bad.sum())} rows, first at row {label!r}: frequency={x[i]:g}, "
-                f"recency={tx[i]:g}, n_periods={n[i]:g}"
+                f"{message}; {where}: frequency={x[i]:g}, recency={tx[i]:g}, n_periods={n[i]:g}"
             )
     return x, tx, n
 
@@ -143,15 +140,18 @@ class BGBB(CustomerModel):
         dead = np.where(i < (n - t_x)[:, None], dead, -np.inf)
         return alive, dead
 
-    def _loglik_rows(self, params, data):
-        alive, dead = self._log_branches(params, data["x"], data["t_x"], data["n"])
+    def _log_likelihood(self, params, x, t_x, n):
+        """log L(alpha, beta, gamma, delta | x, t_x, n) of each row, FHS (2010) eq. 5."""
+        alive, dead = self._log_branches(params, x, t_x, n)
         return np.logaddexp(alive, special.logsumexp(dead, axis=1))
+
+    def _loglik_rows(self, params, data):
+        return self._log_likelihood(params, data["x"], data["t_x"], data["n"])
 
     # --- predictions --------------------------------------------------------------------------
     def _p_alive(self, params, x, tx, n):
         a, b, g, d = params
-        alive, dead = self._log_branches(params, x, tx, n)
-        total = np.logaddexp(alive, special.logsumexp(dead, axis=1))
+        total = self._log_likelihood(params, x, tx, n)
         log_next = _lbeta_ratio(a + x, b + n - x, a, b) + _lbeta_ratio(g, d + n + 1.0, g, d)
         return np.exp(log_next - total)
 
@@ -191,8 +191,7 @@ class BGBB(CustomerModel):
 
     def _expected(self, params, x, tx, n, n_future):
         a, b, _, _ = params
-        alive, dead = self._log_branches(params, x, tx, n)
-        log_l = np.logaddexp(alive, special.logsumexp(dead, axis=1))
+        log_l = self._log_likelihood(params, x, tx, n)
         log_front = _lbeta_ratio(a + x + 1.0, b + n - x, a, b)
         return np.exp(log_front - log_l) * self._survival_sum(n, n_future, params)
 
@@ -300,17 +299,15 @@ class BGBB(CustomerModel):
             out = a / (a + b) * model._survival_sum(0.0, arr)
             return float(out) if np.ndim(out) == 0 else np.asarray(out, dtype=float)
 
-        if interval is None:
-            return compute(self)
-        from crmstudy.models._intervals import interval_from_draws
-
-        out = interval_from_draws(
-            self, compute, interval=interval, method=method, n_draws=n_draws, seed=seed
+        return self._predict_population(
+            "expected_purchases_new_customer",
+            compute,
+            arr,
+            interval=interval,
+            method=method,
+            n_draws=n_draws,
+            seed=seed,
         )
-        if isinstance(out, pd.DataFrame):
-            out.index = pd.Index(arr.ravel(), name="t")
-        out.attrs.update(quantity="expected_purchases_new_customer", period=self.period)
-        return out
 
     def purchase_count_pmf(self, x, t=None, *, n_future=None):
         """P(X(t) = x): transactions of a new customer in ``t`` opportunities, FHS (2010) eq. 7.

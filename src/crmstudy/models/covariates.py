@@ -35,9 +35,15 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from crmstudy._checks import check_cohort_counts, check_number
+from crmstudy._checks import as_generator, check_cohort_counts, check_number
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
-from crmstudy.models._base import LikelihoodModel, as_weights, compress_rows
+from crmstudy.models._base import (
+    LikelihoodModel,
+    as_weights,
+    compress_rows,
+    invert_hessian,
+    standard_errors,
+)
 from crmstudy.models.bgnbd import BGNBD
 from crmstudy.models.paretonbd import ParetoNBD
 from crmstudy.models.sbg import ShiftedBetaGeometric
@@ -324,26 +330,15 @@ class CovariateModel(LikelihoodModel):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             hess = approx_hess3(z, lambda v: self._objective(v, rows, w))
-        try:
-            np.linalg.cholesky(hess)
-            self._hessian_pd = True
-        except np.linalg.LinAlgError:
-            self._hessian_pd = False
-        try:
-            cov_z = np.linalg.inv(hess)
-        except np.linalg.LinAlgError:
-            cov_z = np.full_like(hess, np.nan)
+        cov_z, self._hessian_pd = invert_hessian(hess)
         self._z_hat, self._cov_z = np.array(z, dtype=float), cov_z
         # Delta method: the base parameters were estimated on the log scale.
         k = len(self.base_names)
         jac = np.diag(np.concatenate((np.exp(z[:k]), np.ones(len(z) - k))))
         cov = jac @ cov_z @ jac.T
         names = list(self.param_names)
-        diag = np.diag(cov)
         self._store_covariance(pd.DataFrame(cov, index=names, columns=names))
-        self.bse = pd.Series(
-            np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan), index=names, name="std_err"
-        )
+        self.bse = pd.Series(standard_errors(cov), index=names, name="std_err")
 
     def _store_covariance(self, cov: pd.DataFrame) -> None:
         self._cov = cov
@@ -362,8 +357,6 @@ class CovariateModel(LikelihoodModel):
         refit the covariate model hundreds of times (``n_jobs`` is accepted for a uniform
         signature and unused).
         """
-        from crmstudy.models._intervals import _generator
-
         self._needs_data("param_draws()")
         if method != "asymptotic":
             raise ParameterError(
@@ -377,7 +370,7 @@ class CovariateModel(LikelihoodModel):
                 f"{self.model_name}: the Hessian at the optimum is not positive definite, so "
                 "there is no asymptotic distribution to draw from; check the fit (summary())"
             )
-        rng = _generator(seed)
+        rng = as_generator(seed)
         z = rng.multivariate_normal(self._z_hat, 0.5 * (self._cov_z + self._cov_z.T), int(n_draws))
         k = len(self.base_names)
         z[:, :k] = np.exp(z[:, :k])

@@ -34,7 +34,7 @@ from scipy import special
 from crmstudy.errors import DataError, ParameterError
 from crmstudy.models._base import as_weights
 from crmstudy.models._clv import customer_lifetime_value, top_customer_overlap
-from crmstudy.models._data import CustomerModel, read_customer_data
+from crmstudy.models._data import CustomerModel, first_bad_row, read_customer_data
 
 __all__ = ["GammaGamma", "customer_lifetime_value", "top_customer_overlap"]
 
@@ -48,27 +48,19 @@ def _validate_spend(cols, index, require_positive: bool = False):
     for name, col in (("frequency", x), ("monetary_value", m)):
         bad = ~np.isfinite(col) | (col < 0)
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            label = index[i] if index is not None else i
-            raise DataError(
-                f"column {name!r} must be finite and >= 0; {int(bad.sum())} rows, first at row "
-                f"{label!r}: {col[i]!r}"
-            )
+            i, where = first_bad_row(bad, index)
+            raise DataError(f"column {name!r} must be finite and >= 0; {where}: {col[i]!r}")
     bad = x != np.round(x)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        label = index[i] if index is not None else i
-        raise DataError(
-            f"column 'frequency' must be whole numbers; first at row {label!r}: {x[i]!r}"
-        )
+        i, where = first_bad_row(bad, index)
+        raise DataError(f"column 'frequency' must be whole numbers; {where}: {x[i]!r}")
     bad = (x > 0) & (m <= 0)
     if require_positive and bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        label = index[i] if index is not None else i
+        i, where = first_bad_row(bad, index)
         raise DataError(
             "a customer with repeat transactions must have monetary_value > 0 (Gamma spend is "
-            f"positive); {int(bad.sum())} rows, first at row {label!r}: {m[i]!r}. Remove returns "
-            "and zero-value orders first, or fit with drop_zero_spend=True"
+            f"positive); {where}: {m[i]!r}. Remove returns and zero-value orders first, or fit "
+            "with drop_zero_spend=True"
         )
     return {"frequency": x, "monetary_value": m}
 
@@ -215,20 +207,14 @@ class GammaGamma(CustomerModel):
         uncertainty; draws with q <= 1 have no finite mean and are counted as failed).
         """
         self._check_fitted()
-        if interval is None:
-            return self._population_mean(self._params_array())
-        from crmstudy.models._intervals import interval_from_draws
-
-        out = interval_from_draws(
-            self,
+        return self._predict_population(
+            "expected_spend_new_customer",
             lambda m: m._population_mean(m._params_array()),
             interval=interval,
             method=method,
             n_draws=n_draws,
             seed=seed,
         )
-        out.attrs.update(quantity="expected_spend_new_customer")
-        return out
 
     def _expected_spend(self, params, x, m):
         p, q, _ = params
