@@ -149,7 +149,7 @@ show(described, {c: "" for c in described.columns if c != "per customer"})
 
 # %%
 ci = conc.bootstrap_concentration(
-    totals["revenue"], fraction=fraction, share=0.8, n_boot=n_boot, rng=2026
+    totals["revenue"], fraction=fraction, share=0.8, n_boot=n_boot, seed=2026
 )
 labels = {
     "top_share": (f"Share of revenue from the top {fraction:.0%} of customers", "share"),
@@ -319,7 +319,7 @@ display(
 ci20 = (
     ci
     if fraction == 0.2
-    else conc.bootstrap_concentration(totals["revenue"], fraction=0.2, n_boot=n_boot, rng=2026)
+    else conc.bootstrap_concentration(totals["revenue"], fraction=0.2, n_boot=n_boot, seed=2026)
 )
 quarters = conc.summarise_windows(conc.window_concentration(log, 3, fraction=0.2))
 anchors = conc.published_anchors()
@@ -392,7 +392,7 @@ else:
         cost_per_customer=cost_per_customer,
     )
 whale = conc.whale_summary(profit, fraction=fraction)
-profit_ci = conc.bootstrap_whale(profit, fraction=fraction, n_boot=n_boot, rng=2026)
+profit_ci = conc.bootstrap_whale(profit, fraction=fraction, n_boot=n_boot, seed=2026)
 crmstudy.record("whale", whale.to_dict())
 crmstudy.record("whale_ci", profit_ci)
 crmstudy.record("whale_peak", float(whale["peak_profit_share"]),

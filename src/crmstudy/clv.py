@@ -35,6 +35,7 @@ import pandas as pd
 
 from crmstudy._checks import (
     as_float_array,
+    as_generator,
     check_choice,
     check_cohort_counts,
     check_discount_rate,
@@ -509,7 +510,7 @@ def _clv_interval(
 
     if not (isinstance(interval, int | float) and 0 < interval < 1):
         raise ParameterError(f"interval must be a level in (0, 1) such as 0.9, got {interval!r}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     purchase_draws = purchase_model.param_draws(n_draws, method=method, seed=rng)
     spend_draws = spend_model.param_draws(n_draws, method=method, seed=rng)
     n = min(len(purchase_draws), len(spend_draws))

@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crmstudy._checks import bad_values_error, check_cohort_counts, check_number, check_whole
+from crmstudy._checks import (
+    as_generator,
+    bad_values_error,
+    check_cohort_counts,
+    check_number,
+    check_whole,
+)
 from crmstudy.errors import DataError, ParameterError
 from crmstudy.units import check_period
 
@@ -329,7 +335,7 @@ def ratio_gap_interval(
     # Per customer and period t: active in t, active in t + 1, active in both.
     now, nxt = matrix[:, :-1], matrix[:, 1:]
     both = now * nxt
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     draws, failed, chunk = [], 0, 50
     for start in range(0, int(n_draws), chunk):
         size = min(chunk, int(n_draws) - start)

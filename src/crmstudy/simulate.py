@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from crmstudy._checks import as_generator
 from crmstudy.errors import ParameterError
 from crmstudy.units import DAYS_PER_PERIOD, check_period
 
@@ -119,7 +120,7 @@ def simulate_bgnbd(n_customers: int, params, T, holdout: float = 0.0, seed=0) ->
     are counted in ``frequency_holdout``. Returns columns ``frequency``, ``recency``, ``T``,
     ``frequency_holdout`` and ``alive`` (not yet dropped out at T), indexed by ``customer_id``.
     """
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     ages, owner, time, k_max = _bg_events(rng, n_customers, params, T, holdout, shift=0)
     frame = _summarise(n_customers, owner, time, ages, holdout, alive=np.zeros(n_customers, bool))
     frame["alive"] = frame["frequency"].to_numpy() < k_max
@@ -129,7 +130,7 @@ def simulate_bgnbd(n_customers: int, params, T, holdout: float = 0.0, seed=0) ->
 def simulate_mbgnbd(n_customers: int, params, T, holdout: float = 0.0, seed=0) -> pd.DataFrame:
     """An MBG/NBD customer base (Batislam, Denizel & Filiztekin 2007): as :func:`simulate_bgnbd`,
     but a customer may also drop out at time 0, right after the first purchase."""
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     ages, owner, time, k_max = _bg_events(rng, n_customers, params, T, holdout, shift=1)
     frame = _summarise(n_customers, owner, time, ages, holdout, alive=np.zeros(n_customers, bool))
     frame["alive"] = frame["frequency"].to_numpy() < k_max
@@ -150,7 +151,7 @@ def _pareto_events(rng, n_customers, params, T, holdout):
 def simulate_paretonbd(n_customers: int, params, T, holdout: float = 0.0, seed=0) -> pd.DataFrame:
     """A Pareto/NBD customer base (Schmittlein, Morrison & Colombo 1987): same columns as
     :func:`simulate_bgnbd`; a customer is alive at T if their exponential lifetime exceeds T."""
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     ages, owner, time, lifetime = _pareto_events(rng, n_customers, params, T, holdout)
     return _summarise(n_customers, owner, time, ages, holdout, alive=lifetime > ages)
 
@@ -166,7 +167,7 @@ def simulate_bgbb(
     customer is alive at opportunity ``n_periods + 1``.
     """
     alpha, beta, gamma, delta = _params(params, ("alpha", "beta", "gamma", "delta"))
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     p = rng.beta(alpha, beta, size=n_customers)
     theta = rng.beta(gamma, delta, size=n_customers)
     # Death before opportunity k (k = 1, 2, ...) happens at the geometric first "failure".
@@ -195,7 +196,7 @@ def simulate_spend(frequency, spend_params, seed=0) -> np.ndarray:
     z ~ Gamma(p, rate nu), i.e. Gamma(p x, rate x nu). 0 where frequency is 0.
     """
     p, q, g = _params(spend_params, ("p", "q", "gamma"))
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     x = np.asarray(frequency, dtype=float)
     nu = rng.gamma(q, 1.0 / g, size=x.shape)
     shape = np.where(x > 0, p * x, 1.0)
@@ -251,7 +252,7 @@ def simulate_bgnbd_log(
     simulated process when rates are high. ``amount`` is Gamma-Gamma spend with ``spend_params``
     ``(p, q, gamma)``, or 1.0 when None.
     """
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     ages, owner, time, _ = _bg_events(rng, n_customers, params, T, 0.0, shift=0)
     return _to_log(rng, n_customers, owner, time, ages, period, spend_params, start)
 
@@ -266,6 +267,6 @@ def simulate_paretonbd_log(
     seed=0,
 ) -> pd.DataFrame:
     """A Pareto/NBD transaction log; see :func:`simulate_bgnbd_log` for the columns and dates."""
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     ages, owner, time, _ = _pareto_events(rng, n_customers, params, T, 0.0)
     return _to_log(rng, n_customers, owner, time, ages, period, spend_params, start)

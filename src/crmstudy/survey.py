@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, special, stats
 
-from crmstudy._checks import check_choice, check_number, check_whole
+from crmstudy._checks import as_generator, check_choice, check_number, check_whole
 from crmstudy.errors import ParameterError
 from crmstudy.units import check_period
 from crmstudy.value import (
@@ -261,7 +261,7 @@ def simulate_survey(
     )
     check_number(spend_sigma, "spend_sigma", low=0.0, low_open=True)
 
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     p = np.array([shares[d] for d in DISCIPLINES])
     seg = rng.choice(len(DISCIPLINES), size=n, p=p / p.sum())
     means = np.array([[_DRIVER_MEANS[d][j] for j in DRIVERS] for d in DISCIPLINES])

@@ -36,8 +36,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from crmstudy._checks import check_number, check_whole
-from crmstudy.errors import DataError, ParameterError
+from crmstudy._checks import as_generator, check_number, check_whole
+from crmstudy.errors import DataError
 
 __all__ = [
     "top_group_weights",
@@ -288,14 +288,6 @@ def model_scores(
     return scores, fits, failures
 
 
-def _as_rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or isinstance(seed, int | np.integer):
-        return np.random.default_rng(seed)
-    raise ParameterError(f"seed={seed!r} must be an int, a numpy Generator or None")
-
-
 def _captures_from_counts(counts: np.ndarray, order, starts, y: np.ndarray, fraction: float):
     """Capture share in each replicate (rows of ``counts``: how often each customer is drawn).
 
@@ -408,7 +400,7 @@ def compare_targeting(
     table = pd.DataFrame(rows).T
     table.index.name = "score"
 
-    rng = _as_rng(seed)
+    rng = as_generator(seed)
     draws = np.full((n_boot, len(arrays)), np.nan)
     n_failed, first_failure = 0, None
     if n_boot and rescore is None:

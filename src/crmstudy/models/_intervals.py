@@ -41,9 +41,6 @@ __all__ = ["interval_from_draws", "model_at", "param_draws", "INTERVAL_METHODS"]
 INTERVAL_METHODS = ("asymptotic", "bootstrap")
 
 
-#: The old private name of :func:`crmstudy._checks.as_generator`, still imported by
-#: ``models/sbg.py``; new code imports ``as_generator``.
-_generator = as_generator
 
 
 def _check_draw_args(method, n_draws, n_jobs) -> None:

@@ -332,7 +332,8 @@ class ShiftedBetaGeometric(LikelihoodModel):
         ``t`` with ``estimate`` (expected count, cohort_size * S(t)), ``lower``, ``upper``
         (customers); ``attrs``: ``interval``, ``method``, ``n_draws``, ``n_failed``, ``covers``.
         """
-        from crmstudy.models._intervals import _generator, model_at
+        from crmstudy._checks import as_generator
+        from crmstudy.models._intervals import model_at
 
         self._needs_data(f"alive_count_interval(interval={interval!r})")
         if not (isinstance(interval, int | float) and 0 < interval < 1):
@@ -340,7 +341,7 @@ class ShiftedBetaGeometric(LikelihoodModel):
         size = self._cohort_size(cohort_size)
         tt = np.atleast_1d(_as_periods(t, "t", 0)).astype(int)
         draws = self.param_draws(n_draws, method=method, seed=seed)
-        rng = _generator(seed)
+        rng = as_generator(seed)
         survival = np.array(
             [np.atleast_1d(model_at(self, row).survival(tt)) for row in draws.to_numpy(float)]
         )
