@@ -172,13 +172,3 @@ def test_figures_draw_the_tables(cdnow):
     import matplotlib.pyplot as plt
 
     plt.close("all")
-
-
-def test_top_customer_overlap_names_bad_input():
-    # The by-hand values of top_customer_overlap are tested in test_gammagamma.py.
-    from crmstudy.models._clv import top_customer_overlap
-
-    with pytest.raises(DataError, match="got 3 and 2 values"):
-        top_customer_overlap([1.0, 2.0, 3.0], [1.0, 2.0])
-    with pytest.raises(DataError, match="predicted has a NaN or infinite value at position 1"):
-        top_customer_overlap([1.0, float("nan"), 3.0], [1.0, 2.0, 3.0])

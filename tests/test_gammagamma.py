@@ -1,4 +1,4 @@
-"""Tests of the Gamma-Gamma spend model and of customer_lifetime_value (models._clv)."""
+"""Tests of the Gamma-Gamma spend model."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from scipy import integrate, stats
 
+from crmstudy.clv import customer_lifetime_value
 from crmstudy.datasets import load_cdnow_summary
 from crmstudy.errors import DataError, ParameterError
 from crmstudy.models.bgnbd import BGNBD
-from crmstudy.models.gammagamma import GammaGamma, customer_lifetime_value
+from crmstudy.models.gammagamma import GammaGamma
 from crmstudy.units import DAYS_PER_PERIOD, convert_rate
 
 
@@ -241,19 +242,6 @@ def test_clv_refuses_mixed_units():
             discount_period="Y",
         )
 
-
-def test_top_customer_overlap_by_hand():
-    from crmstudy.models.gammagamma import top_customer_overlap
-
-    predicted = np.array([10.0, 9.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 5.0])
-    past = np.array([10.0, 0.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
-    out = top_customer_overlap(predicted, past, fraction=0.2)
-    # Top 2 by predicted: customers 0, 1; by past: 0, 2. Overlap 1 of 2.
-    assert out["overlap"] == 0.5
-    assert out["predicted_share_of_top_predicted"] == pytest.approx(19 / 31)
-    assert out["predicted_share_of_top_past"] == pytest.approx(11 / 31)
-    with pytest.raises(ParameterError, match="fraction"):
-        top_customer_overlap(predicted, past, fraction=1.0)
 
 
 def test_analytic_gradient_matches_finite_differences(cdnow):

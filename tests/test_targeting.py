@@ -239,3 +239,33 @@ def test_model_scores_reports_a_failed_fit_instead_of_raising():
     assert "gammagamma" in failures and not scores
     assert "bgnbd_clv" in failures and "gammagamma" in failures["bgnbd_clv"]
     assert past_spend(base).tolist() == (base["frequency"] * base["monetary_value"]).tolist()
+
+
+def test_deprecated_top_customer_overlap_by_hand_and_from_its_old_homes():
+    # Kept one release for users; compare_targeting replaces it (see the tests above).
+    from crmstudy.models import gammagamma
+
+    predicted = np.array([10.0, 9.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 5.0])
+    past = np.array([10.0, 0.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    with (
+        pytest.warns(DeprecationWarning, match="use crmstudy.targeting.top_customer_overlap"),
+        pytest.warns(DeprecationWarning, match="compare_targeting"),
+    ):
+        out = gammagamma.top_customer_overlap(predicted, past, fraction=0.2)
+    # Top 2 by predicted: customers 0, 1; by past: 0, 2. Overlap 1 of 2.
+    assert out["overlap"] == 0.5
+    assert out["predicted_share_of_top_predicted"] == pytest.approx(19 / 31)
+    assert out["predicted_share_of_top_past"] == pytest.approx(11 / 31)
+    with pytest.raises(ParameterError, match="fraction"), pytest.warns(DeprecationWarning):
+        gammagamma.top_customer_overlap(predicted, past, fraction=1.0)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_deprecated_top_customer_overlap_names_bad_input():
+    # The by-hand values of top_customer_overlap are tested in test_gammagamma.py.
+    from crmstudy.targeting import top_customer_overlap
+
+    with pytest.raises(DataError, match="got 3 and 2 values"):
+        top_customer_overlap([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(DataError, match="predicted has a NaN or infinite value at position 1"):
+        top_customer_overlap([1.0, float("nan"), 3.0], [1.0, 2.0, 3.0])

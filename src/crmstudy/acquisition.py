@@ -112,6 +112,7 @@ from crmstudy._checks import (
     numeric_values,
 )
 from crmstudy._checks import scalar_or_array as _out
+from crmstudy._moved import moved
 from crmstudy.clv import lifetime_value, margin_multiple
 from crmstudy.errors import ConvergenceError, DataError
 
@@ -834,17 +835,6 @@ def value_by_repeat_status(values: pd.Series, frequency: pd.Series) -> pd.DataFr
     return table.reindex(list(REPEAT_STATUS)).rename_axis("status")
 
 
-def __getattr__(name: str):
-    if name == "break_even_cost_ratio":
-        import warnings
-
-        from crmstudy import keep_or_replace
-
-        warnings.warn(
-            "crmstudy.acquisition.break_even_cost_ratio is deprecated; use "
-            "crmstudy.keep_or_replace.break_even_cost_ratio",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return keep_or_replace.break_even_cost_ratio
-    raise AttributeError(f"module 'crmstudy.acquisition' has no attribute {name!r}")
+__getattr__ = moved(
+    __name__, {"break_even_cost_ratio": "crmstudy.keep_or_replace:break_even_cost_ratio"}
+)

@@ -44,6 +44,7 @@ from crmstudy._checks import (
     check_whole,
     scalar_or_array,
 )
+from crmstudy._moved import moved
 from crmstudy.errors import ParameterError
 from crmstudy.units import check_period, convert_duration, periods_per
 
@@ -662,30 +663,17 @@ def heterogeneity_comparison(
 # names that moved to crmstudy.customer_equity (deprecated here for one release)
 # --------------------------------------------------------------------------------------------
 
-_MOVED = {
-    "logistic_customers": "logistic_customers",
-    "logistic_through": "logistic_through",
-    "logistic_new_customers": "logistic_new_customers",
-    "customer_equity": "customer_equity",
-    "elasticities": "customer_equity_elasticities",
-    "firm_inputs": "firm_inputs",
-    "gls_valuation": "gls_valuation",
-    "gls_summary": "gls_summary",
-    "shortcut_comparison": "shortcut_comparison",
-}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        import warnings
-
-        from crmstudy import customer_equity as _ce
-
-        new = _MOVED[name]
-        warnings.warn(
-            f"crmstudy.clv.{name} is deprecated; use crmstudy.customer_equity.{new}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(_ce, new)
-    raise AttributeError(f"module 'crmstudy.clv' has no attribute {name!r}")
+__getattr__ = moved(
+    __name__,
+    {
+        "logistic_customers": "crmstudy.customer_equity:logistic_customers",
+        "logistic_through": "crmstudy.customer_equity:logistic_through",
+        "logistic_new_customers": "crmstudy.customer_equity:logistic_new_customers",
+        "customer_equity": "crmstudy.customer_equity:customer_equity",
+        "elasticities": "crmstudy.customer_equity:customer_equity_elasticities",
+        "firm_inputs": "crmstudy.customer_equity:firm_inputs",
+        "gls_valuation": "crmstudy.customer_equity:gls_valuation",
+        "gls_summary": "crmstudy.customer_equity:gls_summary",
+        "shortcut_comparison": "crmstudy.customer_equity:shortcut_comparison",
+    },
+)

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from crmstudy._checks import as_generator, check_number, check_whole
-from crmstudy.errors import DataError
+from crmstudy.errors import DataError, ParameterError
 
 __all__ = [
     "top_group_weights",
@@ -558,3 +558,53 @@ def verdict_find_top_20(
             distinguishable=bool(diff["lower"] > 0),
         )
     return out
+
+
+def top_customer_overlap(predicted, past, fraction: float = 0.2) -> dict[str, float]:
+    """Deprecated (scores both groups on ``predicted``, which favours it by construction): use
+    :func:`compare_targeting`, which judges each rule on what customers did in a holdout.
+
+    Are tomorrow's best customers today's? Compare the top ``fraction`` by two measures.
+
+    ``predicted`` (e.g. CLV) and ``past`` (e.g. calibration spend) are one value per customer,
+    aligned (currency units, or any common unit: only ranks and ratios are used), with a positive
+    total ``predicted``. ``fraction`` in (0, 1). Ties at the cut are broken by position (stable
+    sort), so each top group has exactly ``ceil(fraction * n)`` customers. Returns:
+
+    * ``overlap``: share of the top customers by ``predicted`` who are also top by ``past``;
+    * ``predicted_share_of_top_predicted``: share of total ``predicted`` value they hold;
+    * ``predicted_share_of_top_past``: share of total ``predicted`` value held by the top by
+      ``past`` (what targeting on past spend would capture).
+    """
+    import warnings
+
+    warnings.warn(
+        "crmstudy.targeting.top_customer_overlap is deprecated; use "
+        "crmstudy.targeting.compare_targeting (holdout capture, lift and oracle overlap)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    pred = np.asarray(predicted, dtype=float).ravel()
+    hist = np.asarray(past, dtype=float).ravel()
+    if pred.shape != hist.shape or pred.size == 0:
+        raise DataError(
+            "predicted and past must be non-empty and of equal length (one value per customer); "
+            f"got {pred.size} and {hist.size} values"
+        )
+    for name, values in (("predicted", pred), ("past", hist)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise DataError(
+                f"{name} has a NaN or infinite value at position {bad[0]} ({values[bad[0]]!r})"
+            )
+    if not (0 < fraction < 1):
+        raise ParameterError(f"fraction must be in (0, 1), got {fraction!r}")
+    k = math.ceil(fraction * pred.size)
+    top_pred = np.argsort(-pred, kind="stable")[:k]
+    top_past = np.argsort(-hist, kind="stable")[:k]
+    total = pred.sum()
+    return {
+        "overlap": len(np.intersect1d(top_pred, top_past)) / k,
+        "predicted_share_of_top_predicted": float(pred[top_pred].sum() / total),
+        "predicted_share_of_top_past": float(pred[top_past].sum() / total),
+    }

@@ -9,12 +9,13 @@ One module per model, each a subclass of :class:`crmstudy.models._base.Likelihoo
 * :class:`~crmstudy.models.bgbb.BGBB`: Fader, Hardie & Shang (2010), discrete opportunities.
 * :class:`~crmstudy.models.gammagamma.GammaGamma`: spend per transaction (Fader & Hardie 2013).
 
-:func:`customer_lifetime_value` combines a purchase model and Gamma-Gamma over a stated horizon and
-discount rate; :mod:`crmstudy.models.diagnostics` builds the tables the validation plots draw.
+:mod:`crmstudy.models.diagnostics` builds the tables the validation plots draw. Customer lifetime
+value, which combines a purchase model and Gamma-Gamma, lives in :mod:`crmstudy.clv`
+(``crmstudy.models.customer_lifetime_value`` still works for one release, with a warning).
 """
 
+from crmstudy._moved import moved
 from crmstudy.models import diagnostics
-from crmstudy.models._clv import customer_lifetime_value, top_customer_overlap
 from crmstudy.models.bgbb import BGBB
 from crmstudy.models.bgnbd import BGNBD
 from crmstudy.models.gammagamma import GammaGamma
@@ -29,7 +30,13 @@ __all__ = [
     "GammaGamma",
     "ParetoNBD",
     "ShiftedBetaGeometric",
-    "customer_lifetime_value",
     "diagnostics",
-    "top_customer_overlap",
 ]
+
+__getattr__ = moved(
+    __name__,
+    {
+        "customer_lifetime_value": "crmstudy.clv:customer_lifetime_value",
+        "top_customer_overlap": "crmstudy.targeting:top_customer_overlap",
+    },
+)

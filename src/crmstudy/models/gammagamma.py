@@ -21,8 +21,8 @@ estimates, standard errors and likelihood-ratio tests are the same.
 The model assumes spend is independent of the purchase process; check it with the correlation
 of frequency and monetary value among repeat buyers (FHL 2005b report 0.11 on CDNOW).
 
-``customer_lifetime_value`` (combining a purchase model with this one) and
-``top_customer_overlap`` live in :mod:`crmstudy.models._clv` and are re-exported here.
+``customer_lifetime_value`` (combining a purchase model with this one) lives in
+:mod:`crmstudy.clv`; the old import from here still works for one release, with a warning.
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from crmstudy._moved import moved
 from crmstudy.errors import DataError, ParameterError
 from crmstudy.models._base import as_weights
-from crmstudy.models._clv import customer_lifetime_value, top_customer_overlap
 from crmstudy.models._data import CustomerModel, first_bad_row, read_customer_data
 
-__all__ = ["GammaGamma", "customer_lifetime_value", "top_customer_overlap"]
+__all__ = ["GammaGamma"]
 
 
 SPEND_COLUMNS = ("frequency", "monetary_value")
@@ -256,3 +256,12 @@ class GammaGamma(CustomerModel):
             n_draws=n_draws,
             seed=seed,
         )
+
+
+__getattr__ = moved(
+    __name__,
+    {
+        "customer_lifetime_value": "crmstudy.clv:customer_lifetime_value",
+        "top_customer_overlap": "crmstudy.targeting:top_customer_overlap",
+    },
+)
