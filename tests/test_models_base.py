@@ -211,3 +211,24 @@ def test_failed_gradient_path_falls_back_to_the_numerical_one(model):
     assert broken.loglik == pytest.approx(model.loglik, abs=1e-8)
     # The Hessian falls back to second differences of the likelihood, too.
     assert np.allclose(broken.bse, model.bse, rtol=1e-6)
+
+
+def test_a_special_function_refusing_a_trial_point_is_a_convergence_error():
+    # Seen on Ta Feng's two-month weekly summary: the Pareto/NBD optimiser wanders so far out
+    # that scipy's quad raises "The input is invalid" (a raw ValueError, before this fix).
+    from crmstudy.models.paretonbd import ParetoNBD
+
+    class Runaway(ParetoNBD):
+        calls = 0
+
+        def _negloglik(self, params, data, weights):
+            Runaway.calls += 1
+            if Runaway.calls > 3:
+                raise ValueError("The input is invalid.")
+            return super()._negloglik(params, data, weights)
+
+    summary = pd.DataFrame({"frequency": [0, 2, 5, 1], "recency": [0.0, 10.0, 30.0, 3.0],
+                            "T": [39.0, 39.0, 39.0, 39.0]})
+    summary.attrs["period"] = "W"
+    with pytest.raises(ConvergenceError, match="cannot be evaluated .*The input is invalid"):
+        Runaway().fit(summary)

@@ -448,10 +448,19 @@ class LikelihoodModel:
                 f"initial_params= closer to plausible values. {self.convergence_advice}"
             )
         best = None
-        if self._has_gradient():
-            best = self._maximise_with_gradient(np.log(x0), data, w, maxiter)
-        if best is None:
-            best = self._maximise_numerically(objective, np.log(x0), maxiter)
+        try:
+            if self._has_gradient():
+                best = self._maximise_with_gradient(np.log(x0), data, w, maxiter)
+            if best is None:
+                best = self._maximise_numerically(objective, np.log(x0), maxiter)
+        except (ValueError, ZeroDivisionError, FloatingPointError) as exc:
+            # A trial point so far out that a special function refuses it (scipy's quad:
+            # "The input is invalid"): the fit has run away, which is a convergence failure.
+            raise ConvergenceError(
+                f"{self.model_name}: maximum likelihood did not converge: the optimiser tried "
+                f"parameters where the likelihood cannot be evaluated ({type(exc).__name__}: "
+                f"{exc}). {self.convergence_advice}"
+            ) from exc
 
         if not np.isfinite(best.fun) or np.any(np.abs(best.x) > 30):
             raise ConvergenceError(
