@@ -1,6 +1,8 @@
 """``python -m benchmarks``: time crmstudy's summaries and fits against the peers; print a table.
 
-Default run (a few minutes on 2 cores): summaries and calibration/holdout splits of synthetic
+``python -m benchmarks`` (``make bench``) runs the targets of issue 23 (:mod:`benchmarks.targets`);
+``python -m benchmarks huge`` the 10^8-row DuckDB run with a memory limit (:mod:`benchmarks.huge`);
+``python -m benchmarks matrix`` the older size-by-engine matrix described here. Matrix run (a few minutes on 2 cores): summaries and calibration/holdout splits of synthetic
 BG/NBD logs with 10^4 and 10^5 customers on every engine, the numpy floor, lifetimes and
 pymc-marketing; model fits at 10^4 and 10^5 customers and on the CDNOW master file.
 ``--full`` adds 10^6 customers (the issue's targets), ``--large`` 10^7, ``--huge`` summarises a
@@ -134,8 +136,24 @@ def _write_summary(log_folder: Path | None, target: Path, observation_end: str) 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks [ARGS]``: the issue-23 targets (:mod:`benchmarks.targets`);
+    ``python -m benchmarks matrix [ARGS]``: the size-by-engine matrix below;
+    ``python -m benchmarks huge``: the 10^8-row DuckDB run (:mod:`benchmarks.huge`)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["huge"]:
+        from benchmarks import huge
+
+        return huge.main(argv[1:])
+    if argv[:1] != ["matrix"]:
+        from benchmarks import targets
+
+        return targets.main(argv)
+    return matrix(argv[1:])
+
+
+def matrix(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks",
+        prog="python -m benchmarks matrix",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -291,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
                         data=label,
                     )
 
-    if args.huge:
+    if args.huge:  # without a memory limit: prefer `python -m benchmarks huge`
         from benchmarks.generate import huge_log
 
         folder, meta = huge_log()

@@ -70,6 +70,30 @@ def summary_file(folder: Path, period: str, observation_end: str) -> tuple[Path,
     return target, int(len(summary.drop_duplicates(["frequency", "recency", "T"]))), len(summary)
 
 
+def continuous_summary(n: int, seed: int = 2026) -> tuple[Path, int, int]:
+    """A BG/NBD customer base simulated in continuous time (no rounding to days), weekly unit.
+
+    Every customer's (recency, T) is distinct, so row compression gains nothing: the fit sees
+    every row. Same parameters and ages as the logs (``benchmarks.generate``).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from benchmarks.generate import ACQUISITION_WEEKS, BGNBD_PARAMS, WEEKS
+    from crmstudy.simulate import simulate_bgnbd
+
+    target = HERE / ".cache" / f"summary_continuous_{n}.parquet"
+    if not target.is_file():
+        rng = np.random.default_rng([seed, n])
+        ages = WEEKS - rng.uniform(0.0, ACQUISITION_WEEKS, size=n)
+        base = simulate_bgnbd(n, BGNBD_PARAMS, ages, seed=int(rng.integers(2**31)))
+        base = base[["frequency", "recency", "T"]].reset_index()
+        base["customer_id"] = base["customer_id"].astype(str)
+        base.to_parquet(target, index=False)
+    summary = pd.read_parquet(target)
+    return target, int(len(summary.drop_duplicates(["frequency", "recency", "T"]))), len(summary)
+
+
 def _median(values):
     return statistics.median(values) if values else None
 
@@ -158,8 +182,11 @@ def run_targets(
     }
 
 
-def run_fits(main: Path, lifetimes: Path | None, timeout: float, loads: list) -> list[dict]:
-    """BG/NBD and Pareto/NBD, weekly and daily bases, crmstudy and lifetimes."""
+def run_fits(
+    main: Path, lifetimes: Path | None, timeout: float, loads: list, bases=("W", "D", "C")
+) -> list[dict]:
+    """BG/NBD and Pareto/NBD, crmstudy and lifetimes, on three bases: the weekly (W) and daily
+    (D) summaries of the log, and a base simulated in continuous time (C, every row distinct)."""
     from benchmarks.__main__ import run_case
     from benchmarks.generate import log_meta, log_path
 
@@ -168,8 +195,12 @@ def run_fits(main: Path, lifetimes: Path | None, timeout: float, loads: list) ->
     for model, n in plans:
         folder = log_path(n)
         end = log_meta(folder)["observation_end"]
-        for period in ["W", "D"]:
-            path, distinct, customers = summary_file(folder, period, end)
+        for base in bases:
+            if base == "C":
+                path, distinct, customers = continuous_summary(n)
+            else:
+                path, distinct, customers = summary_file(folder, base, end)
+            period = "W" if base == "C" else base
             spec = {"case": "fit", "model": model, "path": str(path), "period": period}
             for impl, python, module, repeats in [
                 ("crmstudy", main, "benchmarks.worker", 3),
@@ -182,7 +213,7 @@ def run_fits(main: Path, lifetimes: Path | None, timeout: float, loads: list) ->
                         {
                             "model": model,
                             "customers": n,
-                            "period": period,
+                            "period": base,
                             "impl": impl,
                             "status": "not run at 10^6 (see the 10^5 row)",
                         }
@@ -191,14 +222,14 @@ def run_fits(main: Path, lifetimes: Path | None, timeout: float, loads: list) ->
                 spec_i = spec | {"repeats": repeats, "budget_s": 1e9}
                 if impl == "lifetimes":
                     spec_i["library"] = "lifetimes"
-                _log(f"fit {model} n={n:,} {period} {impl}")
+                _log(f"fit {model} n={n:,} {base} {impl}")
                 result = run_case(python, module, spec_i, timeout)
                 run_times = result.get("times_s", [])
                 rows.append(
                     {
                         "model": model,
                         "customers": n,
-                        "period": period,
+                        "period": base,
                         "impl": impl,
                         "rows_seen": distinct if impl == "crmstudy" else customers,
                         "fresh_s": run_times[0] if run_times else None,
@@ -211,6 +242,12 @@ def run_fits(main: Path, lifetimes: Path | None, timeout: float, loads: list) ->
                 _log(f"  -> {result.get('status')} {run_times}")
                 loads.append(os.getloadavg()[0])
     return rows
+
+
+def _frequency_sum(check: dict) -> str:
+    """Sum of (calibration) frequency; lifetimes calls its holdout column frequency_cal."""
+    value = check.get("frequency", check.get("frequency_cal"))
+    return "" if value is None else f"{value:,.0f}"
 
 
 def render(data: dict) -> str:
@@ -265,7 +302,7 @@ def render(data: dict) -> str:
                     f"{life / m:.1f}x" if life and m and impl != "lifetimes" else "",
                     f"{pymc / m:.1f}x" if pymc and m and impl != "pymc-marketing" else "",
                     f"{m / floor:.2f}x" if floor and m and "numpy" not in impl else "",
-                    f"{data['checks'].get(label, {}).get('frequency', float('nan')):,.0f}",
+                    _frequency_sum(data["checks"].get(label, {})),
                 ]
                 lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
@@ -289,7 +326,7 @@ def render(data: dict) -> str:
             cells = [
                 r["model"],
                 f"{r['customers']:,}",
-                {"W": "weekly", "D": "daily"}[r["period"]],
+                {"W": "weekly", "D": "daily", "C": "continuous (weekly)"}[r["period"]],
                 r["impl"],
                 f"{r['rows_seen']:,}" if r.get("rows_seen") else "",
                 f"{r['fresh_s']:.2f}" if r.get("fresh_s") else (r.get("status") or ""),
@@ -303,6 +340,37 @@ def render(data: dict) -> str:
     return "\n".join(lines)
 
 
+def fits_only(bases: list[str], timeout: float) -> int:
+    from benchmarks import report
+    from benchmarks.__main__ import peer_python
+
+    env = report.environment()
+    python, note = peer_python("lifetimes")
+    env["peers"]["lifetimes"] = note
+    loads = [os.getloadavg()[0]]
+    rows = run_fits(Path(sys.executable), python, timeout, loads, bases=tuple(bases))
+    env["load_average_end"] = list(os.getloadavg())
+    env["load_1min_samples"] = [round(x, 2) for x in loads]
+    data = {
+        "environment": env,
+        "customers": 0,
+        "rows": 0,
+        "rounds": 0,
+        "times": {},
+        "status": {},
+        "checks": {},
+        "peak_mb": {},
+        "fits": rows,
+    }
+    text = render(data)
+    print(text)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%MZ")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"fits_{stamp}.md").write_text(text)
+    (RESULTS / f"fits_{stamp}.json").write_text(json.dumps(data, indent=1, default=str))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -312,7 +380,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--no-fits", action="store_true")
     parser.add_argument("--customers", type=int, default=1_000_000, help="log size (smoke tests)")
+    parser.add_argument("--fits-only", help="only the fits, on these bases (e.g. C or W,D,C)")
     args = parser.parse_args(argv)
+    if args.fits_only:
+        return fits_only(args.fits_only.split(","), args.timeout)
     data = run_targets(
         rounds=args.rounds,
         timeout=args.timeout,

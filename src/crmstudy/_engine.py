@@ -349,9 +349,10 @@ def by_customer(frame, labels=None) -> CustomerIntegers:
             codes = codes[order]
             columns = {k: v[order] for k, v in columns.items()}
         return CustomerIntegers(columns, pd.Index(labels.take(codes), name="customer_id"))
-    frame = frame.assign(customer_id=pd.Index(frame["customer_id"]).astype(str))
-    frame = frame.set_index("customer_id").sort_index()
-    return CustomerIntegers({c: frame[c].to_numpy() for c in frame.columns}, frame.index)
+    ids = pd.Index(frame["customer_id"]).astype("str")
+    order = np.asarray(ids.argsort())  # one sort of the text ids; columns taken one by one
+    columns = {c: frame[c].to_numpy()[order] for c in frame.columns if c != "customer_id"}
+    return CustomerIntegers(columns, pd.Index(ids.take(order), name="customer_id"))
 
 
 def summary_columns(

@@ -265,7 +265,13 @@ def _factorize(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
         codes, uniques = pd.factorize(ids, sort=True)
         return codes, pd.Index(uniques, dtype="str")
     codes, uniques = pd.factorize(ids)
-    labels = pd.Index(uniques).astype("str")
+    if isinstance(uniques, np.ndarray) and uniques.dtype.kind in "iu":
+        import pyarrow as pa
+
+        # Integers to text in Arrow (C++), several times faster than through Python objects.
+        labels = pd.Index(pd.array(pa.array(uniques).cast(pa.large_string()), dtype="str"))
+    else:
+        labels = pd.Index(uniques).astype("str")
     order = np.asarray(labels.argsort())  # pyarrow's sort for text: fast
     rank = np.empty(order.size, dtype=np.intp)
     rank[order] = np.arange(order.size)
@@ -806,8 +812,13 @@ def _as_lazy(transactions, columns: _Columns):
         raise DataError(f"column {amount!r} has type {schema[amount]}, not a number")
     if isinstance(schema[customer], nw.Boolean):
         raise DataError(f"column {customer!r} holds True/False values, not customer ids")
+    # Integer ids stay integers in the engine (grouping on them is several times faster than
+    # on their text); every other kind is compared as text. The result's index is text either way.
+    integer_ids = schema[customer].is_integer()
     lazy = lazy.select(
-        nw.col(customer).cast(nw.String).alias("customer_id"),
+        (nw.col(customer) if integer_ids else nw.col(customer).cast(nw.String)).alias(
+            "customer_id"
+        ),
         nw.col(date).alias("date"),
         nw.col(amount).cast(nw.Float64).alias("amount"),
     )
@@ -875,11 +886,12 @@ def _check_lazy(lazy, columns: _Columns, source: str) -> dict[str, int]:
 
     customer, date, amount = columns.customer, columns.date, columns.amount
     ids, value = nw.col("customer_id"), nw.col("amount")
-    stripped = ids.str.strip_chars()
-    conditions = {
-        "null_ids": ids.is_null(),
-        "blank_ids": stripped == "",
-        "padded_ids": (stripped != ids) & (stripped != ""),
+    conditions = {"null_ids": ids.is_null()}
+    if isinstance(lazy.collect_schema()["customer_id"], nw.String):
+        stripped = ids.str.strip_chars()
+        conditions["blank_ids"] = stripped == ""
+        conditions["padded_ids"] = (stripped != ids) & (stripped != "")
+    conditions |= {
         "null_dates": nw.col("date").is_null(),
         "null_amounts": value.is_null(),
         "nan_amounts": value.is_nan(),
@@ -923,6 +935,8 @@ def _check_lazy(lazy, columns: _Columns, source: str) -> dict[str, int]:
         ),
     ]
     for key, column, what, hint in problems:
+        if key not in conditions:
+            continue
         count = int(stats[key]) if not pd.isna(stats[key]) else 0
         if count:
             example = _example(lazy, conditions[key], None, source)
