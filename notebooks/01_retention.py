@@ -62,7 +62,7 @@
 segment: str = "high_end"  # customer segment of Fader & Hardie (2007) Table 1; choices: regular, high_end
 fit_years: int = 7  # years of data (after year 0) used to fit the models; range: [2, 11]
 horizon: int = 12  # last year to project to, in years; range: [3, 30]
-annual_discount_rate: float = 0.10  # discount rate per year, for discounted lifetimes; range: (0, 1)
+annual_discount_rate: float = 0.10  # discount rate per year, for discounted lifetimes; range: (0, 1); was: discount_rate
 interval_level: float = 0.9  # level of the prediction intervals, 0.9 for 90%; range: (0, 1)
 interval_method: str = "asymptotic"  # how the intervals are drawn; choices: asymptotic, bootstrap
 n_draws: int = 1000  # parameter draws (or bootstrap refits) per interval; range: [100, 20000]

@@ -52,7 +52,7 @@
 # %% tags=["parameters"]
 margin: float = 100.0  # margin per customer per year (US$); range: [0, 100000]
 retention: float = 0.80  # share of customers kept per year; range: [0, 1)
-annual_discount_rate: float = 0.10  # discount rate per year; range: (0, 1)
+annual_discount_rate: float = 0.10  # discount rate per year; range: (0, 1); was: discount_rate
 acquisition_cost: float = 50.0  # cost of acquiring one customer (US$); range: [0, 100000]
 horizon: int = 5  # finite horizon for the CLV comparison, years; range: [1, 100]
 firm: str = "Capital One"  # GLS (2004) firm shown in detail; choices: Amazon, Ameritrade, Capital One, eBay, E*Trade

@@ -68,7 +68,7 @@
 
 # %% tags=["parameters"]
 margin: float = 100.0  # margin per customer per year (US$); range: (0, 100000]
-annual_discount_rate: float = 0.10  # discount rate per year; range: (0, 1)
+annual_discount_rate: float = 0.10  # discount rate per year; range: (0, 1); was: discount_rate
 a_max: float = 0.40  # acquisition ceiling, most prospects any spend wins (share); range: (0, 1)
 k_a: float = 0.0  # acquisition efficiency per US$ per prospect; 0 uses cost_ratio; range: [0, 10]
 r_max: float = 0.80  # retention ceiling per period (share); range: (0, 1)

@@ -55,11 +55,11 @@ purchase_growth: float = 3.0  # US$ added per year of tenure by growing purchase
 cost_savings: float = 1.5  # US$ added per year of tenure by lower cost to serve; range: [0, 10000]
 referrals: float = 1.0  # US$ added per year of tenure by referrals; range: [0, 10000]
 price_premium: float = 0.75  # US$ added per year of tenure by a price premium; range: [0, 10000]
-ramp_periods: int = 4  # years of tenure over which the five effects keep growing; range: [0, 50]
+ramp_periods: int = 4  # years of tenure over which the five effects keep growing; range: [0, 50]; was: ramp_years
 acquisition_cost: float = 51.0  # cost of acquiring one customer (US$); range: [0, 100000]
 fixed_cost: float = 0.0  # fixed cost per year, independent of customers (US$); range: [0, inf)
-annual_discount_rate: float = 0.10  # discount rate per year; range: (0, 1)
-new_customers: float = 1000.0  # customers acquired per year; range: (0, inf)
+annual_discount_rate: float = 0.10  # discount rate per year; range: (0, 1); was: discount_rate
+new_customers: float = 1000.0  # customers acquired per year; range: (0, inf); was: new_customers_per_period
 
 # %%
 import dataclasses

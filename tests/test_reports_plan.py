@@ -138,3 +138,27 @@ def test_check_transactions_file_reads_a_parquet_header(tmp_path):
     with pytest.raises(ParameterError, match="log.parquet has no column 'customer_id'"):
         check_transactions_file({"transactions_path": str(log)})
     check_transactions_file({"transactions_path": ""})  # no log: nothing to check
+
+
+def test_a_renamed_parameter_works_under_its_old_name_for_one_release_with_a_warning(tmp_path):
+    # `was: old` in the parameters cell declares the old name (issue 14: renamed notebook
+    # parameters keep working one release, with a DeprecationWarning naming the new one).
+    nb = tmp_path / "01_renamed.py"
+    nb.write_text(
+        "# %% [markdown]\n# # Renamed\n#\n# A notebook whose parameter was renamed.\n\n"
+        '# %% tags=["parameters"]\n'
+        "annual_discount_rate: float = 0.10  # per year; range: [0, 1); was: discount_rate\n\n"
+        "# %%\nprint(annual_discount_rate)\n"
+    )
+    info = read_notebook(nb)
+    assert info.parameters["annual_discount_rate"].formerly == ("discount_rate",)
+    with pytest.warns(DeprecationWarning, match="'discount_rate' is deprecated; use 'annual_disc"):
+        got = validate_parameters(info, {"discount_rate": "0.08"}, from_text=True)
+    assert got == {"annual_discount_rate": 0.08}
+    with pytest.raises(ParameterError, match=r"annual_discount_rate. must be in \[0, 1\)"), \
+            pytest.warns(DeprecationWarning):
+        validate_parameters(info, {"discount_rate": 1.5})
+    with pytest.raises(ParameterError, match="only one"), pytest.warns(DeprecationWarning):
+        validate_parameters(info, {"discount_rate": 0.1, "annual_discount_rate": 0.1})
+    with pytest.raises(ParameterError, match="no parameter 'discount'"):
+        validate_parameters(info, {"discount": 0.1})

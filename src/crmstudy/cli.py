@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from functools import partial
 from pathlib import Path
 
@@ -123,7 +124,8 @@ def _cmd_list(notebooks_dir: Path) -> int:
             width = max(len(decl) for _, decl in decls)
             for p, decl in decls:
                 allowed = f" [{p.allowed()}]" if p.allowed() else ""
-                print(f"      {decl:<{width}}  {p.help}{allowed}")
+                was = f" (formerly {', '.join(p.formerly)})" if p.formerly else ""
+                print(f"      {decl:<{width}}  {p.help}{allowed}{was}")
         if info.scenarios:
             print("    scenarios (crmstudy report NAME -f FILE; all of them with --all):")
             for scenario, path in info.scenarios.items():
@@ -249,6 +251,11 @@ def _cmd_report(args: argparse.Namespace, notebooks_dir: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``crmstudy`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
+    # A notebook parameter given by its old name is accepted with a DeprecationWarning, which
+    # Python hides by default: show it, since it is the only place the user learns the new name.
+    warnings.filterwarnings(
+        "default", message=r"notebook .* is deprecated", category=DeprecationWarning
+    )
     try:
         from crmstudy.reports import find_notebooks_dir
 

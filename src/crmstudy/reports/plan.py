@@ -8,6 +8,7 @@ names to values; comment lines at the top describe the scenario. The report of a
 from __future__ import annotations
 
 import difflib
+import warnings
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -87,7 +88,23 @@ def validate_parameters(
         raise ParameterError(f"notebook {info.name} {info.problem}")
     where = f" (from {source})" if source else ""
     coerced = {}
+    renamed = {old: p.name for p in info.parameters.values() for old in p.formerly}
     for name, value in values.items():
+        if name not in info.parameters and name in renamed:
+            # A parameter renamed in this release (declared ``was: old`` in the notebook):
+            # accepted for one release under its old name, with a warning naming the new one.
+            warnings.warn(
+                f"notebook {info.name}: parameter '{name}' is deprecated; use "
+                f"'{renamed[name]}'{where}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            if renamed[name] in values:
+                raise ParameterError(
+                    f"notebook {info.name}: '{name}' is the old name of '{renamed[name]}'; "
+                    f"give only one of them{where}"
+                )
+            name = renamed[name]
         if name not in info.parameters:
             raise ParameterError(
                 f"notebook {info.name} has no parameter '{name}'{where}; "

@@ -103,6 +103,7 @@ class Parameter:
     choices: tuple | None = None
     range: Range | None = None
     format: str | None = None  # one of FORMATS, for a free-text str parameter
+    formerly: tuple[str, ...] = ()  # old names (``was: old``), accepted for one release with a warning
 
     @property
     def type_name(self) -> str:
@@ -215,8 +216,9 @@ def _parse_bound(text: str, where: str) -> float:
 
 def _parse_comment(
     comment: str, ptype: type, where: str
-) -> tuple[str, tuple | None, Range | None, str | None]:
-    """Split a parameter comment into help text, choices, range and format."""
+) -> tuple[str, tuple | None, Range | None, str | None, tuple[str, ...]]:
+    """Split a parameter comment into help text, choices, range, format and former names."""
+    formerly: tuple[str, ...] = ()
     help_parts: list[str] = []
     choices: tuple | None = None
     interval: Range | None = None
@@ -251,9 +253,14 @@ def _parse_comment(
                 )
             if ptype is not str:
                 raise ParameterError(f"{where}: 'format:' is for str parameters only")
+        elif key == "was" and rest.strip():
+            formerly = tuple(n.strip() for n in rest.split(",") if n.strip())
+            bad = [n for n in formerly if not n.isidentifier()]
+            if bad:
+                raise ParameterError(f"{where}: 'was:' names {bad} are not parameter names")
         elif part:
             help_parts.append(part)
-    return "; ".join(help_parts), choices, interval, kind
+    return "; ".join(help_parts), choices, interval, kind, formerly
 
 
 def _parse_choice(text: str, ptype: type) -> Any:
@@ -341,12 +348,12 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         comment = " ".join(
             comments[n] for n in range(node.lineno, node.end_lineno + 1) if n in comments
         )
-        help_text, choices, interval, kind = _parse_comment(comment, ptype, here)
+        help_text, choices, interval, kind, formerly = _parse_comment(comment, ptype, here)
         if name in params:
             raise ParameterError(f"{here}: parameter '{name}' is declared twice")
         if kind is None and ptype is str and choices is None:
             kind = NAMED_FORMATS.get(name, "path" if name.endswith("_path") else None)
-        param = Parameter(name, ptype, default, help_text, choices, interval, kind)
+        param = Parameter(name, ptype, default, help_text, choices, interval, kind, formerly)
         try:
             params[name] = replace(param, default=param.coerce(default))
         except ParameterError as exc:
