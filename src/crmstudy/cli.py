@@ -251,11 +251,18 @@ def _cmd_report(args: argparse.Namespace, notebooks_dir: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``crmstudy`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
-    # A notebook parameter given by its old name is accepted with a DeprecationWarning, which
-    # Python hides by default: show it, since it is the only place the user learns the new name.
-    warnings.filterwarnings(
-        "default", message=r"notebook .* is deprecated", category=DeprecationWarning
-    )
+    with warnings.catch_warnings():
+        # A notebook parameter given by its old name is accepted with a DeprecationWarning, which
+        # Python hides by default: show it (one line), since it is where the user learns the new
+        # name. catch_warnings restores the caller's warning state afterwards.
+        warnings.filterwarnings(
+            "default", message=r"notebook .* is deprecated", category=DeprecationWarning
+        )
+        warnings.showwarning = lambda message, *_args, **_kw: _err(f"warning: {message}")
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         from crmstudy.reports import find_notebooks_dir
 
