@@ -72,7 +72,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import crmstudy
-from crmstudy import datasets, value
+from crmstudy import datasets, satisfaction, value
 from crmstudy.formatting import format_interval, format_value
 from crmstudy.plots import value as value_plots
 from crmstudy.survey import (
@@ -136,7 +136,7 @@ switch_items = [f"switch_{k}" for k in range(1, 5)]
 # survey): too few to estimate one by one. Intervals are Wilson score intervals (95%).
 
 # %%
-table = value.loyal_by_satisfaction(reputation, loyalty=loyalty_item, loyal_at=loyal_at)
+table = satisfaction.loyal_by_satisfaction(reputation, loyalty=loyalty_item, loyal_at=loyal_at)
 crmstudy.record("loyalty_table", table.reset_index())
 crmstudy.record("n_respondents_used", int(table["respondents"].sum()),
                 label="Respondents with both ratings", unit="count")
@@ -156,7 +156,7 @@ fig = value_plots.loyal_share_by_level(
 
 # %%
 top, below = table.loc[7], table.loc[6]
-gap, gap_lower, gap_upper = value.difference_interval(
+gap, gap_lower, gap_upper = satisfaction.difference_interval(
     top["loyal"], top["respondents"], below["loyal"], below["respondents"]
 )
 ratio = top["loyal_share"] / below["loyal_share"]
@@ -187,7 +187,7 @@ display(
 # (degrees of freedom: levels minus 2).
 
 # %%
-loyalty_fit = value.fit_loyalty_models(reputation, loyalty=loyalty_item, loyal_at=loyal_at)
+loyalty_fit = satisfaction.fit_loyalty_models(reputation, loyalty=loyalty_item, loyal_at=loyal_at)
 crmstudy.record("lr_stat_real", loyalty_fit.lr_stat, label="LR statistic, categories vs line", unit="")
 crmstudy.record("lr_df_real", loyalty_fit.lr_df, label="LR degrees of freedom", unit="count")
 crmstudy.record("lr_pvalue_real", loyalty_fit.lr_pvalue, label="LR test p-value, categories vs line", unit="p")
@@ -219,12 +219,12 @@ display(
 # with the (centred) index: Jones & Sasser predict a negative interaction.
 
 # %%
-index = value.switching_cost_index(reputation, switch_items)
+index = satisfaction.switching_cost_index(reputation, switch_items)
 median = float(index.median())
 group = pd.Series(np.where(index > median, "high switching cost", "low switching cost"),
                   index=reputation.index).where(index.notna())
-by_cost = value.top_gap_by_group(reputation, group, loyalty=loyalty_item, loyal_at=loyal_at)
-moderation = value.fit_gap_moderation(reputation, index, loyalty=loyalty_item, loyal_at=loyal_at)
+by_cost = satisfaction.top_gap_by_group(reputation, group, loyalty=loyalty_item, loyal_at=loyal_at)
+moderation = satisfaction.fit_gap_moderation(reputation, index, loyalty=loyalty_item, loyal_at=loyal_at)
 inter = float(moderation.params["top:moderator"])
 inter_lo, inter_hi = (float(x) for x in moderation.conf_int().loc["top:moderator"])
 corr = float(index.corr(pd.to_numeric(reputation["cusa"], errors="coerce")))
@@ -261,13 +261,13 @@ display(
 # %% [markdown]
 # ## Verdict on "completely satisfied customers are far more loyal"
 #
-# The rule (`value.verdict_satisfaction_loyalty`): the claim **holds** when the top-two gap is
+# The rule (`satisfaction.verdict_satisfaction_loyalty`): the claim **holds** when the top-two gap is
 # above zero *and* a straight line is rejected (the top step is special); it **holds only in
 # part** when the gap is above zero but a line fits; it **does not hold** when the gap's interval
 # reaches zero.
 
 # %%
-sl_class, sl_values = value.verdict_satisfaction_loyalty(
+sl_class, sl_values = satisfaction.verdict_satisfaction_loyalty(
     gap, gap_lower, gap_upper, loyalty_fit.lr_pvalue
 )
 sl_values.update(gap_low_switching=float(by_cost.loc["low switching cost", "gap"]),
@@ -428,7 +428,7 @@ survey = simulate_survey(
 truth = survey.attrs["true_params"]
 curves = loyalty_curves(n_customers, seed=seed, switching_cost=switching_cost)
 fig = value_plots.satisfaction_loyalty_curves(curves)
-gaps_4_5 = value.top_gap(curves)
+gaps_4_5 = satisfaction.top_gap(curves)
 crmstudy.record("loyalty_curves", curves)
 crmstudy.record("top_gap_low", float(gaps_4_5.loc["low", "gap"]),
                 label="Simulated top gap (5 minus 4), low competition", unit="share")
@@ -448,12 +448,12 @@ fig = value_plots.top_gap_curves(gaps)
 # in standard errors).
 
 # %%
-sat_fit = value.fit_satisfaction_model(survey)
-sat_recovery = value.parameter_recovery(sat_fit, true_parameters(truth, "satisfaction"))
+sat_fit = satisfaction.fit_satisfaction_model(survey)
+sat_recovery = satisfaction.parameter_recovery(sat_fit, true_parameters(truth, "satisfaction"))
 crmstudy.record("satisfaction_model_max_abs_z", float(sat_recovery["z"].abs().max()),
                 label="Ordered logit: largest |z| of estimate minus truth", unit="")
-defection = value.fit_defection_models(survey)
-def_recovery = value.parameter_recovery(defection.categorical, true_parameters(truth, "defection"))
+defection = satisfaction.fit_defection_models(survey)
+def_recovery = satisfaction.parameter_recovery(defection.categorical, true_parameters(truth, "defection"))
 crmstudy.record("defection_model_recovery", def_recovery)
 crmstudy.record("defection_model_max_abs_z", float(def_recovery["z"].abs().max()),
                 label="Defection logit: largest |z| of estimate minus truth", unit="")
@@ -465,8 +465,8 @@ crmstudy.record("aic_categorical", float(defection.comparison.loc["categorical",
 crmstudy.record("aic_linear", float(defection.comparison.loc["linear", "aic"]),
                 label="Simulated AIC, straight line", unit="")
 display(show(def_recovery.reset_index(), {c: "" for c in def_recovery.columns}))
-observed = value.retention_by_satisfaction(survey)
-predicted = value.predicted_retention(defection)
+observed = satisfaction.retention_by_satisfaction(survey)
+predicted = satisfaction.predicted_retention(defection)
 crmstudy.record("retention_by_level", observed.reset_index())
 crmstudy.record("retention_at_4", float(observed.loc[4, "retention"]),
                 label="Simulated retention at 4", unit="share")
@@ -493,7 +493,7 @@ display(
 # period (a year).
 
 # %%
-segments = value.satisfaction_segments(survey["satisfaction"], survey["defected"], survey["profit"])
+segments = satisfaction.satisfaction_segments(survey["satisfaction"], survey["defected"], survey["profit"])
 crmstudy.record("segments", segments)
 crmstudy.record("segments_customers_total", int(segments["customers"].sum()),
                 label="Simulated customers in the three segments", unit="count")
@@ -505,7 +505,7 @@ display(show(segments.reset_index(), {c: ("share" if c in ("share", "retention")
                                       for c in segments.columns}))
 discount_rate = convert_rate(annual_discount_rate, "Y", survey.attrs["period"])
 profit_per_customer = float(survey["profit"].mean())
-gain = value.satisfaction_gain_value(
+gain = satisfaction.satisfaction_gain_value(
     defection, profit_per_period=profit_per_customer, discount_rate=discount_rate
 )
 step_names = gain["from_level"].astype(str) + "->" + gain["to_level"].astype(str)
@@ -533,7 +533,7 @@ display(show(gain, {c: ("share" if "share" in c or "retention" in c else "") for
 profitability = value.segment_profitability(survey)
 crmstudy.record("segment_profitability", profitability)
 spend_fit = value.fit_spend_model(survey)
-spend_recovery = value.parameter_recovery(spend_fit, true_parameters(truth, "spend"))
+spend_recovery = satisfaction.parameter_recovery(spend_fit, true_parameters(truth, "spend"))
 crmstudy.record("spend_model_max_abs_z", float(spend_recovery["z"].abs().max()),
                 label="Spend model: largest |z| of estimate minus truth", unit="")
 fig = value_plots.segment_profitability_bars(profitability)
@@ -605,7 +605,7 @@ display(
 # share between satisfaction 7 and 6 now? / **练习 1（易）。** 把 `loyal_at` 设为 6，满意度 7 与 6 的忠诚比例之差是多少？
 
 # %% tags=["solution"]
-top_two = value.loyal_by_satisfaction(reputation, loyalty=loyalty_item, loyal_at=6)
+top_two = satisfaction.loyal_by_satisfaction(reputation, loyalty=loyalty_item, loyal_at=6)
 exercise_1 = float(top_two.loc[7, "loyal_share"] - top_two.loc[6, "loyal_share"])
 crmstudy.record("exercise_1_answer", exercise_1,
                 label=f"Top-two gap with loyalty = {loyalty_item} of 6 or more", unit="share")

@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from crmstudy import concentration as conc  # noqa: E402
-from crmstudy import transactions, value  # noqa: E402
+from crmstudy import satisfaction, transactions  # noqa: E402
 from crmstudy.plots import concentration as conc_plots  # noqa: E402
 from crmstudy.plots import data as data_plots  # noqa: E402
 from crmstudy.plots import value as value_plots  # noqa: E402
@@ -81,7 +81,7 @@ def test_anchor_dots_one_row_per_anchor():
 
 def test_loyal_share_by_level_plots_the_table():
     survey = pd.DataFrame({"cusa": [3, 4, 5, 6, 6, 7, 7], "cusl_3": [1, 7, 2, 7, 3, 7, 7]})
-    table = value.loyal_by_satisfaction(survey)
+    table = satisfaction.loyal_by_satisfaction(survey)
     fig = value_plots.loyal_share_by_level(table)
     ax = fig.axes[0]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), table["loyal_share"])

@@ -14,13 +14,14 @@ import pytest
 from scipy.special import expit
 
 from crmstudy.errors import ParameterError
+from crmstudy.satisfaction import retention_by_satisfaction
 from crmstudy.survey import (
     loyalty_curves,
     simulate_survey,
     top_gap_by_switching_cost,
     true_retention_curve,
 )
-from crmstudy.value import BENEFIT_DRIVERS, COST_DRIVERS, DRIVERS, retention_by_satisfaction
+from crmstudy.value import BENEFIT_DRIVERS, COST_DRIVERS, DRIVERS
 
 N_LARGE = 20_000  # the size of the survey_high / survey_low fixtures (tests/conftest.py)
 

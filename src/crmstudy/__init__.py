@@ -2,7 +2,8 @@
 
 The package holds the metric and model code; the notebooks under ``notebooks/`` hold the narrative
 and call into it. Modules, one concept each: ``datasets``, ``transactions``, ``retention``, ``clv``,
-``acquisition``, ``churn_profit``, ``concentration``, ``value``, ``models``, ``plots``, ``reports``.
+``acquisition``, ``churn_profit``, ``concentration``, ``value``, ``satisfaction``, ``models``,
+``plots``, ``reports``.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -1,4 +1,5 @@
-"""A documented simulation of a customer survey: the data behind :mod:`crmstudy.value`.
+"""A documented simulation of a customer survey: the data behind :mod:`crmstudy.value`
+and :mod:`crmstudy.satisfaction`.
 
 No public survey with satisfaction, value drivers, defection and spend for the same customers is
 available, so :func:`simulate_survey` draws one from a fully written-out generative model whose
@@ -10,8 +11,8 @@ cheap. Everything here is a **simulation**, not real survey data.
 Beside the simulator: the population curves it implies (:func:`true_retention_curve`,
 :func:`top_gap_by_switching_cost`), the sample-versus-population curves of both competition
 settings (:func:`loyalty_curves`), and the true parameters named as the fitted statsmodels
-parameters of :mod:`crmstudy.value` (:func:`true_parameters`), so a test or a notebook can check
-that the analyses recover them.
+parameters of :mod:`crmstudy.value` and :mod:`crmstudy.satisfaction` (:func:`true_parameters`),
+so a test or a notebook can check that the analyses recover them.
 
 Units: ratings on the 1-5 scale; spend and profit in currency units per period; defection over
 the one period after the survey (``attrs["period"]``, a year by default); switching cost an index
@@ -29,15 +30,14 @@ from scipy import integrate, special, stats
 
 from crmstudy._checks import as_generator, check_choice, check_number, check_whole
 from crmstudy.errors import ParameterError
+from crmstudy.satisfaction import LEVELS, retention_by_satisfaction
 from crmstudy.units import check_period
 from crmstudy.value import (
     BENEFIT_DRIVERS,
     COST_DRIVERS,
     DISCIPLINES,
     DRIVERS,
-    LEVELS,
     perceived_value,
-    retention_by_satisfaction,
 )
 
 __all__ = [
@@ -396,7 +396,7 @@ def loyalty_curves(
     Draws one :func:`simulate_survey` per setting with the same ``n``, ``seed`` and
     ``switching_cost`` (so the customers and their ratings are identical and only the defection
     model differs), and sets the sample's retention by level
-    (:func:`crmstudy.value.retention_by_satisfaction`) beside the population curve
+    (:func:`crmstudy.satisfaction.retention_by_satisfaction`) beside the population curve
     (:func:`true_retention_curve`).
 
     Returns:
@@ -418,10 +418,10 @@ def true_parameters(true_params: Mapping[str, Any], model: str) -> pd.Series:
 
     Args:
         true_params: ``survey.attrs["true_params"]`` from :func:`simulate_survey`.
-        model: ``"satisfaction"`` (:func:`crmstudy.value.fit_satisfaction_model`: the ``beta``
-            by driver, then ``tau_1`` named ``"1/2"`` and ``log(tau_k - tau_{k-1})`` named
+        model: ``"satisfaction"`` (:func:`crmstudy.satisfaction.fit_satisfaction_model`: the
+            ``beta`` by driver, then ``tau_1`` named ``"1/2"`` and ``log(tau_k - tau_{k-1})`` named
             ``"2/3"``, ...), ``"defection"`` (the categorical logit of
-            :func:`crmstudy.value.fit_defection_models`: ``sat_k`` = ``alpha_k`` and
+            :func:`crmstudy.satisfaction.fit_defection_models`: ``sat_k`` = ``alpha_k`` and
             ``switching_cost`` = ``-delta``) or ``"spend"`` (:func:`crmstudy.value.fit_spend_model`:
             ``segment[s]`` = ``lambda_s`` and ``satisfaction_minus_3`` = ``eta``).
     """

@@ -1,7 +1,8 @@
 """Figures for customer value, satisfaction and loyalty (notebook 06).
 
-Each function draws results computed by :mod:`crmstudy.value` (and the simulation of
-:mod:`crmstudy.survey`) and returns the Figure; none computes a metric itself.
+Each function draws results computed by :mod:`crmstudy.value` and :mod:`crmstudy.satisfaction`
+(and the simulation of :mod:`crmstudy.survey`) and returns the Figure; none computes a metric
+itself.
 """
 
 from __future__ import annotations
@@ -100,8 +101,8 @@ def retention_fit_lines(
 ) -> plt.Figure:
     """Observed retention by level against the categorical and linear logits' predictions.
 
-    ``observed`` is :func:`crmstudy.value.retention_by_satisfaction`, ``predicted`` is
-    :func:`crmstudy.value.predicted_retention` (both indexed by ``satisfaction``).
+    ``observed`` is :func:`crmstudy.satisfaction.retention_by_satisfaction`, ``predicted`` is
+    :func:`crmstudy.satisfaction.predicted_retention` (both indexed by ``satisfaction``).
     """
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.errorbar(
@@ -129,8 +130,8 @@ def satisfaction_gain_bars(
 ) -> plt.Figure:
     """Bars: retention gain and value gain of a one-point satisfaction gain at each step.
 
-    ``gain`` is :func:`crmstudy.value.satisfaction_gain_value`, optionally with a ``competition``
-    column (one table per setting, concatenated) for side-by-side bars.
+    ``gain`` is :func:`crmstudy.satisfaction.satisfaction_gain_value`, optionally with a
+    ``competition`` column (one table per setting, concatenated) for side-by-side bars.
     """
     data = gain.assign(step=gain["from_level"].astype(str) + "→" + gain["to_level"].astype(str))
     hue = "competition" if "competition" in data else None
@@ -199,8 +200,8 @@ def loyal_share_by_level(
     table: pd.DataFrame, *, ylabel: str = "share loyal", title: str | None = None
 ) -> plt.Figure:
     """Loyal share by satisfaction level with its interval, from
-    :func:`crmstudy.value.loyal_by_satisfaction` (columns ``label``, ``loyal_share``, ``lower``,
-    ``upper``, ``respondents``). Each level's respondents are written under its point."""
+    :func:`crmstudy.satisfaction.loyal_by_satisfaction` (columns ``label``, ``loyal_share``,
+    ``lower``, ``upper``, ``respondents``). Each level's respondents are written under its point."""
     fig, ax = plt.subplots(figsize=(7, 4.5))
     x = list(range(len(table)))
     share = table["loyal_share"].to_numpy()
