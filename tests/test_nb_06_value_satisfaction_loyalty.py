@@ -62,7 +62,9 @@ def test_verdict_satisfaction_loyalty_follows_its_rule(results):
     bends = results["lr_pvalue_real"] < 0.05
     expected = "does_not_hold" if not gap_positive else ("holds" if bends else "holds_if")
     assert v["class"] == expected
-    assert v["interval"]["lower"] == pytest.approx(results["top_gap_lower"])
+    # The headline is the gap in percentage points (a difference of two shares).
+    assert v["headline"]["unit"] == "pp"
+    assert v["interval"]["lower"] == pytest.approx(100 * results["top_gap_lower"])
 
 
 def test_ecsi_paths_match_numpy_least_squares(results):
