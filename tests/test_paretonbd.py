@@ -147,7 +147,7 @@ def test_det_matches_posterior_integral_and_the_fine_discrete_clv_sum():
     # FHL (2005b) DET, checked two ways: (1) P(alive) (r+x)/(alpha+T) E[1/(delta+mu)] with the
     # expectation over mu ~ Gamma(s, beta+T) by quadrature; (2) customer_lifetime_value's
     # discrete sum with weekly steps over 40 years, margin 1 and spend 1, which tends to DET.
-    from crmstudy.models.gammagamma import customer_lifetime_value
+    from crmstudy.clv import customer_lifetime_value
     from crmstudy.units import convert_rate
 
     r, alpha, s, beta = PARAMS
