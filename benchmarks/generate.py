@@ -30,12 +30,22 @@ CALIBRATION_END = OBSERVATION_END - pd.Timedelta(days=7 * 39)  # a 39-week holdo
 BLOCK = 500_000  # customers per Parquet file: bounds the generator's memory
 
 
-def _block(n: int, offset: int, seed: int) -> pd.DataFrame:
+#: The long log (``log_path(n, long=True)``): customers acquired over three years (156 weeks),
+#: all observed until week 182, so customer ages and recencies in days take many more values
+#: and a daily summary has far more distinct rows than the CDNOW-like log's (a fit base that
+#: row compression cannot carry).
+LONG_WEEKS = 182
+LONG_ACQUISITION_WEEKS = 156
+
+
+def _block(
+    n: int, offset: int, seed: int, weeks: int = WEEKS, acquisition: int = ACQUISITION_WEEKS
+) -> pd.DataFrame:
     from crmstudy.simulate import simulate_bgnbd_log
 
     rng = np.random.default_rng([seed, offset])
-    ages = WEEKS - rng.uniform(0.0, ACQUISITION_WEEKS, size=n)
-    ages[0] = WEEKS  # pins the observation end of every block to the same day
+    ages = weeks - rng.uniform(0.0, acquisition, size=n)
+    ages[0] = weeks  # pins the observation end of every block to the same day
     log = simulate_bgnbd_log(
         n,
         BGNBD_PARAMS,
@@ -46,7 +56,8 @@ def _block(n: int, offset: int, seed: int) -> pd.DataFrame:
         seed=int(rng.integers(2**31)),
     )
     # A purchase in the last instant of the window can fall past midnight; keep it closed.
-    log = log[log["date"] < OBSERVATION_END + pd.Timedelta(days=1)]
+    end = START + pd.Timedelta(days=7 * weeks)
+    log = log[log["date"] < end + pd.Timedelta(days=1)]
     ids = log["customer_id"].astype("int64") + offset
     return pd.DataFrame(
         {
@@ -57,9 +68,15 @@ def _block(n: int, offset: int, seed: int) -> pd.DataFrame:
     )
 
 
-def log_path(n_customers: int, seed: int = 2026) -> Path:
-    """The folder of the synthetic log with ``n_customers``; generated on first use."""
-    folder = CACHE / f"bgnbd_{n_customers}_seed{seed}"
+def log_path(n_customers: int, seed: int = 2026, *, long: bool = False) -> Path:
+    """The folder of the synthetic log with ``n_customers``; generated on first use.
+
+    ``long=True``: the three-year-acquisition log (``LONG_WEEKS``, ``LONG_ACQUISITION_WEEKS``).
+    """
+    weeks, acquisition = (
+        (LONG_WEEKS, LONG_ACQUISITION_WEEKS) if long else (WEEKS, ACQUISITION_WEEKS)
+    )
+    folder = CACHE / f"bgnbd_{n_customers}_seed{seed}{'_long' if long else ''}"
     meta = folder.with_name(folder.name + ".json")  # beside the folder: readers glob it
     if meta.is_file():
         return folder
@@ -67,17 +84,20 @@ def log_path(n_customers: int, seed: int = 2026) -> Path:
     t0 = time.perf_counter()
     rows = 0
     for k, offset in enumerate(range(0, n_customers, BLOCK)):
-        block = _block(min(BLOCK, n_customers - offset), offset, seed)
+        block = _block(min(BLOCK, n_customers - offset), offset, seed, weeks, acquisition)
         block.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
         rows += len(block)
+    end = START + pd.Timedelta(days=7 * weeks)
     meta.write_text(
         json.dumps(
             {
                 "customers": n_customers,
                 "rows": rows,
                 "seed": seed,
-                "observation_end": str(OBSERVATION_END.date()),
-                "calibration_end": str(CALIBRATION_END.date()),
+                "weeks": weeks,
+                "acquisition_weeks": acquisition,
+                "observation_end": str(end.date()),
+                "calibration_end": str((end - pd.Timedelta(days=7 * 39)).date()),
                 "generator": "crmstudy.simulate.simulate_bgnbd_log",
                 "seconds": round(time.perf_counter() - t0, 1),
             }

@@ -25,14 +25,28 @@ import sys
 from benchmarks._measure import worker_main
 
 
-def _summary_case(spec: dict):
+def _read_log(path: str, ids: str | None):
     import pandas as pd
 
-    log = pd.read_parquet(spec["path"])
-    if spec.get("ids") == "int" and log["customer_id"].dtype.kind != "i":
+    log = pd.read_parquet(path)
+    if ids == "int" and log["customer_id"].dtype.kind != "i":
         log["customer_id"] = log["customer_id"].astype("int64")
+    return log
+
+
+def _summary_case(spec: dict):
+    """The peer's summary or holdout split; ``from_parquet``: reading the file is timed too.
+
+    A peer takes a pandas frame only, so "from Parquet" is ``pd.read_parquet`` and the call.
+    """
+    from_parquet = bool(spec.get("from_parquet"))
+    log = None if from_parquet else _read_log(spec["path"], spec.get("ids"))
     unit = spec["period"]
     end = spec["observation_end"]
+
+    def frame():
+        return _read_log(spec["path"], spec.get("ids")) if from_parquet else log
+
     if spec["library"] == "lifetimes":
         from lifetimes import utils
 
@@ -40,7 +54,7 @@ def _summary_case(spec: dict):
 
             def run():
                 return utils.summary_data_from_transaction_data(
-                    log,
+                    frame(),
                     "customer_id",
                     "date",
                     monetary_value_col="amount",
@@ -52,7 +66,7 @@ def _summary_case(spec: dict):
 
             def run():
                 return utils.calibration_and_holdout_data(
-                    log,
+                    frame(),
                     "customer_id",
                     "date",
                     calibration_period_end=spec["calibration_end"],
@@ -68,7 +82,7 @@ def _summary_case(spec: dict):
 
             def run():
                 return utils.rfm_summary(
-                    log,
+                    frame(),
                     "customer_id",
                     "date",
                     monetary_value_col="amount",
@@ -80,7 +94,7 @@ def _summary_case(spec: dict):
 
             def run():
                 return utils.rfm_train_test_split(
-                    log,
+                    frame(),
                     "customer_id",
                     "date",
                     train_period_end=spec["calibration_end"],

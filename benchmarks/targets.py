@@ -131,17 +131,21 @@ def run_targets(
     for ids in ["int", "str"]:
         paths = {"path": str(folders[ids]), "warmup_path": str(warm_folders[ids]), "ids": ids}
         for what in ["summary", "holdout"]:
-            for engine in ["pandas", "polars", "duckdb"]:
+            for engine in ["pandas", "polars", "parquet"]:
                 label = f"{what}|{ids}|crmstudy/{engine}"
                 spec = base | paths | {"case": what, "engine": engine}
                 cases.append((label, main, "benchmarks.worker", spec))
             if what == "summary":
-                for engine in ["floor", "sweep"]:
+                for engine in ["floor", "floor/parquet", "sweep"]:
                     spec = base | paths | {"case": "summary", "engine": engine}
                     cases.append((f"summary|{ids}|numpy {engine}", main, "benchmarks.worker", spec))
             for name, python in pythons.items():
                 spec = base | paths | {"case": what, "library": name}
                 cases.append((f"{what}|{ids}|{name}", python, "benchmarks.peer_worker", spec))
+                # The peers read Parquet with pandas: "from Parquet" times the read and the call.
+                spec = spec | {"from_parquet": True}
+                label = f"{what}|{ids}|{name}/parquet"
+                cases.append((label, python, "benchmarks.peer_worker", spec))
 
     times: dict[str, list[float]] = {label: [] for label, *_ in cases}
     checks: dict[str, dict] = {}
@@ -183,24 +187,25 @@ def run_targets(
 
 
 def run_fits(
-    main: Path, lifetimes: Path | None, timeout: float, loads: list, bases=("W", "D", "C")
+    main: Path, lifetimes: Path | None, timeout: float, loads: list, bases=("W", "D", "L", "C")
 ) -> list[dict]:
-    """BG/NBD and Pareto/NBD, crmstudy and lifetimes, on three bases: the weekly (W) and daily
-    (D) summaries of the log, and a base simulated in continuous time (C, every row distinct)."""
+    """BG/NBD and Pareto/NBD, crmstudy and lifetimes, on four bases: the weekly (W) and daily
+    (D) summaries of the log; the daily summary of the long log (L: three years of acquisition,
+    many more distinct rows); and a base simulated in continuous time (C, every row distinct)."""
     from benchmarks.__main__ import run_case
     from benchmarks.generate import log_meta, log_path
 
     rows = []
     plans = [("bgnbd", 1_000_000), ("paretonbd", 1_000_000), ("paretonbd", 100_000)]
     for model, n in plans:
-        folder = log_path(n)
-        end = log_meta(folder)["observation_end"]
         for base in bases:
+            folder = log_path(n, long=base == "L")
+            end = log_meta(folder)["observation_end"]
             if base == "C":
                 path, distinct, customers = continuous_summary(n)
             else:
-                path, distinct, customers = summary_file(folder, base, end)
-            period = "W" if base == "C" else base
+                path, distinct, customers = summary_file(folder, "D" if base == "L" else base, end)
+            period = {"C": "W", "L": "D"}.get(base, base)
             spec = {"case": "fit", "model": model, "path": str(path), "period": period}
             for impl, python, module, repeats in [
                 ("crmstudy", main, "benchmarks.worker", 3),
@@ -244,6 +249,15 @@ def run_fits(
     return rows
 
 
+#: The fit bases, as the table names them.
+BASES = {
+    "W": "weekly",
+    "D": "daily",
+    "L": "daily, long log (3-year acquisition)",
+    "C": "continuous (weekly)",
+}
+
+
 def _frequency_sum(check: dict) -> str:
     """Sum of (calibration) frequency; lifetimes calls its holdout column frequency_cal."""
     value = check.get("frequency", check.get("frequency_cal"))
@@ -272,7 +286,10 @@ def render(data: dict) -> str:
         "untimed call on the 10^4 log. 'x lifetimes' = lifetimes' median / this median (above "
         "1x = faster). 'x floor' = this median / the numpy floor's for the same id type. The "
         "floor: factorise the ids, day numbers, one sort, one sweep, no checks; the sweep: the "
-        "last step alone on a pre-sorted, pre-coded log.",
+        "last step alone on a pre-sorted, pre-coded log. Rows ending '/parquet' start from the "
+        "Parquet folder and include reading it (the peers: `pd.read_parquet` and their call; "
+        "the floor: `pd.read_parquet` and the floor); a crmstudy/parquet row's ratios are to "
+        "those rows, the other rows' to the in-memory ones.",
         "",
     ]
     for what in ["summary", "holdout"]:
@@ -284,13 +301,16 @@ def render(data: dict) -> str:
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for ids in ["int", "str"]:
-            floor = med.get(f"summary|{ids}|numpy floor")
-            life = med.get(f"{what}|{ids}|lifetimes")
-            pymc = med.get(f"{what}|{ids}|pymc-marketing")
             for label in times:
                 w, i, impl = label.split("|")
                 if w != what or i != ids:
                     continue
+                # Like with like: a row read from Parquet is compared with the peers and the
+                # floor reading the same Parquet; a row from memory with theirs from memory.
+                src = "/parquet" if impl.endswith("/parquet") else ""
+                floor = med.get(f"summary|{ids}|numpy floor{src}")
+                life = med.get(f"{what}|{ids}|lifetimes{src}")
+                pymc = med.get(f"{what}|{ids}|pymc-marketing{src}")
                 m = med[label]
                 state = data["status"].get(label)
                 cells = [
@@ -299,8 +319,8 @@ def render(data: dict) -> str:
                     f"{m:.3f}" if m is not None else state or "",
                     str(len(times[label])),
                     f"{data['peak_mb'].get(label, 0):.0f}",
-                    f"{life / m:.1f}x" if life and m and impl != "lifetimes" else "",
-                    f"{pymc / m:.1f}x" if pymc and m and impl != "pymc-marketing" else "",
+                    f"{life / m:.1f}x" if life and m and not impl.startswith("lifetimes") else "",
+                    f"{pymc / m:.1f}x" if pymc and m and not impl.startswith("pymc") else "",
                     f"{m / floor:.2f}x" if floor and m and "numpy" not in impl else "",
                     _frequency_sum(data["checks"].get(label, {})),
                 ]
@@ -326,7 +346,7 @@ def render(data: dict) -> str:
             cells = [
                 r["model"],
                 f"{r['customers']:,}",
-                {"W": "weekly", "D": "daily", "C": "continuous (weekly)"}[r["period"]],
+                BASES[r["period"]],
                 r["impl"],
                 f"{r['rows_seen']:,}" if r.get("rows_seen") else "",
                 f"{r['fresh_s']:.2f}" if r.get("fresh_s") else (r.get("status") or ""),
