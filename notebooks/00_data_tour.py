@@ -69,17 +69,9 @@ from IPython.display import Markdown, display
 
 import crmstudy
 from crmstudy import datasets, transactions
-from crmstudy.formatting import format_value
+from crmstudy.formatting import format_value, style_table
 from crmstudy.plots import data as data_plots
 from crmstudy.units import PERIOD_NAMES
-
-
-def show(frame, units, index=False):
-    """A formatted table: each listed column in its unit, missing as n/a."""
-    styled = frame.style.format(
-        {c: (lambda v, u=u: format_value(v, u)) for c, u in units.items()}, na_rep="n/a"
-    )
-    return styled if index else styled.hide(axis="index")
 
 
 def bundled(name):
@@ -125,7 +117,7 @@ crmstudy.record("n_transactions", size["transactions"], label="Transactions (cus
 crmstudy.record("first_date", size["first_date"], label="First purchase date")
 crmstudy.record("last_date", size["last_date"], label="Last purchase date")
 crmstudy.record("revenue", size["revenue"], label="Revenue in the log", unit=money)
-show(
+style_table(
     pd.DataFrame({"measure": list(size), "value": [
         format_value(v, "count") if k in ("rows", "customers", "transactions")
         else format_value(v, money) if k == "revenue" else v for k, v in size.items()
@@ -134,7 +126,7 @@ show(
 )
 
 # %%
-show(log.head().assign(date=log.head()["date"].dt.date.astype(str)),
+style_table(log.head().assign(date=log.head()["date"].dt.date.astype(str)),
      {c: ("" if c != "amount" else money) for c in log.columns if c in ("amount", "quantity", "cost", "n_lines")})
 
 # %% [markdown]
@@ -156,7 +148,7 @@ fig = data_plots.purchases_over_time(counts)
 
 # %%
 described = summary.describe().T.reset_index(names="per customer")
-display(show(described, {c: "" for c in described.columns if c != "per customer"}))
+display(style_table(described, {c: "" for c in described.columns if c != "per customer"}))
 share_no_repeat = float((summary["frequency"] == 0).mean())
 crmstudy.record("share_no_repeat", share_no_repeat, label="Customers who never bought again", unit="share")
 crmstudy.record("mean_frequency", float(summary["frequency"].mean()),
@@ -213,7 +205,7 @@ for name in ("cdnow_master", "ta_feng"):
         ta_feng_log, ta_feng_summary = other, s
 side_table = pd.DataFrame(side).reset_index(names="measure")
 crmstudy.record("side_by_side", side_table)
-show(side_table, {})
+style_table(side_table, {})
 
 # %% [markdown]
 # ## Left censoring in Ta Feng's first month
@@ -239,7 +231,7 @@ crmstudy.record("ta_feng_age1_later_mean", float(later.mean()),
 censor = pd.DataFrame({"first month in the log": ta_sizes.index,
                        "customers": ta_sizes.to_numpy(),
                        "buy again next month": [ta_age1.get(c) for c in ta_sizes.index]})
-display(show(censor, {"customers": "count", "buy again next month": "share"}))
+display(style_table(censor, {"customers": "count", "buy again next month": "share"}))
 display(Markdown(
     f"{format_value(ta_sizes[november] / ta_sizes.sum(), 'share')} of Ta Feng's customers are first "
     f"seen in November 2000, and {format_value(ta_age1[november], 'share')} of them buy again in "

@@ -84,7 +84,13 @@ from IPython.display import Markdown, display
 import crmstudy
 from crmstudy import clv, datasets, retention, transactions
 from crmstudy.errors import ParameterError
-from crmstudy.formatting import format_interval, format_number, format_percent, format_value
+from crmstudy.formatting import (
+    format_interval,
+    format_number,
+    format_percent,
+    format_value,
+    markdown_table,
+)
 from crmstudy.models._intervals import interval_from_draws
 from crmstudy.models.covariates import BGNBDCovariates, SBGCovariates, log_first_purchase
 from crmstudy.models.sbg import ShiftedBetaGeometric
@@ -103,18 +109,6 @@ def show(text):
     display(Markdown(text.replace("$", r"\$")))
 
 
-def markdown_table(frame, formats, index_name=None):
-    """A Markdown table of ``frame`` with one formatter per column (presentation only)."""
-    cols = list(formats)
-    lines = ["| " + " | ".join([index_name or frame.index.name or ""] + [str(c) for c in cols]) + " |"]
-    lines.append("|" + "---|" * (len(cols) + 1))
-    for i, idx in enumerate(frame.index):
-        # Column by column, so that counts stay integers (a row would be cast to float).
-        cells = [formats[c](frame[c].iloc[i]) for c in cols]
-        lines.append("| " + " | ".join([str(idx)] + cells) + " |")
-    return Markdown("\n".join(lines).replace("$", r"\$"))
-
-
 def years_interval(lower, upper):
     return format_interval(lower, upper, "", fmt=".2f") + " years"
 
@@ -124,11 +118,11 @@ cohort = table[table["segment"] == segment].set_index("year")
 actual = cohort["percent_alive"]  # % of the cohort of 1,000, years 0..12
 alive = cohort["alive"].loc[:fit_years].to_numpy()  # customers, years 0..fit_years
 eval_year = min(horizon, int(actual.index.max()))  # the last year with an actual value
-markdown_table(
+show(markdown_table(
     cohort.rename(columns={"percent_alive": "% still active", "alive": "customers active"}),
     {"% still active": lambda v: format_value(v, "pct"), "customers active": format_number},
     index_name=f"year ({SEGMENT_NAMES[segment]}, FH 2007 Table 1)",
-)
+))
 
 # %% [markdown]
 # ## 1. Fit the sBG on years 0 to `fit_years`
@@ -183,7 +177,7 @@ fig = plots.survival_projections(
 fit_quality = regressions.groupby("model", sort=False)["rsquared"].first()
 errors = retention.projection_errors(projections, actual, t=eval_year)
 errors["rsquared"] = errors["model"].map(fit_quality)
-markdown_table(
+show(markdown_table(
     errors.set_index("model"),
     {
         "projected": lambda v: format_value(v, "pct"),
@@ -193,7 +187,7 @@ markdown_table(
         "rsquared": lambda v: format_number(v, 3),
     },
     index_name=f"model (year {eval_year})",
-)
+))
 
 # %%
 by_model = errors.set_index("model")
@@ -382,7 +376,7 @@ value = pd.DataFrame(
 )
 new_customer = lifetimes.set_index("renewals").loc[-1]
 del_sbg, del_aggregate = float(new_customer["sbg_value"]), float(new_customer["constant_value"])
-markdown_table(
+show(markdown_table(
     value.set_index("renewals"),
     {
         "DERL_sbg": lambda v: format_value(v, "years", ".2f"),
@@ -393,7 +387,7 @@ markdown_table(
         "elasticity_aggregate": lambda v: format_number(v, 2),
     },
     index_name="renewals made",
-)
+))
 
 # %%
 crmstudy.record("del_sbg", del_sbg, label="DEL of a new customer, sBG", unit="years", fmt=".2f")
@@ -448,7 +442,7 @@ joint = SBGCovariates(on={"alpha": ["high_end"], "beta": ["high_end"]}).fit(
 separate_llf = {seg: ShiftedBetaGeometric().fit(both_alive[seg]).llf for seg in both_alive}
 lr = joint.lr_test()
 coefficients = joint.coefficients
-markdown_table(
+show(markdown_table(
     coefficients.set_index("parameter"),
     {
         "coef": lambda v: format_number(v, 3),
@@ -457,7 +451,7 @@ markdown_table(
         "p_value": lambda v: format_value(v, "p"),
     },
     index_name="High End effect on",
-)
+))
 
 # %%
 crmstudy.record(
@@ -542,7 +536,7 @@ unit_name = {"W": "week", "M": "month", "Q": "quarter", "Y": "year"}[period]
 unit_zh = {"W": "周", "M": "月", "Q": "季度", "Y": "年"}[period]
 by_period = retention.period_retention(log, period)
 show(f"Data: {source}; one row per {unit_name}.")
-markdown_table(
+show(markdown_table(
     by_period.set_index("period"),
     {
         "active": format_number,
@@ -554,7 +548,7 @@ markdown_table(
         "simple_ratio": lambda v: format_number(v, 3),
     },
     index_name=unit_name,
-)
+))
 
 # %%
 if left_censored:
@@ -575,7 +569,7 @@ fig = plots.cohort_heatmap(cohorts, max_age=12)
 skipped = cohorts.attrs.get("skipped_cohort")
 if skipped:
     show(f"Cohort {skipped} (the log's first {unit_name}) is left out.")
-markdown_table(
+show(markdown_table(
     pooled.set_index("age").head(13),
     {
         "cohorts": format_number,
@@ -584,7 +578,7 @@ markdown_table(
         "share": lambda v: format_value(v, "share"),
     },
     index_name=f"{unit_name}s since first purchase",
-)
+))
 
 # %%
 above = retention.ratio_above_one(by_period)
@@ -684,7 +678,7 @@ purchase_rate_band = interval_from_draws(
     interval=interval_level,
     draws=first_draws,
 )
-markdown_table(
+show(markdown_table(
     purchase_model.coefficients.set_index("parameter"),
     {
         "coef": lambda v: format_number(v, 3),
@@ -693,7 +687,7 @@ markdown_table(
         "p_value": lambda v: format_value(v, "p"),
     },
     index_name="log first purchase, effect on",
-)
+))
 
 # %%
 crmstudy.record(

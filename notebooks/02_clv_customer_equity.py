@@ -71,7 +71,13 @@ from IPython.display import Markdown, display
 import crmstudy
 from crmstudy import clv, datasets, published
 from crmstudy import customer_equity as ce
-from crmstudy.formatting import format_money, format_number, format_percent, format_value
+from crmstudy.formatting import (
+    format_money,
+    format_number,
+    format_percent,
+    format_value,
+    markdown_table,
+)
 from crmstudy.models._intervals import interval_from_draws
 from crmstudy.models.sbg import ShiftedBetaGeometric
 from crmstudy.plots import clv as clv_plots
@@ -83,16 +89,6 @@ discount_rate = annual_discount_rate  # every rate of sections 1-3 is per year
 def show(text):
     """Display printed Markdown; a dollar sign is money here, never the start of mathematics."""
     display(Markdown(text.replace("$", r"\$")))
-
-
-def markdown_table(frame, formats, index_name=None):
-    """A Markdown table of ``frame`` with one formatter per column (presentation only)."""
-    cols = list(formats)
-    lines = ["| " + " | ".join([index_name or frame.index.name or ""] + cols) + " |"]
-    lines.append("|" + "---|" * (len(cols) + 1))
-    for idx, row in frame.iterrows():
-        lines.append("| " + " | ".join([str(idx)] + [formats[c](row[c]) for c in cols]) + " |")
-    return Markdown("\n".join(lines).replace("$", r"\$"))
 
 
 def num(digits):
@@ -110,7 +106,7 @@ table = clv.margin_multiple_table(
     [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95], [0.05, 0.08, 0.10, 0.12, 0.15, 0.20]
 )
 crmstudy.record("margin_multiple_table", table, label="Margin multiple r/(1+i-r)")
-display(
+show(
     markdown_table(
         table.rename(
             index=lambda r: format_percent(r, share=True),
@@ -264,7 +260,7 @@ for segment, iv in intervals.items():
         label=f"95% interval (asymptotic), {segment.replace('_', ' ')}",
         unit="USD",
     )
-display(
+show(
     markdown_table(
         sbg_fits,
         {"alpha": num(3), "beta": num(3), "r": lambda v: format_percent(v, share=True)},
@@ -345,7 +341,7 @@ show(
 
 # %%
 inputs = datasets.gupta_lehmann_stuart_2004()
-display(
+show(
     markdown_table(
         inputs,
         {
@@ -376,7 +372,7 @@ crmstudy.record(
     valuations["replacement"][drivers],
     label="Elasticities, replacement growth",
 )
-display(
+show(
     markdown_table(
         equity,
         {g: lambda v: format_money(v * 1e6) for g in equity.columns},
@@ -452,7 +448,7 @@ side = pd.DataFrame(
     }
 )
 money_bn = lambda v: format_value(v, "USD_bn")  # noqa: E731
-display(
+show(
     markdown_table(
         side,
         {
@@ -508,7 +504,7 @@ show(
 comparison = ce.gls_summary(valuations)
 crmstudy.record("published_comparison", comparison, label="Our ranges against GLS's summary")
 summary = published.GLS_2004_SUMMARY
-display(
+show(
     markdown_table(
         comparison.assign(**{"GLS 2004": ["3", "7", "about 1", "0.02", "0.3", "about 5"]}),
         {**{g: num(2) for g in comparison.columns}, "GLS 2004": str},
@@ -571,7 +567,7 @@ show(
 # %%
 shortcut = ce.shortcut_comparison(valuations)
 crmstudy.record("shortcut", shortcut, label="Full model against the one-cohort shortcut")
-display(markdown_table(shortcut, {c: num(2) for c in shortcut.columns}, index_name="firm"))
+show(markdown_table(shortcut, {c: num(2) for c in shortcut.columns}, index_name="firm"))
 
 # %% [markdown]
 # ### The selected firm

@@ -88,7 +88,7 @@ from IPython.display import Markdown, display
 import crmstudy
 from crmstudy import acquisition, datasets, keep_or_replace, reallocation
 from crmstudy.clv import customer_lifetime_value
-from crmstudy.formatting import format_money, format_number, format_percent
+from crmstudy.formatting import format_money, format_number, format_percent, markdown_table
 from crmstudy.models.bgnbd import BGNBD
 from crmstudy.models.gammagamma import GammaGamma
 from crmstudy.plots import acquisition as acq_plots
@@ -101,17 +101,6 @@ discount_rate = annual_discount_rate  # the model's period is a year
 def show(text):
     """Display printed Markdown; a dollar sign is money here, never the start of mathematics."""
     display(Markdown(text.replace("$", r"\$")))
-
-
-def markdown_table(frame, formats, index_name=None, index=True):
-    """A Markdown table of ``frame`` with one formatter per column (presentation only)."""
-    cols = list(formats)
-    head = ([index_name or frame.index.name or ""] if index else []) + cols
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for idx, row in frame.iterrows():
-        cells = ([str(idx)] if index else []) + [formats[c](row[c]) for c in cols]
-        lines.append("| " + " | ".join(cells) + " |")
-    return Markdown("\n".join(lines).replace("$", r"\$"))
 
 
 def num(digits):
@@ -223,7 +212,7 @@ quoted_table = quoted[
     ]
 ].rename(columns={"cost_ratio": "quoted_ratio"})
 crmstudy.record("quoted_ratios_table", quoted_table, label="Optimum for each quoted ratio")
-display(
+show(
     markdown_table(
         quoted_table.set_index("quoted_ratio"),
         {
@@ -353,7 +342,7 @@ crmstudy.record(
     [float(c) for c in under_table.loc[under_table["favour_retention_wrong"], "cost_ratio"]],
     label="Quoted ratios where the maxim points the wrong way",
 )
-display(
+show(
     markdown_table(
         under_table.set_index("cost_ratio"),
         {
@@ -511,7 +500,7 @@ crmstudy.record(
     label="Break-even cost ratio with a baseline retention",
     unit="x",
 )
-display(markdown_table(keep.rename(index=str), {c: num(2) for c in keep.columns}, index_name=""))
+show(markdown_table(keep.rename(index=str), {c: num(2) for c in keep.columns}, index_name=""))
 
 # %% [markdown]
 # ## 9. What a retained customer is worth
@@ -598,7 +587,7 @@ crmstudy.record(
     label="90% interval of the cohort value (parameter uncertainty)",
     unit="USD",
 )
-display(
+show(
     markdown_table(
         by_kind,
         {

@@ -71,7 +71,7 @@ from IPython.display import Markdown, display
 
 import crmstudy
 from crmstudy import churn_profit as cp
-from crmstudy.formatting import format_money, format_number, format_percent
+from crmstudy.formatting import format_money, format_number, format_percent, markdown_table
 from crmstudy.plots import churn_profit as cp_plots
 from crmstudy.verdicts import VERDICT_CLASSES, record_verdict
 
@@ -97,17 +97,6 @@ def show(text):
 
 def pct(value, digits=1):
     return format_percent(value, digits=digits, signed=True)
-
-
-def markdown_table(frame, formats, index_name=None):
-    """A Markdown table of ``frame`` with one formatter per column (presentation only)."""
-    cols = list(formats)
-    lines = ["| " + " | ".join([index_name or frame.index.name or ""] + cols) + " |"]
-    lines.append("|" + "---|" * (len(cols) + 1))
-    for idx, row in frame.iterrows():
-        cells = [formats[c](row[c]) for c in cols]
-        lines.append("| " + " | ".join([str(idx)] + cells) + " |")
-    return Markdown("\n".join(lines).replace("$", r"\$"))
 
 
 # %% [markdown]
@@ -163,7 +152,7 @@ labels = {
     "expected_lifetime_profit_net": "one customer, geometric life of mean 1/d, undiscounted",
     "rs_undiscounted_npv": "one customer, fixed life of 1/d (R&S), undiscounted",
 }
-display(
+show(
     markdown_table(
         identity.rename(index=labels),
         {c: format_money for c in identity.columns},
@@ -308,7 +297,7 @@ required = pd.DataFrame(
 crmstudy.record(
     "rs_required_defection", required, label="Baseline defection giving each R&S uplift"
 )
-display(
+show(
     markdown_table(
         required,
         {c: (lambda v: format_percent(v, share=True)) for c in required.columns},
@@ -370,7 +359,7 @@ thresholds = pd.DataFrame(
 crmstudy.record(
     "doubling_threshold", thresholds, label="Highest net margin at which profit doubles"
 )
-display(
+show(
     markdown_table(
         thresholds.rename(index=lambda d: format_percent(d, share=True)),
         {c: (lambda v: format_percent(v, share=True)) for c in thresholds.columns},

@@ -67,7 +67,7 @@ from IPython.display import Markdown, display
 import crmstudy
 from crmstudy import concentration as conc
 from crmstudy import datasets, transactions
-from crmstudy.formatting import format_interval, format_value
+from crmstudy.formatting import format_interval, format_value, style_table
 from crmstudy.plots import concentration as conc_plots
 from crmstudy.verdicts import record_verdict
 
@@ -99,14 +99,6 @@ def money_text(x):
     return format_value(x, money) if money else format_value(x, "", ".2f")
 
 
-def show(frame, units, index=False):
-    """A formatted table: each column written in its unit, missing as n/a."""
-    styled = frame.style.format(
-        {c: (lambda v, u=u: format_value(v, u)) for c, u in units.items()}, na_rep="n/a"
-    )
-    return styled if index else styled.hide(axis="index")
-
-
 # %% [markdown]
 # ## One number per customer
 #
@@ -130,7 +122,7 @@ crmstudy.record(
 )
 display(Markdown(f"{source}: **{len(totals):,}** customers bought in {window_label}."))
 described = totals.describe().T.reset_index(names="per customer")
-show(described, {c: "" for c in described.columns if c != "per customer"})
+style_table(described, {c: "" for c in described.columns if c != "per customer"})
 
 # %% [markdown]
 # ## The Lorenz curve and the top-20% share
@@ -171,7 +163,7 @@ ci_table["estimate (95% CI)"] = [
     f"({format_interval(r.lower, r.upper, labels[m][1], fmt='.3f' if m == 'gini' else None)})"
     for m, r in zip(ci.index, ci.itertuples(), strict=True)
 ]
-show(ci_table[["measure", "estimate (95% CI)"]], {})
+style_table(ci_table[["measure", "estimate (95% CI)"]], {})
 
 # %%
 top = ci.loc["top_share", "estimate"]
@@ -233,7 +225,7 @@ crmstudy.record(
     "window_top_share_buyers",
     {str(k): float(v) for k, v in conc.summarise_windows(by_buyers)["mean_top_share"].items()},
 )
-show(
+style_table(
     window_summary,
     {c: ("share" if "share" in c else "count") for c in window_summary.columns
      if c not in ("population",)},
@@ -335,7 +327,7 @@ measured = pd.DataFrame(
 comparison = pd.concat([anchors.drop(columns="citation"), measured], ignore_index=True)
 comparison["label"] = comparison["source"] + " - " + comparison["setting"]
 crmstudy.record("comparison", comparison.drop(columns="label"))
-show(
+style_table(
     comparison[["source", "setting", "top20_share", "lower", "upper"]],
     {"top20_share": "share", "lower": "share", "upper": "share"},
 )
@@ -404,7 +396,7 @@ crmstudy.record("top_profit_share", float(whale["top_profit_share"]),
 crmstudy.record("profit_from_cost_column", bool(has_cost),
                 label="Profit from the log's cost column (ASSET taken as cost)")
 whale_table = profit_ci.reset_index()
-show(whale_table, {"estimate": "share", "lower": "share", "upper": "share", "se": "share"})
+style_table(whale_table, {"estimate": "share", "lower": "share", "upper": "share", "se": "share"})
 
 # %%
 fig = conc_plots.whale(
@@ -491,7 +483,7 @@ crmstudy.record("pareto_shape_80_20", conc.pareto_shape(0.8, 0.2),
                 label="Pareto shape that gives 80/20", unit="")
 crmstudy.record("pareto_shape_measured", float(pareto["pareto_shape"].iloc[2]),
                 label="Pareto shape with the measured top-20% share", unit="")
-show(pareto, {"pareto_shape": "", "top20_share": "share", "pareto_gini": ""})
+style_table(pareto, {"pareto_shape": "", "top20_share": "share", "pareto_gini": ""})
 
 # %% [markdown]
 # Is the measured spending a Pareto distribution with a gentler shape? If it were, the single
@@ -534,7 +526,7 @@ display(
         )
     )
 )
-show(pareto_check, {"top_fraction": "share", "measured_share": "share", "pareto_share": "share"})
+style_table(pareto_check, {"top_fraction": "share", "measured_share": "share", "pareto_share": "share"})
 
 # %% [markdown]
 # ## Verdict

@@ -73,7 +73,7 @@ from IPython.display import Markdown, display
 
 import crmstudy
 from crmstudy import datasets, satisfaction, value
-from crmstudy.formatting import format_interval, format_value
+from crmstudy.formatting import format_interval, format_value, style_table
 from crmstudy.plots import value as value_plots
 from crmstudy.survey import (
     XEROX_RATIO,
@@ -85,15 +85,6 @@ from crmstudy.survey import (
 )
 from crmstudy.units import convert_rate
 from crmstudy.verdicts import record_verdict
-
-
-def show(frame, units, index=False):
-    """A formatted table: each listed column in its unit, missing as n/a."""
-    styled = frame.style.format(
-        {c: (lambda v, u=u: format_value(v, u)) for c, u in units.items()}, na_rep="n/a"
-    )
-    return styled if index else styled.hide(axis="index")
-
 
 CLASS_WORDS = {
     "holds": ("holds", "成立"),
@@ -143,7 +134,7 @@ crmstudy.record("n_respondents_used", int(table["respondents"].sum()),
 table_view = table.reset_index(drop=True).assign(
     interval=[format_interval(lo, hi, "share") for lo, hi in zip(table["lower"], table["upper"], strict=True)]
 )
-show(
+style_table(
     table_view[["label", "respondents", "loyal", "loyal_share", "interval", "mean_loyalty"]],
     {"respondents": "count", "loyal": "count", "loyal_share": "share", "mean_loyalty": ""},
 )
@@ -196,7 +187,7 @@ crmstudy.record("aic_categorical_real", float(loyalty_fit.comparison.loc["catego
 crmstudy.record("aic_linear_real", float(loyalty_fit.comparison.loc["linear", "aic"]),
                 label="AIC, straight line", unit="")
 comparison_view = loyalty_fit.comparison.reset_index()
-display(show(comparison_view, {"parameters": "count", "loglik": "loglik", "aic": "", "bic": ""}))
+display(style_table(comparison_view, {"parameters": "count", "loglik": "loglik", "aic": "", "bic": ""}))
 display(
     Markdown(
         f"LR = {format_value(loyalty_fit.lr_stat, '', '.2f')} on {loyalty_fit.lr_df} degrees of "
@@ -238,7 +229,7 @@ crmstudy.record("moderation_pvalue", float(moderation.pvalues["top:moderator"]),
                 label="Interaction p-value", unit="p")
 crmstudy.record("switching_satisfaction_corr", corr,
                 label="Correlation of switching-cost index with satisfaction", unit="")
-display(show(by_cost.reset_index(), {"respondents_top": "count", "share_top": "share",
+display(style_table(by_cost.reset_index(), {"respondents_top": "count", "share_top": "share",
                                      "respondents_below": "count", "share_below": "share",
                                      "gap": "share", "lower": "share", "upper": "share"}))
 narrows = by_cost.loc["high switching cost", "gap"] < by_cost.loc["low switching cost", "gap"]
@@ -329,7 +320,7 @@ crmstudy.record("indirect_value_loyalty_lower", float(chain.indirect["lower"]),
                 label="Indirect effect, 95% CI lower", unit="")
 crmstudy.record("indirect_value_loyalty_upper", float(chain.indirect["upper"]),
                 label="Indirect effect, 95% CI upper", unit="")
-display(show(chain.paths, {"coef": "", "se": "", "lower": "", "upper": "", "p": "p"}))
+display(style_table(chain.paths, {"coef": "", "se": "", "lower": "", "upper": "", "p": "p"}))
 fig = value_plots.value_chain_paths(chain.paths, title="ECSI mobile: the value chain")
 
 # %%
@@ -360,7 +351,7 @@ display(
 if value_survey_path:
     own_value = value.fit_value_equation(pd.read_csv(value_survey_path))
     crmstudy.record("value_equation", own_value)
-    display(show(own_value, {"coef": "", "se": "", "lower": "", "upper": "", "p": "p"}))
+    display(style_table(own_value, {"coef": "", "se": "", "lower": "", "upper": "", "p": "p"}))
     b_row = own_value.set_index("predictor").loc["quality"]
     c_row = own_value.set_index("predictor").loc["cost"]
     benefit, benefit_ci = float(b_row["coef"]), (float(b_row["lower"]), float(b_row["upper"]))
@@ -436,7 +427,7 @@ crmstudy.record("top_gap_high", float(gaps_4_5.loc["high", "gap"]),
                 label="Simulated top gap (5 minus 4), high competition", unit="share")
 crmstudy.record("repurchase_ratio_5_vs_4_high", float(gaps_4_5.loc["high", "ratio"]),
                 label="Simulated retention ratio 5 vs 4, high competition", unit="x")
-display(show(gaps_4_5.reset_index(), {"retention_4": "share", "retention_5": "share", "gap": "share", "ratio": "x"}))
+display(style_table(gaps_4_5.reset_index(), {"retention_4": "share", "retention_5": "share", "gap": "share", "ratio": "x"}))
 
 # %%
 gaps = top_gap_by_switching_cost(np.linspace(0, 1, 11))
@@ -464,7 +455,7 @@ crmstudy.record("aic_categorical", float(defection.comparison.loc["categorical",
                 label="Simulated AIC, categories", unit="")
 crmstudy.record("aic_linear", float(defection.comparison.loc["linear", "aic"]),
                 label="Simulated AIC, straight line", unit="")
-display(show(def_recovery.reset_index(), {c: "" for c in def_recovery.columns}))
+display(style_table(def_recovery.reset_index(), {c: "" for c in def_recovery.columns}))
 observed = satisfaction.retention_by_satisfaction(survey)
 predicted = satisfaction.predicted_retention(defection)
 crmstudy.record("retention_by_level", observed.reset_index())
@@ -501,7 +492,7 @@ crmstudy.record("retention_completely_satisfied", float(segments.loc["completely
                 label="Simulated retention, completely satisfied", unit="share")
 crmstudy.record("retention_satisfied_unstable", float(segments.loc["satisfied but unstable", "retention"]),
                 label="Simulated retention, satisfied but unstable", unit="share")
-display(show(segments.reset_index(), {c: ("share" if c in ("share", "retention") else "")
+display(style_table(segments.reset_index(), {c: ("share" if c in ("share", "retention") else "")
                                       for c in segments.columns}))
 discount_rate = convert_rate(annual_discount_rate, "Y", survey.attrs["period"])
 profit_per_customer = float(survey["profit"].mean())
@@ -515,7 +506,7 @@ crmstudy.record("best_retention_step", step_names[gain["retention_gain"].idxmax(
                 label="Simulated step adding most retention")
 crmstudy.record("top_step_share", float(gain["share_of_total_gain"].iloc[-1]),
                 label="Simulated share of the whole-scale gain in the 4->5 step", unit="share")
-display(show(gain, {c: ("share" if "share" in c or "retention" in c else "") for c in gain.columns
+display(style_table(gain, {c: ("share" if "share" in c or "retention" in c else "") for c in gain.columns
                     if c not in ("from_level", "to_level")}))
 
 # %% [markdown]
@@ -537,7 +528,7 @@ spend_recovery = satisfaction.parameter_recovery(spend_fit, true_parameters(trut
 crmstudy.record("spend_model_max_abs_z", float(spend_recovery["z"].abs().max()),
                 label="Spend model: largest |z| of estimate minus truth", unit="")
 fig = value_plots.segment_profitability_bars(profitability)
-display(show(profitability.reset_index(), {c: "" for c in profitability.columns}))
+display(style_table(profitability.reset_index(), {c: "" for c in profitability.columns}))
 
 # %%
 firms = pd.read_csv(firms_path) if firms_path else None

@@ -63,7 +63,7 @@ from IPython.display import Markdown, display
 import crmstudy
 from crmstudy import customisation as cz
 from crmstudy import datasets
-from crmstudy.formatting import format_interval, format_number, format_value
+from crmstudy.formatting import format_interval, format_number, format_value, markdown_table
 from crmstudy.plots import customisation as plots
 from crmstudy.reports import read_scenario
 from crmstudy.verdicts import VERDICT_CLASSES, record_verdict
@@ -84,9 +84,7 @@ period_word = {"D": "day", "W": "week"}[demand_period]
 
 def md_table(rows, header):
     """A Markdown table from rows of already formatted strings."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return Markdown("\n".join(lines))
+    return Markdown(markdown_table(pd.DataFrame(rows, columns=header), index=False))
 
 
 display(

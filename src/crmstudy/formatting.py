@@ -28,7 +28,9 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_value",
+    "markdown_table",
     "markdown_text",
+    "style_table",
 ]
 
 #: Unit codes a recorded value may carry, with how the number is written and its English suffix.
@@ -226,3 +228,67 @@ def markdown_text(text: str) -> str:
     'mean US\\\\$19.04, median US\\\\$6.90; churn $1 - r$'
     """
     return CURRENCY_DOLLAR.sub(lambda m: m.group(1) + "\\\\$", text)
+
+
+def _cell_formatter(spec: Any):
+    """A cell formatter from a callable, a unit code (``format_value`` in that unit) or None."""
+    if callable(spec):
+        return spec
+    if spec is None:
+        return lambda v: "n/a" if _missing(v) else str(v)
+    if spec not in UNITS:
+        raise ValueError(
+            f"unknown unit code {spec!r}; expected a formatter or one of {sorted(UNITS)}"
+        )
+    return lambda v: format_value(v, spec)
+
+
+def markdown_table(
+    frame: Any,
+    formats: dict | None = None,
+    *,
+    index: bool = True,
+    index_name: str | None = None,
+) -> str:
+    """A Markdown table of ``frame`` (pandas), each cell written by its column's formatter.
+
+    ``formats`` maps each column to show, in order, to a formatter: a callable taking the value,
+    a unit code of ``UNITS`` (written by :func:`format_value`), or None (``str``, "n/a" where
+    missing); without ``formats`` every column is shown with ``str``. Cells are read column by
+    column, so an integer column stays integer (reading row by row would turn it to float in a
+    mixed row). ``index``: whether the first column is the index, headed ``index_name`` or else
+    the index's name. The text is returned, not displayed (wrap it in IPython's ``Markdown``).
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"n": [3, 40], "s": [0.5, 0.25]})
+    >>> print(markdown_table(frame, {"n": None, "s": "share"}, index_name="row"))
+    | row | n | s |
+    |---|---|---|
+    | 0 | 3 | 50.0% |
+    | 1 | 40 | 25.0% |
+    """
+    columns = list(frame.columns) if formats is None else list(formats)
+    writers = {c: _cell_formatter(None if formats is None else formats[c]) for c in columns}
+    head = [index_name or frame.index.name or ""] if index else []
+    head += [str(c) for c in columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    values = {c: frame[c].tolist() for c in columns}
+    for i, label in enumerate(frame.index):
+        cells = [str(label)] if index else []
+        cells += [writers[c](values[c][i]) for c in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def style_table(frame: Any, units: dict, *, index: bool = False):
+    """A pandas ``Styler`` of ``frame`` with each listed column in its unit, missing as n/a.
+
+    ``units`` maps columns to unit codes of ``UNITS`` (written by :func:`format_value`) or to
+    formatters; other columns keep pandas' own display. The index is hidden unless
+    ``index=True``.
+    """
+    writers = {
+        c: u if callable(u) else (lambda v, u=u: format_value(v, u)) for c, u in units.items()
+    }
+    styled = frame.style.format(writers, na_rep="n/a")
+    return styled if index else styled.hide(axis="index")
