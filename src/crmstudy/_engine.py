@@ -262,33 +262,36 @@ def summary_arrays(
     cal_day: int,
     base_day: int,
     obs_day: int | None = None,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """The integers of :func:`summary_frames` from numpy arrays, by one sort and segment sums.
 
     For logs already in memory (pandas input, ids as integer codes): the same definitions as
     :func:`summary_frames` (Fader, Hardie & Lee 2005a), the same columns and integer values, in
     code order, computed without a group-by. Each customer-day is one int64 key, ``code *
     MAX_SPAN_DAYS + day - base_day``; sorting the keys puts each customer's days together and in
-    order (a log already sorted by customer and day sorts in linear time), and sums over runs
-    give the day values, then the customer statistics. All sums are int64, exact.
+    order, and sums over runs give the day values, then the customer statistics. A log whose
+    keys are already in order (grouped by customer in code order, each customer's purchases in
+    time order: :mod:`crmstudy._ids` numbers the codes so that a grouped log is) is not sorted
+    at all; the check costs one comparison per row. All sums are int64, exact.
     """
     end = cal_day if obs_day is None else obs_day
+    if int(day.max()) > end:
+        keep = day <= end
+        codes, day, micros = codes[keep], day[keep], micros[keep]
     # key = code * MAX_SPAN_DAYS + day - base_day, built in place (each temporary of a 10^7-row
     # log costs its page faults).
     key = codes.astype("int64")
     key *= MAX_SPAN_DAYS
     key += day
     key -= base_day
-    if int(day.max()) > end:
-        keep = day <= end
-        key, micros = key[keep], micros[keep]
-    order = np.argsort(key, kind="stable")
-    key = key[order]
+    if key.size > 1 and not bool((key[1:] >= key[:-1]).all()):
+        order = np.argsort(key, kind="stable")
+        key, codes, day, micros = key[order], codes[order], day[order], micros[order]
+        del order
     starts = _segments(key)
-    day_micros = np.add.reduceat(micros[order], starts) if starts.size else micros[:0]
-    del order
-    customer, day_of = np.divmod(key[starts], MAX_SPAN_DAYS)
-    day_of += base_day
+    del key
+    day_micros = np.add.reduceat(micros, starts) if starts.size else micros[:0]
+    customer, day_of = codes[starts], day[starts]
     if obs_day is None:
         c_customer, c_day, c_micros = customer, day_of, day_micros
     else:
@@ -312,13 +315,19 @@ def summary_arrays(
         "largest_micros": largest,
     }
     if obs_day is not None:
-        held = ~in_cal
-        n_codes = int(customer.max()) + 1 if customer.size else 0
-        count = np.bincount(customer[held], minlength=n_codes)
-        value = np.zeros(n_codes, dtype="int64")
-        np.add.at(value, customer[held], day_micros[held])
-        out["frequency_holdout"] = count[ids].astype("int64")
-        out["holdout_micros"] = value[ids]
+        # Each customer's days are in order, so the holdout days follow the calibration days:
+        # the holdout is every day of the customer minus the calibration days (as the engines
+        # compute it), per customer segment of all the days.
+        all_first = _segments(customer)
+        if all_first.size:
+            all_days = np.diff(np.append(all_first, customer.size))
+            all_micros = np.add.reduceat(day_micros, all_first)
+        else:
+            all_days = all_micros = day_micros[:0]
+        # customers with a calibration day (their first day), in the code order of ``ids``
+        acquired = day_of[all_first] <= cal_day
+        out["frequency_holdout"] = (all_days[acquired] - (out["frequency"] + 1)).astype("int64")
+        out["holdout_micros"] = all_micros[acquired] - total
     return out
 
 
@@ -333,22 +342,27 @@ class CustomerIntegers(dict):
         return len(self.index)
 
 
-def by_customer(frame, labels=None) -> CustomerIntegers:
+def by_customer(frame, labels=None, order=None) -> CustomerIntegers:
     """Index the per-customer integers by ``customer_id`` (str), sorted, whatever the engine.
 
     ``frame`` is a collected pandas frame (lazy engines) or the dict of
-    :func:`summary_arrays`, whose codes come out in ascending order; ``labels`` maps integer
-    codes back to the ids (pandas input, see :func:`crmstudy.transactions._validate`). They are
-    sorted as text, so code order is id order and no text sort is needed.
+    :func:`summary_arrays`, whose codes are distinct and ascending; ``labels`` maps integer
+    codes back to the ids and ``order`` lists the codes in the text order of their ids (pandas
+    input, see :func:`crmstudy._ids.factorize`): the rows are put in id order by taking them
+    in that order, with no text sort.
     """
     if labels is not None:
         codes = np.asarray(frame["customer_id"])
-        columns = {k: np.asarray(v) for k, v in frame.items() if k != "customer_id"}
-        if codes.size > 1 and not bool((codes[1:] > codes[:-1]).all()):
-            order = np.argsort(codes, kind="stable")
-            codes = codes[order]
-            columns = {k: v[order] for k, v in columns.items()}
-        return CustomerIntegers(columns, pd.Index(labels.take(codes), name="customer_id"))
+        if codes.size == len(labels):  # every customer has a row: the codes are 0 .. n-1
+            take, keep = order, order
+        else:
+            position = np.full(len(labels), -1, dtype=np.intp)
+            position[codes] = np.arange(codes.size)
+            where = position[order]
+            keep = order[where >= 0]
+            take = where[where >= 0]
+        columns = {k: np.asarray(v)[take] for k, v in frame.items() if k != "customer_id"}
+        return CustomerIntegers(columns, pd.Index(labels.take(keep), name="customer_id"))
     ids = pd.Index(frame["customer_id"]).astype("str")
     order = np.asarray(ids.argsort())  # one sort of the text ids; columns taken one by one
     columns = {c: frame[c].to_numpy()[order] for c in frame.columns if c != "customer_id"}

@@ -67,6 +67,7 @@ import numpy as np
 import pandas as pd
 
 from crmstudy import _engine as engine
+from crmstudy import _ids
 from crmstudy._engine import (
     MAX_DAY_UNITS,
     MAX_SPAN_DAYS,
@@ -254,32 +255,13 @@ def _check_ids(ids: pd.Series, column: str) -> pd.Series:
     return ids
 
 
-def _factorize(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of the ids and the distinct ids as text, **sorted as text**.
-
-    Code order is then the summaries' index order (ids sorted as text), so the result is put in
-    order by an integer sort. Integer ids are factorised as integers (fast) and their few
-    distinct values ordered as text afterwards ("10" before "9", as every engine sorts them).
-    """
-    if pd.api.types.is_string_dtype(ids) and ids.dtype != object:
-        codes, uniques = pd.factorize(ids, sort=True)
-        return codes, pd.Index(uniques, dtype="str")
-    codes, uniques = pd.factorize(ids)
-    if isinstance(uniques, np.ndarray) and uniques.dtype.kind in "iu":
-        import pyarrow as pa
-
-        # Integers to text in Arrow (C++), several times faster than through Python objects.
-        labels = pd.Index(pd.array(pa.array(uniques).cast(pa.large_string()), dtype="str"))
-    else:
-        labels = pd.Index(uniques).astype("str")
-    order = np.asarray(labels.argsort())  # pyarrow's sort for text: fast
-    rank = np.empty(order.size, dtype=np.intp)
-    rank[order] = np.arange(order.size)
-    return rank[codes], labels.take(order)
-
-
 def _check_id_text(labels: pd.Index, column: str, ids: pd.Series, codes: np.ndarray) -> None:
-    """Refuse empty, blank or space-padded ids; ``labels`` are the distinct ids as text."""
+    """Refuse empty, blank or space-padded ids; ``labels`` are the distinct ids as text.
+
+    Integer ids are never blank or padded: their text is not looked at.
+    """
+    if ids.dtype.kind in "iu":
+        return
     stripped = labels.str.strip()
     blank = np.asarray(stripped == "")
     padded = np.asarray(stripped != labels) & ~blank
@@ -522,18 +504,18 @@ def validate_transactions(
         date_format,
         deprecated,
     )
-    clean, _, _ = _validate(df, columns, observation_end)
-    return clean
+    return _validate(df, columns, observation_end)[0]
 
 
 def _validate(
     df, columns: _Columns, observation_end=None, *, codes: bool = False
-) -> tuple[pd.DataFrame, np.ndarray | None, pd.Index | None]:
+) -> tuple[pd.DataFrame | dict, _ids.Ids | None]:
     """:func:`validate_transactions` with the column names resolved.
 
     With ``codes=True`` (the summaries' path) the ids are factorised instead of converted to
     text row by row: returns ``(dict of numpy arrays customer_id (integer codes), date, amount;
-    codes; labels)``, labels the distinct ids as text. Otherwise ``(clean frame, None, None)``.
+    ids)``, ``ids`` the codes, the distinct ids as text and their text order
+    (:func:`crmstudy._ids.factorize`). Otherwise ``(clean frame, None)``.
     """
     customer, date, amount = columns.customer, columns.date, columns.amount
     if not isinstance(df, pd.DataFrame):
@@ -552,8 +534,8 @@ def _validate(
     if len(df) == 0:
         raise DataError("the transaction log is empty: it has no rows to summarise")
 
-    ids = _check_ids(df[customer], customer)
-    id_codes, labels = _factorize(ids)
+    ids = _ids.factorize(_check_ids(df[customer], customer))
+    id_codes, labels = ids.codes, ids.labels
     _check_id_text(labels, customer, df[customer], id_codes)
     dates = _parse_dates(df[date], date, columns.date_format)
     values = _check_amounts(df[amount], amount)
@@ -570,7 +552,7 @@ def _validate(
 
     if codes:
         arrays = {"customer_id": id_codes, "date": dates.to_numpy(), "amount": values.to_numpy()}
-        return arrays, id_codes, labels
+        return arrays, ids
     out = df.drop(columns=list(wanted.values())).copy()
     out.insert(0, "customer_id", labels.take(id_codes).to_numpy())
     out.insert(1, "date", dates.to_numpy())
@@ -578,7 +560,7 @@ def _validate(
     out.attrs = dict(df.attrs)
     if out.index.name == _LINE:
         out = out.reset_index(drop=True)
-    return out, None, None
+    return out, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -769,8 +751,8 @@ def _as_lazy(transactions, columns: _Columns):
     if polars is not None and isinstance(transactions, polars.DataFrame):
         transactions = _polars_columns(transactions, columns)
     if isinstance(transactions, pd.DataFrame):
-        arrays, _, labels = _validate(transactions, columns, codes=True)
-        return _InMemory(arrays), labels, source
+        arrays, ids = _validate(transactions, columns, codes=True)
+        return _InMemory(arrays, ids.order), ids.labels, source
     customer, date, amount = columns.customer, columns.date, columns.amount
     try:
         native = nw.from_native(transactions)
@@ -826,14 +808,16 @@ def _as_lazy(transactions, columns: _Columns):
 
 
 class _InMemory:
-    """A checked pandas log as numpy arrays, ids as integer codes (see :func:`_factorize`).
+    """A checked pandas log as numpy arrays, ids as integer codes (:func:`crmstudy._ids.factorize`).
 
-    The summaries work on the arrays directly; a narwhals frame (for cohorts, period counts and
-    error messages) is built only when one is asked for.
+    ``order`` lists the codes in the text order of their ids. The summaries work on the arrays
+    directly; a narwhals frame (for cohorts, period counts and error messages) is built only
+    when one is asked for.
     """
 
-    def __init__(self, arrays: dict[str, np.ndarray]):
+    def __init__(self, arrays: dict[str, np.ndarray], order: np.ndarray):
         self.arrays = arrays
+        self.order = order
         self._frame = None
 
     def lazy(self):
@@ -1019,9 +1003,8 @@ def _summary_integers(
         integers = engine.summary_arrays(
             arrays["customer_id"], arrays["day"], arrays["micros"], cal_day, base_day, obs_day
         )
-    else:
-        integers = _collect(summary_frames(lazy, cal_day, base_day, obs_day))
-    return engine.by_customer(integers, labels)
+        return engine.by_customer(integers, labels, lazy.order)
+    return engine.by_customer(_collect(summary_frames(lazy, cal_day, base_day, obs_day)))
 
 
 def _resolve_end(value, span: dict[str, int], name: str) -> int:
