@@ -793,7 +793,7 @@ def _read_parquet_columns(files: list[Path], text: str, columns: _Columns) -> pd
         ) from None
     _check_types(nw.from_native(table).schema, columns, zones=False)
     return pd.DataFrame(
-        {name: table.column(name).to_pandas(date_as_object=False) for name in wanted}
+        {name: table.column(name).to_pandas(date_as_object=False) for name in wanted}, copy=False
     )
 
 
@@ -915,7 +915,7 @@ def _polars_columns(frame, columns: _Columns) -> pd.DataFrame:
     """
     wanted = [columns.customer, columns.date, columns.amount]
     _missing_columns(wanted, frame.columns)
-    return pd.DataFrame({c: frame[c].to_pandas() for c in dict.fromkeys(wanted)})
+    return pd.DataFrame({c: frame[c].to_pandas() for c in dict.fromkeys(wanted)}, copy=False)
 
 
 def _example(lazy, condition, labels, source: str) -> str:
