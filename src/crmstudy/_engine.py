@@ -261,6 +261,26 @@ def _segments(keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(new)
 
 
+def _run_sums(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start positions of the runs of equal ``keys`` (sorted) and the sums of ``values`` over them.
+
+    Most runs of a purchase log are one row (one purchase on a day), so the sums are the first
+    values of the runs plus the few rows that continue a run, added in place: exact (int64) and
+    cheaper than a segment sum over every run.
+    """
+    if keys.size == 0:
+        return np.zeros(0, dtype=np.intp), values[:0]
+    new = np.empty(keys.size, dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    sums = values[starts]
+    more = np.flatnonzero(~new)  # rows continuing a run; the j-th of them is in run more[j] - j - 1
+    if more.size:
+        np.add.at(sums, more - np.arange(1, more.size + 1), values[more])
+    return starts, sums
+
+
 def summary_arrays(
     codes: np.ndarray,
     day: np.ndarray,
@@ -294,9 +314,8 @@ def summary_arrays(
         order = np.argsort(key, kind="stable")
         key, codes, day, micros = key[order], codes[order], day[order], micros[order]
         del order
-    starts = _segments(key)
+    starts, day_micros = _run_sums(key, micros)
     del key
-    day_micros = np.add.reduceat(micros, starts) if starts.size else micros[:0]
     customer, day_of = codes[starts], day[starts]
     if obs_day is None:
         c_customer, c_day, c_micros = customer, day_of, day_micros

@@ -41,11 +41,14 @@ column, the row and the value; rows of a CSV file are named by their line in the
 Engines
 -------
 ``rfm_summary``, ``calibration_holdout``, ``cohort_table`` and ``purchase_counts`` accept a pandas
-DataFrame, a polars DataFrame or LazyFrame, a DuckDB relation, a path or glob of Parquet files
-(read out of core by DuckDB), a CSV path, or a Dask DataFrame. This module checks the log (in
-pandas for a pandas frame, in one aggregation pass on the other engines) and
-:mod:`crmstudy._engine` computes the summaries, written once in narwhals for every engine. Only
-the result (one row per customer, or per cohort and age) is collected, into pandas; every engine
+DataFrame, a polars DataFrame or LazyFrame, a DuckDB relation, a path or glob of Parquet files, a
+CSV path, or a Dask DataFrame. A log held in memory (pandas, eager polars, a CSV file, and a
+Parquet path whose size on disk times :data:`PARQUET_IN_MEMORY_FACTOR` (40) fits in the
+machine's available memory, read by pyarrow) is checked in pandas, row by row, and summarised in
+numpy (:func:`crmstudy._engine.summary_arrays`, ids coded by :mod:`crmstudy._ids`); larger
+Parquet input is read out of core by DuckDB, and the lazy engines are checked in one aggregation
+pass and summarised by :mod:`crmstudy._engine`'s query, written once in narwhals. Only the
+result (one row per customer, or per cohort and age) is collected, into pandas; every engine
 returns a bit-identical frame.
 
 Spark is not supported or tested: narwhals has a PySpark backend, so the same code may run there,
@@ -411,6 +414,12 @@ def _check_amounts(raw: pd.Series, column: str) -> pd.Series:
                 f"{value!r}"
             )
     array = values.to_numpy()
+    total = float(array.sum())
+    # Two reductions decide a valid column (NaN fails both comparisons); the row-by-row masks
+    # below run only to name the first bad row.
+    if array.min() >= 0 and array.max() < MAX_DAY_UNITS and np.isfinite(total):
+        _check_total(total, column)
+        return values
     nan_amount = np.isnan(array)
     if nan_amount.any():
         n, where, value = _first_bad(raw, nan_amount)
@@ -440,7 +449,7 @@ def _check_amounts(raw: pd.Series, column: str) -> pd.Series:
             f"first at {where}: {value!r}; crmstudy sums amounts exactly (in millionths) up to "
             f"{MAX_DAY_UNITS:,.0f} per customer and day: " + _LARGER_UNIT_HINT
         )
-    _check_total(float(array.sum()), column)
+    _check_total(total, column)
     return values
 
 
