@@ -724,9 +724,10 @@ def _collect(lazy, source: str = "the log") -> pd.DataFrame:
 #: A Parquet file, folder or glob is read into memory (the needed columns, by pyarrow) and
 #: summarised by the in-memory path when the machine's available memory (``MemAvailable``) is
 #: at least this many times its size on disk; larger input is read out of core by DuckDB (see
-#: its ``memory_limit``). The in-memory summary of the 10^6-customer benchmark log (34 MB of
-#: Parquet) peaks at about 10 times that (Arrow columns, numpy arrays, the result); logs that
-#: compress better on disk need more, so 40 keeps at least half the available memory free.
+#: its ``memory_limit``). Summarising the 10^6-customer benchmark log (35 MB of Parquet) this
+#: way grows the process by 430-520 MB, about 15 times its size on disk (Arrow columns, numpy
+#: arrays, the result; measured by ``python -m benchmarks``); 40 leaves more than half the
+#: available memory free for such a log, and room for logs that compress better on disk.
 PARQUET_IN_MEMORY_FACTOR = 40
 
 
