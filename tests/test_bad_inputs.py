@@ -310,3 +310,38 @@ def test_bad_parameters_are_parameter_errors():
         rfm_summary(frame, customer_column=3)
     with pytest.raises(CrmstudyError):
         validate_transactions(frame.assign(date=["2020-01-01", "x"]), date_format="%d/%m/%Y")
+
+
+@pytest.mark.parametrize("reader", ["memory", "duckdb"])
+def test_parquet_is_checked_alike_in_memory_and_through_duckdb(tmp_path, reader, monkeypatch):
+    # A small Parquet log is read into memory, a large one by DuckDB: the same input must be
+    # accepted or refused alike (the size decides only how it is read).
+    from crmstudy import transactions
+
+    if reader == "duckdb":
+        monkeypatch.setattr(transactions, "_available_memory", lambda: 0)
+    good = log(["a", "a", "b"], days("2020-01-01", "2020-01-05", "2020-01-03"), [1.0, 2.0, 3.0])
+    cases = {
+        "text dates": (
+            good.assign(date=["2020-01-01", "2020-01-05", "2020-01-03"]),
+            r"column 'date' has type String, not a date",
+        ),
+        "zoned dates": (
+            good.assign(date=good["date"].dt.tz_localize("Europe/Paris")),
+            r"column 'date' is a DuckDB TIMESTAMP WITH TIME ZONE",
+        ),
+        "text amounts": (good.assign(amount=["1", "2", "3"]), r"'amount' has type String"),
+        "boolean ids": (good.assign(customer_id=[True, True, False]), r"True/False values"),
+        "no amount": (good.drop(columns="amount"), r"no column 'amount'; its columns are"),
+        "negative amount": (good.assign(amount=[1.0, -2.0, 3.0]), r"1 negative amounts"),
+        "blank id": (good.assign(customer_id=["a", " ", "b"]), r"1 empty or blank customer ids"),
+    }
+    for name, (frame, message) in cases.items():
+        path = tmp_path / f"{name.replace(' ', '_')}.parquet"
+        frame.to_parquet(path, index=False)
+        with pytest.raises(DataError, match=message):
+            rfm_summary(str(path))
+    good.to_parquet(tmp_path / "good.parquet", index=False)
+    pd.testing.assert_frame_equal(
+        rfm_summary(str(tmp_path / "good.parquet"), period="D"), rfm_summary(good, period="D")
+    )

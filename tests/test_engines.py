@@ -8,6 +8,8 @@ sample and a seeded random log with intraday times, same-day repeats and odd amo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dask.dataframe as dd
 import duckdb
 import numpy as np
@@ -204,3 +206,62 @@ def test_late_customers_exact_on_every_engine():
         assert_identical(
             calibration_holdout(native, "2021-07-01", "2021-08-31", period="D"), expected
         )
+
+
+# ------------------------------------------------------------------------------------------
+# Parquet: read into memory when it fits, out of core by DuckDB when it does not
+# ------------------------------------------------------------------------------------------
+
+
+def _spy_parquet_paths(monkeypatch) -> dict[str, int]:
+    """Count which reader each Parquet call took: pyarrow into memory, or DuckDB."""
+    from crmstudy import transactions
+
+    calls = {"memory": 0, "duckdb": 0}
+    in_memory, read_duckdb = transactions._read_parquet_columns, duckdb.read_parquet
+
+    def memory(*args, **kwargs):
+        calls["memory"] += 1
+        return in_memory(*args, **kwargs)
+
+    def out_of_core(*args, **kwargs):
+        calls["duckdb"] += 1
+        return read_duckdb(*args, **kwargs)
+
+    monkeypatch.setattr(transactions, "_read_parquet_columns", memory)
+    monkeypatch.setattr(duckdb, "read_parquet", out_of_core)
+    return calls
+
+
+@pytest.mark.parametrize("where", ["file", "parts"])
+def test_parquet_above_the_memory_threshold_goes_through_duckdb(where, log_case, monkeypatch):
+    from crmstudy import transactions
+
+    calls = _spy_parquet_paths(monkeypatch)
+    path = str(log_case[where])
+    for name, case in CASES.items():
+        assert_identical(case(path, log_case["calibration_end"]), log_case["expected"][name])
+    assert calls == {"memory": len(CASES), "duckdb": 0}  # small: read into memory
+    # The same input as if the machine had 40 times less memory than the files: DuckDB.
+    size = sum(p.stat().st_size for p in Path(path).parent.glob("**/*.parquet"))
+    monkeypatch.setattr(transactions, "_available_memory", lambda: size)
+    for name, case in CASES.items():
+        assert_identical(case(path, log_case["calibration_end"]), log_case["expected"][name])
+    assert calls == {"memory": len(CASES), "duckdb": len(CASES)}
+
+
+def test_parquet_threshold_is_the_size_on_disk_times_the_factor(tmp_path, monkeypatch):
+    from crmstudy import transactions
+
+    log = random_log(customers=30)
+    log.to_parquet(tmp_path / "a.parquet", index=False)
+    size = (tmp_path / "a.parquet").stat().st_size
+    calls = _spy_parquet_paths(monkeypatch)
+    factor = transactions.PARQUET_IN_MEMORY_FACTOR
+    monkeypatch.setattr(transactions, "_available_memory", lambda: size * factor)
+    expected = rfm_summary(log, period="D")
+    assert_identical(rfm_summary(tmp_path, period="D"), expected)
+    assert calls == {"memory": 1, "duckdb": 0}
+    monkeypatch.setattr(transactions, "_available_memory", lambda: size * factor - 1)
+    assert_identical(rfm_summary(tmp_path, period="D"), expected)
+    assert calls == {"memory": 1, "duckdb": 1}

@@ -237,22 +237,38 @@ def day_numbers(dates: np.ndarray) -> np.ndarray:
     The numpy counterpart of :func:`day_expr` for logs held in memory; the two agree exactly
     (tests/test_transactions_properties.py checks it on dates either side of 1970).
     """
-    return dates.astype("datetime64[D]").astype("int64")
+    return dates.astype("datetime64[D]").view("int64")  # a view: no second copy of the log
 
 
 def to_micros(amounts: np.ndarray) -> np.ndarray:
-    """Amounts as whole millionths, rounded half up: the numpy counterpart of the engines'."""
-    return np.floor(amounts * MICROS + 0.5).astype("int64")
+    """Amounts as whole millionths, rounded half up: the numpy counterpart of the engines'.
+
+    Computed in one temporary (each fresh array of a large log costs its page faults).
+    """
+    scaled = np.multiply(amounts, MICROS, dtype=np.float64)
+    scaled += 0.5
+    np.floor(scaled, out=scaled)
+    return scaled.astype("int64")
 
 
-def _segments(keys: np.ndarray) -> np.ndarray:
-    """Start positions of the runs of equal values in a sorted array."""
+def _run_sums(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start positions of the runs of equal ``keys`` (sorted) and the sums of ``values`` over them.
+
+    Most runs of a purchase log are one row (one purchase on a day), so the sums are the first
+    values of the runs plus the few rows that continue a run, added in place: exact (int64) and
+    cheaper than a segment sum over every run.
+    """
     if keys.size == 0:
-        return np.zeros(0, dtype=np.intp)
+        return np.zeros(0, dtype=np.intp), values[:0]
     new = np.empty(keys.size, dtype=bool)
     new[0] = True
     np.not_equal(keys[1:], keys[:-1], out=new[1:])
-    return np.flatnonzero(new)
+    starts = np.flatnonzero(new)
+    sums = values[starts]
+    more = np.flatnonzero(~new)  # rows continuing a run; the j-th of them is in run more[j] - j - 1
+    if more.size:
+        np.add.at(sums, more - np.arange(1, more.size + 1), values[more])
+    return starts, sums
 
 
 def summary_arrays(
@@ -262,42 +278,52 @@ def summary_arrays(
     cal_day: int,
     base_day: int,
     obs_day: int | None = None,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """The integers of :func:`summary_frames` from numpy arrays, by one sort and segment sums.
 
     For logs already in memory (pandas input, ids as integer codes): the same definitions as
     :func:`summary_frames` (Fader, Hardie & Lee 2005a), the same columns and integer values, in
     code order, computed without a group-by. Each customer-day is one int64 key, ``code *
     MAX_SPAN_DAYS + day - base_day``; sorting the keys puts each customer's days together and in
-    order (a log already sorted by customer and day sorts in linear time), and sums over runs
-    give the day values, then the customer statistics. All sums are int64, exact.
+    order, and sums over runs give the day values, then the customer statistics. A log whose
+    keys are already in order (grouped by customer in code order, each customer's purchases in
+    time order: :mod:`crmstudy._ids` numbers the codes so that a grouped log is) is not sorted
+    at all; the check costs one comparison per row. All sums are int64, exact.
     """
     end = cal_day if obs_day is None else obs_day
+    if int(day.max()) > end:
+        keep = day <= end
+        codes, day, micros = codes[keep], day[keep], micros[keep]
     # key = code * MAX_SPAN_DAYS + day - base_day, built in place (each temporary of a 10^7-row
     # log costs its page faults).
     key = codes.astype("int64")
     key *= MAX_SPAN_DAYS
     key += day
     key -= base_day
-    if int(day.max()) > end:
-        keep = day <= end
-        key, micros = key[keep], micros[keep]
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    starts = _segments(key)
-    day_micros = np.add.reduceat(micros[order], starts) if starts.size else micros[:0]
-    del order
-    customer, day_of = np.divmod(key[starts], MAX_SPAN_DAYS)
-    day_of += base_day
+    if key.size > 1 and not bool((key[1:] >= key[:-1]).all()):
+        order = np.argsort(key, kind="stable")
+        key, codes, day, micros = key[order], codes[order], day[order], micros[order]
+        del order
+    starts, day_micros = _run_sums(key, micros)
+    del key
+    # Where each customer's days begin, as flags on the days: compared on the rows and gathered
+    # as booleans (an eighth of the memory of gathering the codes and days themselves).
+    new_customer = np.empty(codes.size, dtype=bool)
+    new_customer[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=new_customer[1:])
+    day_first = new_customer[starts]
     if obs_day is None:
-        c_customer, c_day, c_micros = customer, day_of, day_micros
+        c_rows, c_micros, c_first = starts, day_micros, day_first
     else:
-        in_cal = day_of <= cal_day
-        c_customer, c_day, c_micros = customer[in_cal], day_of[in_cal], day_micros[in_cal]
-    first_rows = _segments(c_customer)
-    last_rows = np.append(first_rows[1:], c_customer.size) - 1
-    ids = c_customer[first_rows]
-    first = c_day[first_rows]
+        # A customer's calibration days come first among their days: the first calibration
+        # day is the customer's first day, so the flags carry over to the calibration days.
+        in_cal = (day <= cal_day)[starts]
+        c_rows, c_micros, c_first = starts[in_cal], day_micros[in_cal], day_first[in_cal]
+    first_rows = np.flatnonzero(c_first)
+    last_rows = np.append(first_rows[1:], c_rows.size) - 1
+    first_row, last_row = c_rows[first_rows], c_rows[last_rows]  # rows of the log
+    ids = codes[first_row]
+    first = day[first_row]
     if first_rows.size:
         total = np.add.reduceat(c_micros, first_rows)
         largest = np.maximum.reduceat(c_micros, first_rows)
@@ -306,19 +332,24 @@ def summary_arrays(
     out = {
         "customer_id": ids,
         "frequency": (last_rows - first_rows).astype("int64"),
-        "recency_days": c_day[last_rows] - first,
+        "recency_days": day[last_row] - first,
         "T_days": cal_day - first,
         "repeat_micros": total - c_micros[first_rows],
         "largest_micros": largest,
     }
     if obs_day is not None:
-        held = ~in_cal
-        n_codes = int(customer.max()) + 1 if customer.size else 0
-        count = np.bincount(customer[held], minlength=n_codes)
-        value = np.zeros(n_codes, dtype="int64")
-        np.add.at(value, customer[held], day_micros[held])
-        out["frequency_holdout"] = count[ids].astype("int64")
-        out["holdout_micros"] = value[ids]
+        # The holdout is every day of the customer minus the calibration days (as the engines
+        # compute it), per customer segment of all the days.
+        all_first = np.flatnonzero(day_first)
+        if all_first.size:
+            all_days = np.diff(np.append(all_first, starts.size))
+            all_micros = np.add.reduceat(day_micros, all_first)
+        else:
+            all_days = all_micros = day_micros[:0]
+        # customers with a calibration day (their first day), in the code order of ``ids``
+        acquired = day[starts[all_first]] <= cal_day
+        out["frequency_holdout"] = (all_days[acquired] - (out["frequency"] + 1)).astype("int64")
+        out["holdout_micros"] = all_micros[acquired] - total
     return out
 
 
@@ -333,22 +364,27 @@ class CustomerIntegers(dict):
         return len(self.index)
 
 
-def by_customer(frame, labels=None) -> CustomerIntegers:
+def by_customer(frame, labels=None, order=None) -> CustomerIntegers:
     """Index the per-customer integers by ``customer_id`` (str), sorted, whatever the engine.
 
     ``frame`` is a collected pandas frame (lazy engines) or the dict of
-    :func:`summary_arrays`, whose codes come out in ascending order; ``labels`` maps integer
-    codes back to the ids (pandas input, see :func:`crmstudy.transactions._validate`). They are
-    sorted as text, so code order is id order and no text sort is needed.
+    :func:`summary_arrays`, whose codes are distinct and ascending; ``labels`` maps integer
+    codes back to the ids and ``order`` lists the codes in the text order of their ids (pandas
+    input, see :func:`crmstudy._ids.factorize`): the rows are put in id order by taking them
+    in that order, with no text sort.
     """
     if labels is not None:
         codes = np.asarray(frame["customer_id"])
-        columns = {k: np.asarray(v) for k, v in frame.items() if k != "customer_id"}
-        if codes.size > 1 and not bool((codes[1:] > codes[:-1]).all()):
-            order = np.argsort(codes, kind="stable")
-            codes = codes[order]
-            columns = {k: v[order] for k, v in columns.items()}
-        return CustomerIntegers(columns, pd.Index(labels.take(codes), name="customer_id"))
+        if codes.size == len(labels):  # every customer has a row: the codes are 0 .. n-1
+            take, keep = order, order
+        else:
+            position = np.full(len(labels), -1, dtype=np.intp)
+            position[codes] = np.arange(codes.size)
+            where = position[order]
+            keep = order[where >= 0]
+            take = where[where >= 0]
+        columns = {k: np.asarray(v)[take] for k, v in frame.items() if k != "customer_id"}
+        return CustomerIntegers(columns, pd.Index(labels.take(keep), name="customer_id"))
     ids = pd.Index(frame["customer_id"]).astype("str")
     order = np.asarray(ids.argsort())  # one sort of the text ids; columns taken one by one
     columns = {c: frame[c].to_numpy()[order] for c in frame.columns if c != "customer_id"}
@@ -373,13 +409,13 @@ def summary_columns(
             f"hold ({MAX_DAY_UNITS:,.0f} per customer and day); express amounts in a larger "
             "unit (e.g. thousands) and scale monetary_value back"
         )
-    frequency = frame["frequency"].astype("int64")
-    repeat_value = frame["repeat_micros"].astype("int64") / MICROS
+    frequency = frame["frequency"].astype("int64", copy=False)
+    repeat_value = frame["repeat_micros"].astype("int64", copy=False) / MICROS
     out = pd.DataFrame(
         {
             "frequency": frequency,
-            "recency": frame["recency_days"].astype("int64") / days_per_period,
-            "T": frame["T_days"].astype("int64") / days_per_period,
+            "recency": frame["recency_days"].astype("int64", copy=False) / days_per_period,
+            "T": frame["T_days"].astype("int64", copy=False) / days_per_period,
             # zbar is 0 without a repeat transaction, as in Hardie's CDNOW summary.
             "monetary_value": np.divide(
                 repeat_value,
@@ -389,5 +425,6 @@ def summary_columns(
             ),
         },
         index=frame.index,
+        copy=False,  # fresh arrays: no copy into one block
     )
     return out

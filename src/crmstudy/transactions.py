@@ -41,11 +41,14 @@ column, the row and the value; rows of a CSV file are named by their line in the
 Engines
 -------
 ``rfm_summary``, ``calibration_holdout``, ``cohort_table`` and ``purchase_counts`` accept a pandas
-DataFrame, a polars DataFrame or LazyFrame, a DuckDB relation, a path or glob of Parquet files
-(read out of core by DuckDB), a CSV path, or a Dask DataFrame. This module checks the log (in
-pandas for a pandas frame, in one aggregation pass on the other engines) and
-:mod:`crmstudy._engine` computes the summaries, written once in narwhals for every engine. Only
-the result (one row per customer, or per cohort and age) is collected, into pandas; every engine
+DataFrame, a polars DataFrame or LazyFrame, a DuckDB relation, a path or glob of Parquet files, a
+CSV path, or a Dask DataFrame. A log held in memory (pandas, eager polars, a CSV file, and a
+Parquet path whose size on disk times :data:`PARQUET_IN_MEMORY_FACTOR` (40) fits in the
+machine's available memory, read by pyarrow) is checked in pandas, row by row, and summarised in
+numpy (:func:`crmstudy._engine.summary_arrays`, ids coded by :mod:`crmstudy._ids`); larger
+Parquet input is read out of core by DuckDB, and the lazy engines are checked in one aggregation
+pass and summarised by :mod:`crmstudy._engine`'s query, written once in narwhals. Only the
+result (one row per customer, or per cohort and age) is collected, into pandas; every engine
 returns a bit-identical frame.
 
 Spark is not supported or tested: narwhals has a PySpark backend, so the same code may run there,
@@ -67,6 +70,7 @@ import numpy as np
 import pandas as pd
 
 from crmstudy import _engine as engine
+from crmstudy import _ids
 from crmstudy._engine import (
     MAX_DAY_UNITS,
     MAX_SPAN_DAYS,
@@ -254,32 +258,13 @@ def _check_ids(ids: pd.Series, column: str) -> pd.Series:
     return ids
 
 
-def _factorize(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of the ids and the distinct ids as text, **sorted as text**.
-
-    Code order is then the summaries' index order (ids sorted as text), so the result is put in
-    order by an integer sort. Integer ids are factorised as integers (fast) and their few
-    distinct values ordered as text afterwards ("10" before "9", as every engine sorts them).
-    """
-    if pd.api.types.is_string_dtype(ids) and ids.dtype != object:
-        codes, uniques = pd.factorize(ids, sort=True)
-        return codes, pd.Index(uniques, dtype="str")
-    codes, uniques = pd.factorize(ids)
-    if isinstance(uniques, np.ndarray) and uniques.dtype.kind in "iu":
-        import pyarrow as pa
-
-        # Integers to text in Arrow (C++), several times faster than through Python objects.
-        labels = pd.Index(pd.array(pa.array(uniques).cast(pa.large_string()), dtype="str"))
-    else:
-        labels = pd.Index(uniques).astype("str")
-    order = np.asarray(labels.argsort())  # pyarrow's sort for text: fast
-    rank = np.empty(order.size, dtype=np.intp)
-    rank[order] = np.arange(order.size)
-    return rank[codes], labels.take(order)
-
-
 def _check_id_text(labels: pd.Index, column: str, ids: pd.Series, codes: np.ndarray) -> None:
-    """Refuse empty, blank or space-padded ids; ``labels`` are the distinct ids as text."""
+    """Refuse empty, blank or space-padded ids; ``labels`` are the distinct ids as text.
+
+    Integer ids are never blank or padded: their text is not looked at.
+    """
+    if ids.dtype.kind in "iu":
+        return
     stripped = labels.str.strip()
     blank = np.asarray(stripped == "")
     padded = np.asarray(stripped != labels) & ~blank
@@ -429,6 +414,12 @@ def _check_amounts(raw: pd.Series, column: str) -> pd.Series:
                 f"{value!r}"
             )
     array = values.to_numpy()
+    total = float(array.sum())
+    # Two reductions decide a valid column (NaN fails both comparisons); the row-by-row masks
+    # below run only to name the first bad row.
+    if array.min() >= 0 and array.max() < MAX_DAY_UNITS and np.isfinite(total):
+        _check_total(total, column)
+        return values
     nan_amount = np.isnan(array)
     if nan_amount.any():
         n, where, value = _first_bad(raw, nan_amount)
@@ -458,7 +449,7 @@ def _check_amounts(raw: pd.Series, column: str) -> pd.Series:
             f"first at {where}: {value!r}; crmstudy sums amounts exactly (in millionths) up to "
             f"{MAX_DAY_UNITS:,.0f} per customer and day: " + _LARGER_UNIT_HINT
         )
-    _check_total(float(array.sum()), column)
+    _check_total(total, column)
     return values
 
 
@@ -522,18 +513,29 @@ def validate_transactions(
         date_format,
         deprecated,
     )
-    clean, _, _ = _validate(df, columns, observation_end)
-    return clean
+    return _validate(df, columns, observation_end)[0]
+
+
+def _missing_columns(wanted, names) -> None:
+    """Refuse a log without one of the three columns, naming the columns it has."""
+    missing = [name for name in dict.fromkeys(wanted) if name not in names]
+    if missing:
+        raise DataError(
+            f"the transaction log has no column {', '.join(repr(m) for m in missing)}; its columns "
+            f"are {list(names)}. Name yours with customer_column=..., date_column=..., "
+            "amount_column=..."
+        )
 
 
 def _validate(
     df, columns: _Columns, observation_end=None, *, codes: bool = False
-) -> tuple[pd.DataFrame, np.ndarray | None, pd.Index | None]:
+) -> tuple[pd.DataFrame | dict, _ids.Ids | None]:
     """:func:`validate_transactions` with the column names resolved.
 
     With ``codes=True`` (the summaries' path) the ids are factorised instead of converted to
     text row by row: returns ``(dict of numpy arrays customer_id (integer codes), date, amount;
-    codes; labels)``, labels the distinct ids as text. Otherwise ``(clean frame, None, None)``.
+    ids)``, ``ids`` the codes, the distinct ids as text and their text order
+    (:func:`crmstudy._ids.factorize`). Otherwise ``(clean frame, None)``.
     """
     customer, date, amount = columns.customer, columns.date, columns.amount
     if not isinstance(df, pd.DataFrame):
@@ -542,18 +544,12 @@ def _validate(
             "rfm_summary and friends accept other engines directly"
         )
     wanted = {"customer": customer, "date": date, "amount": amount}
-    missing = [name for name in wanted.values() if name not in df.columns]
-    if missing:
-        raise DataError(
-            f"the transaction log has no column {', '.join(repr(m) for m in missing)}; its columns "
-            f"are {list(map(str, df.columns))}. Name yours with customer_column=..., "
-            "date_column=..., amount_column=..."
-        )
+    _missing_columns(wanted.values(), list(map(str, df.columns)))
     if len(df) == 0:
         raise DataError("the transaction log is empty: it has no rows to summarise")
 
-    ids = _check_ids(df[customer], customer)
-    id_codes, labels = _factorize(ids)
+    ids = _ids.factorize(_check_ids(df[customer], customer))
+    id_codes, labels = ids.codes, ids.labels
     _check_id_text(labels, customer, df[customer], id_codes)
     dates = _parse_dates(df[date], date, columns.date_format)
     values = _check_amounts(df[amount], amount)
@@ -570,7 +566,7 @@ def _validate(
 
     if codes:
         arrays = {"customer_id": id_codes, "date": dates.to_numpy(), "amount": values.to_numpy()}
-        return arrays, id_codes, labels
+        return arrays, ids
     out = df.drop(columns=list(wanted.values())).copy()
     out.insert(0, "customer_id", labels.take(id_codes).to_numpy())
     out.insert(1, "date", dates.to_numpy())
@@ -578,7 +574,7 @@ def _validate(
     out.attrs = dict(df.attrs)
     if out.index.name == _LINE:
         out = out.reset_index(drop=True)
-    return out, None, None
+    return out, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -725,26 +721,90 @@ def _collect(lazy, source: str = "the log") -> pd.DataFrame:
         ) from None
 
 
-def _open_parquet(text: str):
-    """A DuckDB relation over a Parquet file, folder or glob (streamed, never loaded whole)."""
+#: A Parquet file, folder or glob is read into memory (the needed columns, by pyarrow) and
+#: summarised by the in-memory path when the machine's available memory (``MemAvailable``) is
+#: at least this many times its size on disk; larger input is read out of core by DuckDB (see
+#: its ``memory_limit``). Summarising the 10^6-customer benchmark log (35 MB of Parquet) this
+#: way grows the process by 430-520 MB, about 15 times its size on disk (Arrow columns, numpy
+#: arrays, the result; measured by ``python -m benchmarks``); 40 leaves more than half the
+#: available memory free for such a log, and room for logs that compress better on disk.
+PARQUET_IN_MEMORY_FACTOR = 40
+
+
+def _available_memory() -> int:
+    """Bytes of memory available to new work (Linux ``MemAvailable``); 0 where unknown."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _parquet_files(text: str) -> tuple[list[Path], str]:
+    """The Parquet files of a file, folder (with its subfolders) or glob, and DuckDB's pattern."""
+    path = Path(text)
+    if any(ch in text for ch in "*?["):
+        import glob
+
+        return sorted(Path(f) for f in glob.glob(text, recursive=True) if Path(f).is_file()), text
+    if not path.exists():
+        raise DataError(f"no Parquet file or directory at {text}")
+    if path.is_dir():
+        files = sorted(f for f in path.rglob("*.parquet") if f.is_file())
+        if not files:
+            raise DataError(
+                f"the folder {text} holds no .parquet files (searched its subfolders too)"
+            )
+        return files, str(path / "**" / "*.parquet")
+    return [path], text
+
+
+def _open_parquet(text: str, columns: _Columns):
+    """A Parquet file, folder or glob: a pandas frame of its three columns if it fits in memory
+    (:data:`PARQUET_IN_MEMORY_FACTOR`), else a DuckDB relation (streamed, never loaded whole).
+
+    Either way the schema passes the checks of :func:`_check_types` first, so the input is
+    accepted or refused alike whatever its size; in memory, rows are named by their position
+    in the files taken in name order.
+    """
+    files, pattern = _parquet_files(text)
+    size = sum(f.stat().st_size for f in files)
+    if files and size * PARQUET_IN_MEMORY_FACTOR <= _available_memory():
+        return _read_parquet_columns(files, text, columns)
     import duckdb
 
-    path = Path(text)
-    if not any(ch in text for ch in "*?["):
-        if not path.exists():
-            raise DataError(f"no Parquet file or directory at {text}")
-        if path.is_dir():
-            if next(path.rglob("*.parquet"), None) is None:
-                raise DataError(
-                    f"the folder {text} holds no .parquet files (searched its subfolders too)"
-                )
-            text = str(path / "**" / "*.parquet")
     try:
-        return duckdb.read_parquet(text, hive_partitioning=False)
+        return duckdb.read_parquet(pattern, hive_partitioning=False)
     except duckdb.Error as err:
         raise DataError(
-            f"cannot read {text} as Parquet: {str(err).splitlines()[0][:240]}"
+            f"cannot read {pattern} as Parquet: {str(err).splitlines()[0][:240]}"
         ) from None
+
+
+def _read_parquet_columns(files: list[Path], text: str, columns: _Columns) -> pd.DataFrame:
+    """The customer, date and amount columns of Parquet files, read by pyarrow into pandas."""
+    import narwhals as nw
+    import pyarrow.parquet as pq
+
+    wanted = list(dict.fromkeys([columns.customer, columns.date, columns.amount]))
+    try:
+        names = pq.read_schema(files[0]).names
+        _missing_columns(wanted, names)
+        table = pq.read_table([str(f) for f in files], columns=wanted)
+    except DataError:
+        raise
+    except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ... on a bad file
+        raise DataError(
+            f"cannot read {text} as Parquet: {type(err).__name__}: "
+            f"{str(err).splitlines()[0][:240] if str(err) else ''}"
+        ) from None
+    _check_types(nw.from_native(table).schema, columns, zones=False)
+    return pd.DataFrame(
+        {name: table.column(name).to_pandas(date_as_object=False) for name in wanted}, copy=False
+    )
 
 
 def _as_lazy(transactions, columns: _Columns):
@@ -764,13 +824,13 @@ def _as_lazy(transactions, columns: _Columns):
         if text.lower().endswith((".csv", ".csv.gz", ".txt", ".tsv")):
             transactions = _read_file(text, columns)
         else:
-            transactions = _open_parquet(text)
+            transactions = _open_parquet(text, columns)
     polars = sys.modules.get("polars")
     if polars is not None and isinstance(transactions, polars.DataFrame):
         transactions = _polars_columns(transactions, columns)
     if isinstance(transactions, pd.DataFrame):
-        arrays, _, labels = _validate(transactions, columns, codes=True)
-        return _InMemory(arrays), labels, source
+        arrays, ids = _validate(transactions, columns, codes=True)
+        return _InMemory(arrays, ids.order), ids.labels, source
     customer, date, amount = columns.customer, columns.date, columns.amount
     try:
         native = nw.from_native(transactions)
@@ -785,33 +845,7 @@ def _as_lazy(transactions, columns: _Columns):
         schema = lazy.collect_schema()
     except _engine_error_types() as err:
         raise DataError(f"cannot read {source}: {str(err).splitlines()[0][:240]}") from None
-    names = schema.names()
-    missing = [c for c in (customer, date, amount) if c not in names]
-    if missing:
-        raise DataError(
-            f"the transaction log has no column {', '.join(repr(m) for m in missing)}; its "
-            f"columns are {names}. Name yours with customer_column=..., date_column=..., "
-            "amount_column=..."
-        )
-    if not isinstance(schema[date], nw.Date | nw.Datetime):
-        raise DataError(
-            f"column {date!r} has type {schema[date]}, not a date: parse it to a date/datetime "
-            "type in your engine first (or read a CSV with read_transactions)"
-        )
-    zone = getattr(schema[date], "time_zone", None)
-    if zone is not None and lazy.implementation is nw.Implementation.DUCKDB:
-        # DuckDB keeps instants, not each value's zone: its calendar day would be the session's
-        # (here {zone}), not the local day pandas and polars count on.
-        raise DataError(
-            f"column {date!r} is a DuckDB TIMESTAMP WITH TIME ZONE (shown in {zone}): DuckDB "
-            "keeps the instant but not the zone of each purchase, so its local calendar day is "
-            "lost. Convert it to local timestamps first (e.g. SELECT ..., date AT TIME ZONE "
-            "'Europe/Paris' AS date), or pass the log as a pandas or polars frame"
-        )
-    if isinstance(schema[amount], nw.Boolean) or not schema[amount].is_numeric():
-        raise DataError(f"column {amount!r} has type {schema[amount]}, not a number")
-    if isinstance(schema[customer], nw.Boolean):
-        raise DataError(f"column {customer!r} holds True/False values, not customer ids")
+    _check_types(schema, columns, zones=lazy.implementation is not nw.Implementation.DUCKDB)
     # Integer ids stay integers in the engine (grouping on them is several times faster than
     # on their text); every other kind is compared as text. The result's index is text either way.
     integer_ids = schema[customer].is_integer()
@@ -825,15 +859,49 @@ def _as_lazy(transactions, columns: _Columns):
     return lazy, None, source
 
 
-class _InMemory:
-    """A checked pandas log as numpy arrays, ids as integer codes (see :func:`_factorize`).
+def _check_types(schema, columns: _Columns, *, zones: bool) -> None:
+    """The checks a typed engine's schema allows before any data is read.
 
-    The summaries work on the arrays directly; a narwhals frame (for cohorts, period counts and
-    error messages) is built only when one is asked for.
+    ``zones=False`` (DuckDB, and Parquet paths, which DuckDB reads when they are large) refuses
+    time-zone-aware dates: DuckDB keeps each instant but not its zone, so the local calendar day
+    that pandas and polars count on would be lost.
+    """
+    import narwhals as nw
+
+    customer, date, amount = columns.customer, columns.date, columns.amount
+    _missing_columns((customer, date, amount), schema.names())
+    if not isinstance(schema[date], nw.Date | nw.Datetime):
+        raise DataError(
+            f"column {date!r} has type {schema[date]}, not a date: parse it to a date/datetime "
+            "type in your engine first (or read a CSV with read_transactions)"
+        )
+    zone = getattr(schema[date], "time_zone", None)
+    if zone is not None and not zones:
+        # DuckDB keeps instants, not each value's zone: its calendar day would be the session's
+        # (here {zone}), not the local day pandas and polars count on.
+        raise DataError(
+            f"column {date!r} is a DuckDB TIMESTAMP WITH TIME ZONE (shown in {zone}): DuckDB "
+            "keeps the instant but not the zone of each purchase, so its local calendar day is "
+            "lost. Convert it to local timestamps first (e.g. SELECT ..., date AT TIME ZONE "
+            "'Europe/Paris' AS date), or pass the log as a pandas or polars frame"
+        )
+    if isinstance(schema[amount], nw.Boolean) or not schema[amount].is_numeric():
+        raise DataError(f"column {amount!r} has type {schema[amount]}, not a number")
+    if isinstance(schema[customer], nw.Boolean):
+        raise DataError(f"column {customer!r} holds True/False values, not customer ids")
+
+
+class _InMemory:
+    """A checked pandas log as numpy arrays, ids as integer codes (:func:`crmstudy._ids.factorize`).
+
+    ``order`` lists the codes in the text order of their ids. The summaries work on the arrays
+    directly; a narwhals frame (for cohorts, period counts and error messages) is built only
+    when one is asked for.
     """
 
-    def __init__(self, arrays: dict[str, np.ndarray]):
+    def __init__(self, arrays: dict[str, np.ndarray], order: np.ndarray):
         self.arrays = arrays
+        self.order = order
         self._frame = None
 
     def lazy(self):
@@ -856,14 +924,8 @@ def _polars_columns(frame, columns: _Columns) -> pd.DataFrame:
     (with row numbers) and the numpy summary. A polars LazyFrame stays lazy (narwhals).
     """
     wanted = [columns.customer, columns.date, columns.amount]
-    missing = [c for c in wanted if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"the transaction log has no column {', '.join(repr(m) for m in missing)}; its "
-            f"columns are {frame.columns}. Name yours with customer_column=..., "
-            "date_column=..., amount_column=..."
-        )
-    return pd.DataFrame({c: frame[c].to_pandas() for c in dict.fromkeys(wanted)})
+    _missing_columns(wanted, frame.columns)
+    return pd.DataFrame({c: frame[c].to_pandas() for c in dict.fromkeys(wanted)}, copy=False)
 
 
 def _example(lazy, condition, labels, source: str) -> str:
@@ -1019,9 +1081,8 @@ def _summary_integers(
         integers = engine.summary_arrays(
             arrays["customer_id"], arrays["day"], arrays["micros"], cal_day, base_day, obs_day
         )
-    else:
-        integers = _collect(summary_frames(lazy, cal_day, base_day, obs_day))
-    return engine.by_customer(integers, labels)
+        return engine.by_customer(integers, labels, lazy.order)
+    return engine.by_customer(_collect(summary_frames(lazy, cal_day, base_day, obs_day)))
 
 
 def _resolve_end(value, span: dict[str, int], name: str) -> int:
