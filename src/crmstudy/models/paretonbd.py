@@ -89,7 +89,11 @@ class _DeathGrid:
         member, inverse = _row_groups([group.astype(float), np.concatenate([t_x, T])])
         self.point_group = group[member]
         self.y = np.concatenate([t_x, T])[member]
-        self.i_tx, self.i_T = inverse[:n], inverse[n:]
+        # Rows are taken in the order of their T on the grid, so that the many per-row reads at
+        # T run through memory in order; ``order`` maps back.
+        self.order = np.argsort(inverse[n:], kind="stable")
+        self.i_tx, self.i_T = inverse[:n][self.order], inverse[n:][self.order]
+        self.row_group = self.row_group[self.order]
         counts = np.bincount(self.point_group, minlength=self.xs.size)
         self.ends = np.cumsum(counts)
         self.starts = self.ends - counts
@@ -99,6 +103,12 @@ class _DeathGrid:
         self.h[:-1] = np.diff(self.y)
         self.h[self.ends - 1] = 0.0
         self.bounds = list(zip(self.starts.tolist(), self.ends.tolist(), strict=True))
+
+    def unsort(self, values):
+        """Per-row ``values`` (first axis) from the grid's row order back to the data's."""
+        out = np.empty_like(values)
+        out[self.order] = values
+        return out
 
 
 class ParetoNBD(TransactionModel):
@@ -276,19 +286,23 @@ class ParetoNBD(TransactionModel):
             log_odds = np.log(s * d1 * ib_T) - log_G_T
         log_rising, rising_psi = _rising(r, grid.xs)
         common_x = log_rising - grid.xs * np.log(alpha)
-        ll = common_x[row_group] - a * la_T - s * lb_T + np.logaddexp(0.0, log_odds)
+        soft = np.logaddexp(0.0, log_odds)
+        ll = common_x[row_group] - a * la_T - s * lb_T + soft
+        if w is not None:
+            w = w[grid.order]
         if mode == "value":
-            return (ll, None) if w is None else (float(w @ ll), None)
+            return (grid.unsort(ll), None) if w is None else (float(w @ ll), None)
 
-        p = special.expit(log_odds)
-        stay = 1.0 - p
-        # q = p / integral, written without dividing by an integral that may be 0 (t_x = T).
-        q = s * ib_T * special.expit(-log_odds) / G_T
-        base = np.empty((a.size, 4))
-        base[:, 0] = rising_psi[row_group] - stay * la_T
-        base[:, 1] = r / alpha - a * stay * ia[i_T]
-        base[:, 2] = p / s - stay * lb_T
-        base[:, 3] = s / beta - s * stay * ib_T - q * (G_tx - G_T)
+        # 1 - p to full relative precision, and q = p / integral = s (1-p) / ((beta+T) g(T))
+        # without dividing by an integral that may be 0 (t_x = T) or by a g(T) that may be.
+        stay = np.exp(-soft)
+        p = 1.0 - stay
+        q = s * ib_T * np.exp(-soft - log_G_T)
+        base = np.empty((4, a.size))
+        base[0] = rising_psi[row_group] - stay * la_T
+        base[1] = r / alpha - a * stay * ia[i_T]
+        base[2] = p / s - stay * lb_T
+        base[3] = s / beta - s * stay * ib_T - q * (G_tx - G_T)
         Gia = G * ia
         if mode == "rows":
             moments = []
@@ -303,11 +317,11 @@ class ParetoNBD(TransactionModel):
                 if rows_wide.size:
                     moment[rows_wide] = direct[j + 1]
                 moments.append(q * moment)
-            base[:, 0] -= moments[0]
-            base[:, 1] -= a * moments[1]
-            base[:, 2] -= moments[2]
-            base[:, 3] += a * moments[1]
-            return ll, base
+            base[0] -= moments[0]
+            base[1] -= a * moments[1]
+            base[2] -= moments[2]
+            base[3] += a * moments[1]
+            return grid.unsort(ll), grid.unsort(base.T)
         # "total": sum_rows c (C[i_tx] - C[i_T]) = sum_k seg[k] A[k], with A the forward
         # cumulative sum, per frequency, of the coefficients c added at i_tx and taken away at
         # i_T; and sum_k seg[k] A[k] over trapezoid segments = sum_i f[i] u[i] + f'[i] v[i].
@@ -344,7 +358,7 @@ class ParetoNBD(TransactionModel):
                 (a[rows_wide] * direct[2]) @ c_wide,
                 direct[3] @ c_wide,
             ]
-        total = w @ base
+        total = base @ w
         total -= [moment[0], moment[1], moment[2], -moment[1]]
         return float(w @ ll), total
 
