@@ -361,3 +361,22 @@ def test_fit_on_distinct_rows_equals_fit_on_weighted_rows():
     assert plain.n_distinct_rows == len(cdnow) > weighted.n_distinct_rows
     np.testing.assert_allclose(plain.params, weighted.params, rtol=1e-6)
     assert plain.llf == pytest.approx(weighted.llf, rel=1e-12)
+
+
+def test_coarse_start_reaches_the_same_maximum():
+    # Above coarse_start_rows the fit starts from a coarse copy's optimum; the estimate must be
+    # the full data's maximum all the same: compare with the generic start on the same rows.
+    from crmstudy.simulate import simulate_paretonbd
+
+    rng = np.random.default_rng(5)
+    base = simulate_paretonbd(6000, PARAMS, rng.uniform(30.0, 40.0, 6000), seed=5)
+    kwargs = dict(frequency=base["frequency"], recency=base["recency"], T=base["T"], period="W")
+    coarse = ParetoNBD()
+    coarse.coarse_start_rows = 1000
+    coarse.fit(**kwargs)
+    generic = ParetoNBD()
+    generic.coarse_start_rows = 10**9
+    generic.fit(**kwargs)
+    assert coarse.n_distinct_rows == generic.n_distinct_rows > 1000
+    np.testing.assert_allclose(coarse.params, generic.params, rtol=1e-6)
+    assert coarse.llf == pytest.approx(generic.llf, abs=1e-6)

@@ -17,6 +17,9 @@ Two quantities need care:
   transformation (A&S 15.3.4 with 15.3.5) moves the argument to ``z = t / (alpha+T+t)`` in [0, 1)
   and removes ``x`` from the first parameter, so the series converges fast for heavy buyers.
 
+For fitting, :func:`paretonbd_segment_moments` integrates the same integrand over short
+segments of time by Gauss rules, together with the three moments its gradient needs.
+
 Every function here is vectorised over numpy arrays and tested against direct numerical integration
 (``scipy.integrate.quad``) in ``tests/test_special.py``.
 """
