@@ -190,7 +190,13 @@ class ParetoNBD(TransactionModel):
         try:
             with np.errstate(all="ignore"):
                 return self._coarse_start(data, weights, start)
-        except (ConvergenceError, ValueError, ZeroDivisionError, FloatingPointError):
+        except (
+            ConvergenceError,
+            np.linalg.LinAlgError,
+            ValueError,
+            ZeroDivisionError,
+            FloatingPointError,
+        ):
             return start
 
     def _coarse_start(self, data, weights, start):
