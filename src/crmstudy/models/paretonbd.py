@@ -249,8 +249,11 @@ class ParetoNBD(TransactionModel):
 
         Equal to :meth:`_log_branches` (the hypergeometric closed form, used by the
         predictions) to ~1e-13 (tests/test_paretonbd.py), and far cheaper when many rows share
-        a frequency, as in every customer base.
+        a frequency, as in every customer base. Parameters that differ by row (the covariate
+        models, :mod:`crmstudy.models.covariates`) take the closed form.
         """
+        if any(np.ndim(v) for v in params):
+            return super()._loglik_rows(params, data)
         return self._grid_terms(params, data, "value")[0]
 
     def _loglik_grad_rows(self, params, data):
