@@ -15,6 +15,7 @@ from crmstudy.models._special import (
     log1mexp,
     log_hyp2f1_one,
     log_paretonbd_death_integral,
+    paretonbd_segment_moments,
 )
 
 
@@ -129,3 +130,50 @@ def test_log1mexp_accuracy_at_both_ends():
     )
     assert np.allclose(log1mexp(a), expected, rtol=1e-12)
     assert np.isneginf(log1mexp(0.0))
+
+
+@pytest.mark.parametrize(
+    ("y0", "y1", "a", "s", "alpha", "beta"),
+    [
+        (0.0, 66.0, 0.5, 0.8, 11.0, 28.0),  # long, light buyer: log-time pieces
+        (5.0, 70.0, 20.5, 0.8, 11.0, 28.0),
+        (1.0, 38.86, 10_000.5, 0.6, 10.578, 11.669),  # heavy buyer: cut where negligible
+        (0.0, 78.0, 0.2, 0.3, 0.01, 50.0),  # alpha << beta
+        (0.0, 78.0, 3.5, 2.0, 50.0, 0.01),  # alpha >> beta
+        (30.0, 30.001, 3.0, 1.0, 10.0, 12.0),  # short: one 4-point rule
+        (30.0, 30.9, 20.0, 0.8, 11.0, 28.0),  # short, at the rule's limit
+        (0.0, 500.0, 1.5, 1.0, 80.0, 230.0),
+        (2.0, 3.0, 300.0, 0.6, 1.0, 1.0),
+    ],
+)
+def test_segment_moments_match_quadrature(y0, y1, a, s, alpha, beta):
+    # The integral of g = (1+tau/alpha)^-a (1+tau/beta)^-(s+1) over [y0, y1] and of g times
+    # log(1+tau/alpha), 1/(alpha+tau), log(1+tau/beta), scaled by g(y0), by adaptive quadrature.
+    def log_g(tau):
+        return -a * np.log1p(tau / alpha) - (s + 1) * np.log1p(tau / beta)
+
+    ref = log_g(y0)
+    factors = [
+        lambda t: 1.0,
+        lambda t: np.log1p(t / alpha),
+        lambda t: 1.0 / (alpha + t),
+        lambda t: np.log1p(t / beta),
+    ]
+    # Tell quad where a heavy buyer's integrand lives (it falls by e over (alpha+y0)/a).
+    scale = (alpha + y0) / a
+    points = [y0 + k * scale for k in (1, 4, 16, 64) if k * scale < y1 - y0] or None
+    expected = [
+        integrate.quad(
+            lambda t, f=f: np.exp(log_g(t) - ref) * f(t),
+            y0,
+            y1,
+            epsabs=0,
+            epsrel=1e-13,
+            limit=500,
+            points=points,
+        )[0]
+        for f in factors
+    ]
+    ours = paretonbd_segment_moments(y0, y1, a, s, alpha, beta, ref)[:, 0]
+    # 1e-12: the heavy buyer's log g (-4e4 at tau = 38.86) carries rounding ~1e-12 itself.
+    np.testing.assert_allclose(ours, expected, rtol=1e-12)

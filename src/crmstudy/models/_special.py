@@ -17,6 +17,9 @@ Two quantities need care:
   transformation (A&S 15.3.4 with 15.3.5) moves the argument to ``z = t / (alpha+T+t)`` in [0, 1)
   and removes ``x`` from the first parameter, so the series converges fast for heavy buyers.
 
+For fitting, :func:`paretonbd_segment_moments` integrates the same integrand over short
+segments of time by Gauss rules, together with the three moments its gradient needs.
+
 Every function here is vectorised over numpy arrays and tested against direct numerical integration
 (``scipy.integrate.quad``) in ``tests/test_special.py``.
 """
@@ -31,6 +34,7 @@ __all__ = [
     "log_hyp2f1_one",
     "log_paretonbd_tail",
     "log_paretonbd_death_integral",
+    "paretonbd_segment_moments",
     "bg_future_factor",
 ]
 
@@ -181,6 +185,119 @@ def log_paretonbd_death_integral(r, alpha, s, beta, x, t_x, T):
     # F is decreasing, so lower <= upper; clip rounding noise at t_x == T.
     diff = np.minimum(lower - upper, 0.0)
     return upper + log1mexp(diff)
+
+
+def _gauss_legendre_01(n: int):
+    nodes, weights = np.polynomial.legendre.leggauss(n)
+    return 0.5 * (nodes + 1.0), 0.5 * weights
+
+
+_GL4 = _gauss_legendre_01(4)
+_GL8 = _gauss_legendre_01(8)
+#: A segment takes one 4-point rule in tau when ``length * (|d log g/d tau| + 8/(c + y0)) <=``
+#: this (``c + y0`` is the distance to the nearest pole of ``g``, at -alpha or -beta): the
+#: rule's error, ``h^9 f^(8) / 1.8e9``, is then below 0.25^8 * 5.6e-10 = 9e-15 of the integral.
+_SHORT_DROP = 0.25
+#: Largest log-drop of the integrand across one 8-point piece in log time: relative error about
+#: drop^16 * 1.8e-23 for an exponential, 8e-16 at 3.
+_PIECE_DROP = 3.0
+#: Longest piece in log time (there the integrand's poles are pi away from the real line).
+_PIECE_LENGTH = 1.0
+#: Beyond this log-drop from its start the integrand cannot move a double.
+_NEGLIGIBLE = 50.0
+
+
+def paretonbd_segment_moments(y0, y1, a, s, alpha, beta, ref, n_moments: int = 4):
+    """The death integral over ``[y0, y1]`` and three of its moments, by Gauss rules.
+
+    With ``g(tau) = (1+tau/alpha)^-a (1+tau/beta)^-(s+1)`` (``a = r + x``; the integrand of the
+    note up to the factor ``alpha^-a beta^-(s+1)``), returns the array
+    ``exp(-ref) * integral_y0^y1 g(tau) [1, la, 1/(alpha+tau), lb] dtau`` with
+    ``la = log(1+tau/alpha)`` and ``lb = log(1+tau/beta)`` (relative to tau = 0, so that the
+    gradient never subtracts ``log alpha`` from ``log(alpha+tau)``)
+    (the first ``n_moments`` rows, shape ``(n_moments, n)``): the pieces of the Pareto/NBD
+    likelihood's death integral (FHL 2005 note, eq. 18 before integration over tau) and of its
+    parameter derivatives (d/da, d/dalpha, d/ds of ``g`` bring down ``-log(alpha+tau)``,
+    ``-a/(alpha+tau)``, ``-log(beta+tau)``). ``ref`` (per segment) is a log-scale that keeps the
+    values in floating range, e.g. ``log g`` at a point of the segment.
+
+    A short segment (``_SHORT_DROP``; ``c = min(alpha, beta)``) takes one 4-point Gauss-Legendre
+    rule in tau. Any other is integrated in ``v = log(c + tau)``, where
+    ``g(tau) dtau`` is smooth with poles ``pi`` off the real line and a monotone log-derivative
+    ``(c+tau) d log g/d tau + 1`` bounded by ``max(1, R1)``, ``R1 = (c+y1) (a/(alpha+y1) +
+    (s+1)/(beta+y1))``: it is cut into equal pieces in ``v`` of log-drop at most ``_PIECE_DROP``
+    and length at most ``_PIECE_LENGTH``, each taking 8-point Gauss-Legendre. Where the integrand
+    falls from ``y0`` on (heavy buyers), the segment ends where it has fallen by ``exp(-50)``.
+    Relative error below ~1e-14 (tests/test_special.py, against adaptive quadrature).
+    """
+    y0, y1, a, ref = (
+        np.asarray(v, dtype=float).ravel() for v in np.broadcast_arrays(y0, y1, a, ref)
+    )
+    b = s + 1.0
+    c = min(alpha, beta)
+    length = y1 - y0
+    slope0 = a / (alpha + y0) + b / (beta + y0)
+    short = length * (slope0 + 8.0 / (c + y0)) <= _SHORT_DROP
+    out = np.empty((n_moments, y0.size))
+    k = np.flatnonzero(short)
+    if k.size:
+        nodes, weights = _GL4
+        tau = y0[k, None] + length[k, None] * nodes
+        out[:, k] = _node_sums(
+            tau, length[k, None] * weights, a[k, None], b, alpha, beta, ref[k, None], n_moments
+        )
+    k = np.flatnonzero(~short)
+    if k.size:
+        out[:, k] = _log_time_pieces(
+            y0[k], y1[k], a[k], b, alpha, beta, ref[k], slope0[k], n_moments
+        )
+    return out
+
+
+def _node_sums(tau, weight, a, b, alpha, beta, ref, n_moments):
+    """Sums over the last axis of ``weight * exp(log g(tau) - ref) * [1, la, 1/(alpha+tau), lb]``,
+    with ``g`` and the logs relative to tau = 0 (``la = log(1 + tau/alpha)``, ``lb`` likewise)."""
+    la = np.log1p(tau / alpha)
+    lb = np.log1p(tau / beta)
+    f = weight * np.exp(-a * la - b * lb - ref)
+    sums = [f.sum(axis=1)]
+    if n_moments > 1:
+        sums += [(f * la).sum(axis=1), (f / (alpha + tau)).sum(axis=1), (f * lb).sum(axis=1)]
+    return np.array(sums)
+
+
+def _log_time_pieces(y0, y1, a, b, alpha, beta, ref, slope0, n_moments):
+    """Equal pieces in ``v = log(c + tau)``, 8-point Gauss-Legendre each; see the caller."""
+    c = min(alpha, beta)
+    # The span in v from the segment's length (no cancellation for short segments).
+    span = np.log1p((y1 - y0) / (c + y0))
+    r0 = (c + y0) * slope0 - 1.0
+    r1 = (c + y1) * (a / (alpha + y1) + b / (beta + y1))
+    falling = r0 > 0.05
+    span = np.where(falling, np.minimum(span, _NEGLIGIBLE / np.where(falling, r0, 1.0)), span)
+    drop = span * np.maximum(1.0, r1)
+    pieces = np.maximum(np.ceil(np.maximum(drop / _PIECE_DROP, span / _PIECE_LENGTH)), 1.0)
+    pieces = pieces.astype(np.int64)
+    owner = np.repeat(np.arange(y0.size), pieces)
+    first = np.cumsum(pieces) - pieces
+    step = (span / pieces)[owner]
+    nodes, weights = _GL8
+    # u = v - log(c + y0) at the nodes; tau - y0 = (c + y0) expm1(u), d tau = (c + tau) du.
+    u = step[:, None] * ((np.arange(owner.size) - first[owner])[:, None] + nodes)
+    cy = (c + y0)[owner][:, None]
+    grow = cy * np.expm1(u)
+    tau = y0[owner][:, None] + grow
+    sums = _node_sums(
+        tau,
+        (step[:, None] * weights) * (cy + grow),
+        a[owner][:, None],
+        b,
+        alpha,
+        beta,
+        ref[owner][:, None],
+        n_moments,
+    )
+    return np.array([np.bincount(owner, weights=row, minlength=y0.size) for row in sums])
 
 
 def bg_future_factor(rx, alpha_T, a, b_post, t):
