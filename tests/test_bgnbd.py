@@ -456,3 +456,19 @@ def test_a_maximum_the_data_do_not_identify_is_decided_by_the_earlier_path():
     # The likelihood (eq. 6, independent of crmstudy) is higher further along the ridge.
     further = fit.params.to_numpy() * np.array([1.0, 1.0, 100.0, 100.0])
     assert eq6_loglik(further, x, t_x, T).sum() > fit.llf
+
+
+def test_bootstrap_resamples_the_distinct_rows_though_the_fit_used_every_row(cdnow, fitted):
+    # The fit sees all 2,357 rows; param_draws(method="bootstrap") draws customers over the
+    # distinct rows with their counts, as it did when fits compressed their rows.
+    from crmstudy.models._base import compress_rows
+
+    data, w = fitted._fit_data
+    cols = {c: cdnow[k].to_numpy(float) for c, k in (("x", "frequency"), ("t_x", "recency"))}
+    cols["T"] = cdnow["T"].to_numpy(float)
+    expected, counts = compress_rows(cols)
+    assert len(w) < len(cdnow) and w.sum() == len(cdnow)
+    assert np.array_equal(w, counts)
+    assert all(np.array_equal(data[c], expected[c]) for c in expected)
+    draws = fitted.param_draws(20, method="bootstrap", seed=1)
+    assert draws.attrs["n_failed"] == 0 and len(draws) == 20

@@ -227,10 +227,30 @@ class LikelihoodModel:
         self._llf: float | None = None
         self._converged: bool | None = None
         self._boundary: str = ""
-        self._fit_data: tuple[dict[str, np.ndarray], np.ndarray] | None = None
+        self._held_data: tuple[dict[str, np.ndarray], np.ndarray, bool] | None = None
         self._optimizer_message: str = ""
         self._hessian_pd: bool = False
         self._failure: str = ""
+
+    @property
+    def _fit_data(self) -> tuple[dict[str, np.ndarray], np.ndarray] | None:
+        """The rows and weights the fit is resampled from (bootstrap): distinct rows, weighted.
+
+        A model that fits every row (``compress_fit_rows`` False) has them compressed here, on
+        first use only: the bootstrap's resamples are drawn over the same distinct rows as
+        before that model stopped compressing, so a seed gives the same draws.
+        """
+        if self._held_data is None:
+            return None
+        data, w, compress = self._held_data
+        if compress:
+            data, w = self._fit_rows(data, w, True)
+            self._held_data = (data, w, False)
+        return data, w
+
+    @_fit_data.setter
+    def _fit_data(self, value) -> None:
+        self._held_data = None if value is None else (*value, False)
 
     # --- construction from known parameters --------------------------------------------------
     @classmethod
@@ -474,7 +494,7 @@ class LikelihoodModel:
         if self._has_hessian():
             newton = self._fit_newton(np.log(x0), data, w)
             if newton is not None:
-                self._store_fit(newton, data, w)
+                self._store_fit(newton, data, w, compress_later=compress_before and not compress)
                 if not self._identification_problem():
                     self._failure = ""
                     return self
@@ -542,8 +562,13 @@ class LikelihoodModel:
             ) from exc
         return best
 
-    def _store_fit(self, best, data, w) -> None:
-        """Estimates, log-likelihood, covariance and data of an optimiser's result on ``self``."""
+    def _store_fit(self, best, data, w, compress_later: bool = False) -> None:
+        """Estimates, log-likelihood, covariance and data of an optimiser's result on ``self``.
+
+        ``compress_later``: the rows are every customer's, uncompressed, where every fit
+        before Newton's method kept compressed rows; :attr:`_fit_data` compresses them when the
+        bootstrap first asks (so that its resamples, and the intervals, stay as they were).
+        """
         if not np.isfinite(best.fun) or np.any(np.abs(best.x) > 30):
             raise ConvergenceError(
                 f"{self.model_name}: maximum likelihood did not converge (a parameter ran towards 0 "
@@ -566,8 +591,8 @@ class LikelihoodModel:
         # definite Hessian. A degenerate optimum (a parameter drifting off to a boundary along a
         # flat ridge) fails this and shows as "Converged: False" in summary().
         self._converged = bool(np.all(np.isfinite(self._bse.to_numpy())) and self._hessian_pd)
-        # The fit keeps its data (compressed or not): the bootstrap of param_draws resamples it.
-        self._fit_data = (data, w)
+        # The fit keeps its data: the bootstrap of param_draws resamples it.
+        self._held_data = (data, w, compress_later)
 
     #: A parameter whose standard error on the log scale exceeds this is not identified: its
     #: 90% interval would span a factor of exp(2 * 1.645 * 10), about 10^14. Published fits

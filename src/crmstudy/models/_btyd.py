@@ -170,9 +170,8 @@ class TransactionModel(CustomerModel):
 
     def _initial_params(self, data: Mapping[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
         # Mean purchase rate ~ r / alpha: start with r = 1 and alpha = mean T / mean frequency.
-        total = float(weights.sum())
-        mean_x = max(float(weights @ data["x"]) / total, 0.05)
-        mean_t = max(float(weights @ data["T"]) / total, 1e-3)
+        mean_x = max(float(np.average(data["x"], weights=weights)), 0.05)
+        mean_t = max(float(np.average(data["T"], weights=weights)), 1e-3)
         start = dict.fromkeys(self.param_names, 1.0)
         start["alpha"] = mean_t / mean_x
         if "beta" in start:
