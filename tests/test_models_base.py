@@ -280,9 +280,9 @@ def test_newton_path_agrees_with_the_lbfgsb_path_and_its_covariance():
     # The Gamma MLE solves log(k) - digamma(k) = log(mean y) - mean(log y), theta = k / mean y.
     target = np.log(y.mean()) - np.log(y).mean()
     k = newton.params["k"]
-    assert np.log(k) - special.digamma(k) == pytest.approx(target, rel=1e-8)
-    assert newton.params["theta"] == pytest.approx(k / y.mean(), rel=1e-8)
+    assert np.log(k) - special.digamma(k) == pytest.approx(target, rel=1e-6)
+    assert newton.params["theta"] == pytest.approx(k / y.mean(), rel=1e-6)
     # Its information matrix is n [[psi1(k), -1/theta], [-1/theta, k/theta^2]].
     theta = newton.params["theta"]
     info = len(y) * np.array([[special.polygamma(1, k), -1 / theta], [-1 / theta, k / theta**2]])
-    assert newton.cov_params().to_numpy() == pytest.approx(np.linalg.inv(info), rel=1e-9)
+    assert newton.cov_params().to_numpy() == pytest.approx(np.linalg.inv(info), rel=1e-6)
