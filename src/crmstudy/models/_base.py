@@ -26,6 +26,8 @@ last one; a Newton run that fails falls back to the L-BFGS-B path above.
 
 Rows are compressed by :func:`compress_rows`: customers with identical (frequency, recency, T) share
 one row with a weight, so a fit costs the number of distinct rows, not the number of customers.
+A model whose evaluations cost less per row than the grouping does (``compress_fit_rows =
+False``: BG/NBD and MBG/NBD) fits every row instead.
 """
 
 from __future__ import annotations

@@ -72,7 +72,14 @@ class BGRows:
         T = np.asarray(T, dtype=float)
         w = np.asarray(w, dtype=float)
         xs, code_all = _small_int_codes(x)
-        w_by_x = np.bincount(code_all, weights=w, minlength=len(xs))
+        # One customer per row (a fit on every row): the weights need no reordering and
+        # w x is x. Fewer new 8 MB arrays matter most in a fresh process, where every one is
+        # fresh memory from the system (page faults cost ~0.2 s per 10^6-row fit there).
+        unit = len(w) > 0 and float(w.min()) == 1.0 == float(w.max())
+        if unit:
+            w_by_x = np.bincount(code_all, minlength=len(xs)).astype(float)
+        else:
+            w_by_x = np.bincount(code_all, weights=w, minlength=len(xs))
         if shift:
             order = np.arange(len(x))
             m = len(x)
@@ -82,7 +89,7 @@ class BGRows:
             order = np.concatenate([two, np.flatnonzero(x <= 0)])
             m = len(two)
         first = order[:m]
-        w_ordered = w.take(order)
+        w_ordered = w if unit else w.take(order)
         x_two = x.take(first)
         return cls(
             shift=int(shift),
@@ -93,7 +100,7 @@ class BGRows:
             w=w_ordered,
             t_x=t_x.take(first),
             xf=x_two,
-            wx=w_ordered[:m] * x_two,
+            wx=x_two if unit else w_ordered[:m] * x_two,
             code=code_all.take(first),
             total=float(w.sum()),
         )
@@ -106,15 +113,16 @@ def _small_int_codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the distinct ones in one pass, about 10x cheaper than ``np.unique`` on 10^6 rows.
     """
     if len(x) == 0:
-        return np.empty(0), np.empty(0, dtype=np.intp)
+        return np.empty(0), np.empty(0, dtype=np.int32)
     top = float(x.max())
     if top > _DIRECT_MAX_X:
         xs, code = np.unique(x, return_inverse=True)
         return xs, code.ravel()
-    xi = x.astype(np.intp)
+    # int32 codes: half the memory of intp, and take/bincount accept them.
+    xi = x.astype(np.int32)
     present = np.flatnonzero(np.bincount(xi))
-    lookup = np.zeros(int(top) + 1, dtype=np.intp)
-    lookup[present] = np.arange(len(present))
+    lookup = np.zeros(int(top) + 1, dtype=np.int32)
+    lookup[present] = np.arange(len(present), dtype=np.int32)
     return present.astype(float), lookup.take(xi)
 
 
