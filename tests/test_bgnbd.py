@@ -275,3 +275,200 @@ def test_fit_with_grouped_sums_reaches_the_same_optimum(cdnow):
     assert grouped.params.to_numpy() == pytest.approx(rows.params.to_numpy(), rel=1e-5)
     assert grouped.llf == pytest.approx(rows.llf, abs=1e-8)
     assert grouped.params.round(3).tolist() == [0.243, 4.414, 0.793, 2.426]
+
+
+# --- the one-pass totals and Newton's method (crmstudy.models._bg_totals) --------------------
+
+
+def eq6_loglik(params, x, t_x, T, shift=0):
+    """FHL (2005a) eq. 6 (Batislam et al. 2007 eq. 4 with shift=1), written out per row with
+    scipy.special, independently of crmstudy: log of B(a, b+x+s)/B(a, b) A(T) + [x+s > 0]
+    B(a+1, b+x+s-1)/B(a, b) A(t_x), A(t) = Gamma(r+x) alpha^r / (Gamma(r) (alpha+t)^(r+x))."""
+    from scipy.special import betaln
+
+    r, alpha, a, b = params
+    log_a = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    alive = betaln(a, b + x + shift) - betaln(a, b) + log_a - (r + x) * np.log(alpha + T)
+    n = x + shift
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dead = betaln(a + 1, np.where(n > 0, b + n - 1, 1.0)) - betaln(a, b) + log_a
+        dead = np.where(n > 0, dead - (r + x) * np.log(alpha + t_x), -np.inf)
+    return np.logaddexp(alive, dead)
+
+
+def random_rows(rng, n):
+    """Rows with a long tail of x and continuous recency/T (some t_x = T, some x = 0)."""
+    x = rng.negative_binomial(0.5, 0.1, n).astype(float)
+    T = rng.uniform(0.5, 80.0, n)
+    t_x = np.where(x > 0, T * rng.uniform(0.0, 1.0, n), 0.0)
+    t_x[: n // 20] = T[: n // 20] * (x[: n // 20] > 0)
+    return x, np.where((x > 0) & (t_x == 0), T / 3, t_x), T
+
+
+PARAM_SETS = [
+    np.array([0.243, 4.414, 0.793, 2.426]),
+    np.array([2.0, 0.5, 3.0, 0.7]),  # b < 1: BG/NBD's x = 0 row would have b + x - 1 < 0
+    np.array([0.05, 120.0, 0.2, 40.0]),
+]
+
+
+@pytest.mark.parametrize("shift", [0, 1])
+@pytest.mark.parametrize("params", PARAM_SETS)
+def test_totals_equal_eq6_summed_over_random_rows(params, shift):
+    from crmstudy.models._bg_totals import BGRows, bg_totals
+
+    rng = np.random.default_rng(7)
+    # More rows than one block (8,192), so the block loop and its last partial block are used.
+    x, t_x, T = random_rows(rng, 20_000)
+    w = rng.uniform(0.0, 3.0, len(x))
+    ll, _, _ = bg_totals(params, BGRows.build(x, t_x, T, w, shift), order=0)
+    assert ll == pytest.approx(w @ eq6_loglik(params, x, t_x, T, shift), rel=1e-12)
+
+
+@pytest.mark.parametrize("shift", [0, 1])
+@pytest.mark.parametrize("params", PARAM_SETS)
+def test_totals_gradient_and_hessian_match_finite_differences(params, shift):
+    # The gradient against central differences of eq. 6 (independent of crmstudy), the exact
+    # Hessian against 4th-order central differences of the analytic gradient.
+    from crmstudy.models._bg_totals import BGRows, bg_totals
+
+    rng = np.random.default_rng(11)
+    x, t_x, T = random_rows(rng, 3_000)
+    w = rng.uniform(0.5, 2.0, len(x))
+    rows = BGRows.build(x, t_x, T, w, shift)
+    _, grad, hess = bg_totals(params, rows)
+
+    def total(p):
+        return w @ eq6_loglik(p, x, t_x, T, shift)
+
+    def grad_at(p):
+        return bg_totals(p, rows, order=1)[1]
+
+    fd_grad, fd_hess = np.empty(4), np.empty((4, 4))
+    for i in range(4):
+        h = params[i] * 1e-4
+        step = np.eye(4)[i] * h
+        fd_grad[i] = (
+            8 * (total(params + step) - total(params - step))
+            - (total(params + 2 * step) - total(params - 2 * step))
+        ) / (12 * h)
+        fd_hess[:, i] = (
+            8 * (grad_at(params + step) - grad_at(params - step))
+            - (grad_at(params + 2 * step) - grad_at(params - 2 * step))
+        ) / (12 * h)
+    scale = np.abs(grad).max() + 1.0
+    assert np.abs(grad - fd_grad).max() <= 1e-6 * scale
+    assert hess == pytest.approx(hess.T, rel=0, abs=0)
+    assert np.abs(hess - fd_hess).max() <= 1e-6 * np.abs(hess).max()
+
+
+def test_totals_of_rows_with_weights_equal_the_repeated_rows(cdnow):
+    from crmstudy.models._bg_totals import BGRows, bg_totals
+
+    x, t_x, T = (cdnow[k].to_numpy(float) for k in ("frequency", "recency", "T"))
+    counts = np.random.default_rng(3).integers(1, 5, len(x)).astype(float)
+    weighted = bg_totals(PARAMS, BGRows.build(x, t_x, T, counts, 0))
+    rep = np.repeat(np.arange(len(x)), counts.astype(int))
+    repeated = bg_totals(PARAMS, BGRows.build(x[rep], t_x[rep], T[rep], np.ones(len(rep)), 0))
+    assert weighted[0] == pytest.approx(repeated[0], rel=1e-13)
+    assert weighted[1] == pytest.approx(repeated[1], rel=1e-11, abs=1e-9)
+    assert weighted[2] == pytest.approx(repeated[2], rel=1e-11)
+
+
+def test_newton_fit_reproduces_cdnow_and_its_hessian_gives_the_standard_errors(cdnow, fitted):
+    # FHL (2005a), p. 280: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4; the
+    # fit is by Newton's method (exact Hessian), and its standard errors equal those from
+    # central differences of the analytic gradient (the path of every fit before it).
+    assert fitted._optimizer_message.startswith("Newton")
+    assert fitted.params.round(3).tolist() == [0.243, 4.414, 0.793, 2.426]
+    assert round(fitted.llf, 1) == -9582.4
+    data = {"x": cdnow["frequency"].to_numpy(float), "t_x": cdnow["recency"].to_numpy(float)}
+    data["T"] = cdnow["T"].to_numpy(float)
+    by_gradient = fitted._hessian_from_gradient(fitted.params.to_numpy(), data, np.ones(2357))
+    bse = np.sqrt(np.diag(np.linalg.inv(by_gradient)))
+    assert fitted.bse.to_numpy() == pytest.approx(bse, rel=1e-6)
+    # At the optimum the gradient vanishes (relative to the per-customer scale).
+    _, grad, _ = fitted._loglik_grad_hess_total(fitted.params.to_numpy(), data, np.ones(2357))
+    assert np.abs(grad * fitted.params.to_numpy()).max() < 1e-7
+
+
+def test_newton_and_lbfgsb_reach_the_same_optimum(cdnow, fitted):
+    class ByLBFGSB(BGNBD):
+        def _has_hessian(self):
+            return False
+
+    other = ByLBFGSB().fit(cdnow)
+    assert not other._optimizer_message.startswith("Newton")
+    assert other.params.to_numpy() == pytest.approx(fitted.params.to_numpy(), rel=1e-5)
+    assert other.llf == pytest.approx(fitted.llf, abs=1e-7)
+    assert fitted.llf >= other.llf - 1e-9
+
+
+@pytest.mark.parametrize("cls", [BGNBD, MBGNBD])
+def test_fit_on_every_row_equals_fit_on_compressed_rows_with_weights(cdnow, cls):
+    every = cls().fit(cdnow)
+    assert every.n_distinct_rows == len(cdnow)  # BG/NBD fits every row, uncompressed
+    compressed = cls()
+    compressed.period = "W"
+    data = {c: cdnow[k].to_numpy(float) for c, k in (("x", "frequency"), ("t_x", "recency"))}
+    data["T"] = cdnow["T"].to_numpy(float)
+    compressed._fit_mle(data, compress=True)
+    assert compressed.n_distinct_rows < len(cdnow)
+    assert compressed.params.to_numpy() == pytest.approx(every.params.to_numpy(), rel=2e-7)
+    assert compressed.llf == pytest.approx(every.llf, rel=1e-12)
+    assert compressed.bse.to_numpy() == pytest.approx(every.bse.to_numpy(), rel=1e-6)
+
+
+def test_subsample_start_does_not_move_the_optimum(cdnow, fitted):
+    # Above 4 * newton_subsample_rows rows Newton starts from a subsample's optimum; forced on
+    # CDNOW (2,357 rows, subsample of every 4th), the fit is the same optimum.
+    model = BGNBD()
+    model.newton_subsample_rows = 500
+    model.fit(cdnow)
+    assert model.params.to_numpy() == pytest.approx(fitted.params.to_numpy(), rel=2e-7)
+    assert model.llf == pytest.approx(fitted.llf, abs=1e-9)
+
+
+def test_a_maximum_the_data_do_not_identify_is_decided_by_the_earlier_path():
+    # 500 customers drawn from FHL's CDNOW estimates (seed 1187): the likelihood rises along a
+    # ridge towards a, b -> infinity (p the same for everyone), so there is no interior maximum
+    # and Newton's method does not converge. The fit then falls back to L-BFGS-B on the
+    # compressed rows, exactly as every fit ran before Newton's method, which stops on the
+    # ridge at a point the identification checks accept (as they did).
+    from crmstudy.simulate import simulate_bgnbd
+
+    base = simulate_bgnbd(500, list(PARAMS), T=np.linspace(27.0, 39.0, 500), seed=1187)
+    base.attrs["period"] = "W"
+
+    class Earlier(BGNBD):
+        compress_fit_rows = True
+
+        def _has_hessian(self):
+            return False
+
+    fit, earlier = BGNBD().fit(base), Earlier().fit(base)
+    assert not fit._optimizer_message.startswith("Newton")
+    assert fit.params.to_numpy() == pytest.approx(earlier.params.to_numpy(), rel=1e-12)
+    assert fit.llf == pytest.approx(earlier.llf, rel=1e-14)
+    x, t_x, T = (base[k].to_numpy(float) for k in ("frequency", "recency", "T"))
+    data = {"x": x, "t_x": t_x, "T": T}
+    assert BGNBD()._maximise_newton(np.log(fit.params.to_numpy()), data, np.ones(500)) is None
+    # The likelihood (eq. 6, independent of crmstudy) is higher further along the ridge.
+    further = fit.params.to_numpy() * np.array([1.0, 1.0, 100.0, 100.0])
+    assert eq6_loglik(further, x, t_x, T).sum() > fit.llf
+
+
+def test_bootstrap_resamples_the_distinct_rows_though_the_fit_used_every_row(cdnow, fitted):
+    # The fit sees all 2,357 rows; param_draws(method="bootstrap") draws customers over the
+    # distinct rows with their counts, as it did when fits compressed their rows.
+    from crmstudy.models._base import compress_rows
+
+    data, w = fitted._fit_data
+    cols = {c: cdnow[k].to_numpy(float) for c, k in (("x", "frequency"), ("t_x", "recency"))}
+    cols["T"] = cdnow["T"].to_numpy(float)
+    expected, counts = compress_rows(cols)
+    assert len(w) < len(cdnow) and w.sum() == len(cdnow)
+    assert np.array_equal(w, counts)
+    assert all(np.array_equal(data[c], expected[c]) for c in expected)
+    draws = fitted.param_draws(20, method="bootstrap", seed=1)
+    assert draws.attrs["n_failed"] == 0 and len(draws) == 20

@@ -13,7 +13,7 @@ import pytest
 from scipy import special
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
-from crmstudy.models._base import as_weights, compress_rows
+from crmstudy.models._base import LikelihoodModel, as_weights, compress_rows
 from crmstudy.models.sbg import ShiftedBetaGeometric
 
 # FH 2007 Table 1, High End segment, years 0..7 (customers of 1,000 still active).
@@ -227,8 +227,62 @@ def test_a_special_function_refusing_a_trial_point_is_a_convergence_error():
                 raise ValueError("The input is invalid.")
             return super()._negloglik(params, data, weights)
 
-    summary = pd.DataFrame({"frequency": [0, 2, 5, 1], "recency": [0.0, 10.0, 30.0, 3.0],
-                            "T": [39.0, 39.0, 39.0, 39.0]})
+    summary = pd.DataFrame(
+        {
+            "frequency": [0, 2, 5, 1],
+            "recency": [0.0, 10.0, 30.0, 3.0],
+            "T": [39.0, 39.0, 39.0, 39.0],
+        }
+    )
     summary.attrs["period"] = "W"
     with pytest.raises(ConvergenceError, match="cannot be evaluated .*The input is invalid"):
         Runaway().fit(summary)
+
+
+class _GammaSample(LikelihoodModel):
+    """y ~ Gamma(shape k, rate theta): a two-parameter likelihood with a closed-form Hessian,
+    to check the base's Newton path (chain rule to the log scale, covariance from the exact
+    Hessian) against its L-BFGS-B path."""
+
+    param_names = ("k", "theta")
+    needs_period = False
+
+    def _loglik_rows(self, params, data):
+        k, theta = params
+        y = data["y"]
+        return k * np.log(theta) - special.gammaln(k) + (k - 1) * np.log(y) - theta * y
+
+    def _loglik_grad_rows(self, params, data):
+        k, theta = params
+        y = data["y"]
+        return np.column_stack([np.log(theta) - special.digamma(k) + np.log(y), k / theta - y])
+
+
+class _GammaSampleNewton(_GammaSample):
+    def _loglik_grad_hess_total(self, params, data, weights, order=2):
+        k, theta = params
+        ll = float(weights @ self._loglik_rows(params, data))
+        grad = weights @ self._loglik_grad_rows(params, data)
+        n = float(weights.sum())
+        hess = np.array([[-n * special.polygamma(1, k), n / theta], [n / theta, -n * k / theta**2]])
+        return ll, grad, hess
+
+
+def test_newton_path_agrees_with_the_lbfgsb_path_and_its_covariance():
+    y = np.random.default_rng(5).gamma(2.5, 1 / 0.8, size=3000)
+    newton = _GammaSampleNewton()._fit_mle({"y": y})
+    lbfgsb = _GammaSample()._fit_mle({"y": y})
+    assert newton._optimizer_message.startswith("Newton")
+    assert not lbfgsb._optimizer_message.startswith("Newton")
+    assert newton.params.to_numpy() == pytest.approx(lbfgsb.params.to_numpy(), rel=1e-6)
+    assert newton.llf == pytest.approx(lbfgsb.llf, abs=1e-8)
+    assert newton.bse.to_numpy() == pytest.approx(lbfgsb.bse.to_numpy(), rel=1e-5)
+    # The Gamma MLE solves log(k) - digamma(k) = log(mean y) - mean(log y), theta = k / mean y.
+    target = np.log(y.mean()) - np.log(y).mean()
+    k = newton.params["k"]
+    assert np.log(k) - special.digamma(k) == pytest.approx(target, rel=1e-6)
+    assert newton.params["theta"] == pytest.approx(k / y.mean(), rel=1e-6)
+    # Its information matrix is n [[psi1(k), -1/theta], [-1/theta, k/theta^2]].
+    theta = newton.params["theta"]
+    info = len(y) * np.array([[special.polygamma(1, k), -1 / theta], [-1 / theta, k / theta**2]])
+    assert newton.cov_params().to_numpy() == pytest.approx(np.linalg.inv(info), rel=1e-6)
