@@ -141,7 +141,10 @@ def _fit(spec: dict):
         return Model().fit(summary)
 
     def check(fitted):
-        return {k: float(v) for k, v in fitted.params.items()}
+        # The rows the likelihood saw (distinct rows with weights, or every row), from the fit.
+        return {k: float(v) for k, v in fitted.params.items()} | {
+            "rows_fitted": int(fitted.n_distinct_rows)
+        }
 
     return run, check
 
