@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
-
 import pandas as pd
+import pytest
 
 from crmstudy.formatting import (
     format_interval,

@@ -9,7 +9,8 @@ Using Iso-Value Curves for Customer Base Analysis", J. Marketing Research 42(4),
 While alive, a customer buys at Poisson rate lambda; their unobserved lifetime is exponential with
 rate mu. Across customers lambda ~ Gamma(r, alpha) and mu ~ Gamma(s, beta) (shapes r, s; rates
 alpha, beta in the model's period). On Hardie's CDNOW sample summary (2,357 customers, weeks) FHL
-report r = 0.553, alpha = 10.578, s = 0.606, beta = 11.669, LL = -9594.98.
+report r = 0.553, alpha = 10.578, s = 0.606, beta = 11.669, LL = -9594.98 (the likelihood is
+flat in beta there: its maximum, with the analytic gradient, is at beta = 11.6679).
 
 The likelihood's integral over the unobserved death time is evaluated two ways. Predictions
 (P(alive), expectations) use the closed form in log space,
