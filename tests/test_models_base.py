@@ -286,3 +286,19 @@ def test_newton_path_agrees_with_the_lbfgsb_path_and_its_covariance():
     theta = newton.params["theta"]
     info = len(y) * np.array([[special.polygamma(1, k), -1 / theta], [-1 / theta, k / theta**2]])
     assert newton.cov_params().to_numpy() == pytest.approx(np.linalg.inv(info), rel=1e-6)
+
+
+def test_identification_messages_write_numbers_without_an_exponent():
+    # The message reaches report pages (a failed fit is reported by name), which never show
+    # scientific notation: a Pareto/NBD fit on Ta Feng runs to s ~ 1e6, beta ~ 1.6e8.
+    fitted = ShiftedBetaGeometric()
+    names = list(fitted.param_names)
+    fitted.params = pd.Series([1_021_727.4, 0.5], index=names)
+    fitted._bse = pd.Series([3.0, 0.1], index=names)
+    fitted._hessian_pd = True
+    edge = fitted._identification_problem()
+    assert "ran to a boundary (alpha=1,021,727" in edge and "e+" not in edge
+    fitted.params = pd.Series([2.0, 0.5], index=names)
+    fitted._bse = pd.Series([2.0 * 1500.0, 0.1], index=names)
+    ridge = fitted._identification_problem()
+    assert "alpha=2.00 (log-scale std err 1,500" in ridge and "e+" not in ridge

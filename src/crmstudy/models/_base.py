@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from crmstudy.errors import ConvergenceError, DataError, ParameterError
+from crmstudy.formatting import format_number
 
 __all__ = ["LikelihoodModel", "compress_rows", "as_weights", "invert_hessian", "standard_errors"]
 
@@ -633,7 +634,8 @@ class LikelihoodModel:
             if np.isfinite(s) and s > self.max_log_se
         ]
         if edge:
-            found = ", ".join(f"{n}={v:.3g}" for n, v in edge)
+            # Written without an exponent (format_number): the message reaches report pages.
+            found = ", ".join(f"{n}={format_number(v)}" for n, v in edge)
             return f"the fit ran to a boundary ({found}): the data do not identify the model"
         if not self._hessian_pd or not np.all(np.isfinite(log_se)):
             return (
@@ -641,7 +643,10 @@ class LikelihoodModel:
                 "the optimiser's last point is not negative definite (a flat direction)"
             )
         if loose:
-            found = ", ".join(f"{n}={v:.3g} (log-scale std err {s:.3g})" for n, v, s in loose)
+            found = ", ".join(
+                f"{n}={format_number(v)} (log-scale std err {format_number(s)})"
+                for n, v, s in loose
+            )
             return (
                 f"the fit ran towards a boundary along a flat ridge ({found}): the data do not "
                 "identify these parameters"
