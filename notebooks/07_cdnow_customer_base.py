@@ -196,7 +196,8 @@ display(
 # %% [markdown]
 # ## 2. Fitting the purchase and spend models
 #
-# BG/NBD, Pareto/NBD and Gamma-Gamma by maximum likelihood (identical rows are grouped first).
+# BG/NBD, Pareto/NBD and Gamma-Gamma by maximum likelihood (Pareto/NBD and Gamma-Gamma group
+# identical rows first; BG/NBD's one-pass likelihood is cheap enough to fit every row).
 # A fit that fails is reported here by name and the rest of the notebook goes on without it.
 # The log-likelihood is on the papers' scale.
 
