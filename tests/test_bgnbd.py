@@ -305,6 +305,13 @@ def random_rows(rng, n):
     return x, np.where((x > 0) & (t_x == 0), T / 3, t_x), T
 
 
+def weighted_random_rows(seed, n, weight_range):
+    """``random_rows`` with a uniform weight per row in ``weight_range``."""
+    rng = np.random.default_rng(seed)
+    x, t_x, T = random_rows(rng, n)
+    return x, t_x, T, rng.uniform(*weight_range, len(x))
+
+
 PARAM_SETS = [
     np.array([0.243, 4.414, 0.793, 2.426]),
     np.array([2.0, 0.5, 3.0, 0.7]),  # b < 1: BG/NBD's x = 0 row would have b + x - 1 < 0
@@ -317,10 +324,8 @@ PARAM_SETS = [
 def test_totals_equal_eq6_summed_over_random_rows(params, shift):
     from crmstudy.models._bg_totals import BGRows, bg_totals
 
-    rng = np.random.default_rng(7)
     # More rows than one block (8,192), so the block loop and its last partial block are used.
-    x, t_x, T = random_rows(rng, 20_000)
-    w = rng.uniform(0.0, 3.0, len(x))
+    x, t_x, T, w = weighted_random_rows(7, 20_000, (0.0, 3.0))
     ll, _, _ = bg_totals(params, BGRows.build(x, t_x, T, w, shift), order=0)
     assert ll == pytest.approx(w @ eq6_loglik(params, x, t_x, T, shift), rel=1e-12)
 
@@ -332,9 +337,7 @@ def test_totals_gradient_and_hessian_match_finite_differences(params, shift):
     # Hessian against 4th-order central differences of the analytic gradient.
     from crmstudy.models._bg_totals import BGRows, bg_totals
 
-    rng = np.random.default_rng(11)
-    x, t_x, T = random_rows(rng, 3_000)
-    w = rng.uniform(0.5, 2.0, len(x))
+    x, t_x, T, w = weighted_random_rows(11, 3_000, (0.5, 2.0))
     rows = BGRows.build(x, t_x, T, w, shift)
     _, grad, hess = bg_totals(params, rows)
 

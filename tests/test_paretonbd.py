@@ -279,6 +279,12 @@ def closed_form_ll(params, data):
     return np.logaddexp(*fixed(params)._log_branches(params, data["x"], data["t_x"], data["T"]))
 
 
+def rows_with_hard_ones(seed, n):
+    """``n`` random rows followed by ``HARD_ROWS`` (heavy buyers, recency = T and = 0)."""
+    data = random_rows(np.random.default_rng(seed), n)
+    return {key: np.concatenate([data[key], HARD_ROWS[key]]) for key in data}
+
+
 PARAM_POINTS = [
     PARAMS,
     np.array([0.52, 11.07, 0.80, 28.14]),  # the benchmark base's optimum
@@ -293,10 +299,7 @@ PARAM_POINTS = [
 def test_grid_likelihood_equals_the_closed_form(params):
     # Two derivations of the same likelihood: the death integral by Gauss and trapezoid rules on
     # the grid of times against the Euler-transformed hypergeometric closed form.
-    rng = np.random.default_rng(7)
-    data = random_rows(rng, 3000)
-    for key in data:
-        data[key] = np.concatenate([data[key], HARD_ROWS[key]])
+    data = rows_with_hard_ones(7, 3000)
     ours = fixed(params)._loglik_rows(params, data)
     assert np.all(np.isfinite(ours))
     np.testing.assert_allclose(ours, closed_form_ll(params, data), rtol=1e-12, atol=1e-11)
@@ -315,10 +318,7 @@ def test_gradient_matches_finite_differences_of_the_closed_form(params):
     # Central differences of the closed form (an independent computation), relative steps 1e-4:
     # truncation ~1e-9 of the gradient's scale, rounding ~eps |ll| / step < 2e-7 even for the
     # rows with 10,000 purchases (|ll| ~ 4e4).
-    rng = np.random.default_rng(11)
-    data = random_rows(rng, 300)
-    for key in data:
-        data[key] = np.concatenate([data[key], HARD_ROWS[key]])
+    data = rows_with_hard_ones(11, 300)
     ll, grad = fixed(params)._loglik_and_grad_rows(params, data)
     np.testing.assert_allclose(ll, closed_form_ll(params, data), rtol=1e-12, atol=1e-11)
     for k in range(4):
